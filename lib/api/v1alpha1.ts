@@ -1,0 +1,276 @@
+/**
+ * TypeScript shapes of the drsyncer.io/v1alpha1 API (contract §2).
+ * The CRD schemas in crds/ are the validation source of truth; a test
+ * asserts that the defaults below equal the schema defaults.
+ */
+
+export const GROUP = "drsyncer.io";
+export const VERSION = "v1alpha1";
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** metav1.Condition */
+export interface Condition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  values?: string[];
+}
+
+/** metav1.LabelSelector */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export interface LocalObjectReference {
+  name: string;
+}
+
+// ---------------------------------------------------------------- RemoteCluster
+
+export interface RemoteClusterSpec {
+  kubeconfigSecretRef: { name: string; key?: string };
+  /** Kubeconfig context; empty means current-context. */
+  context?: string;
+  rateLimit?: { qps?: number; burst?: number };
+  /** A kubeconfig with insecure-skip-tls-verify is refused unless true. */
+  allowInsecureTLS?: boolean;
+  /** A kubeconfig with exec / auth-provider is refused unless true. */
+  allowExecAuth?: boolean;
+  /** Duration, e.g. "60s". */
+  probeInterval?: string;
+}
+
+export type RemoteClusterReason =
+  | "Connected"
+  | "SecretNotFound"
+  | "KeyNotFound"
+  | "KubeconfigInvalid"
+  | "InsecureTLSRefused"
+  | "ExecAuthRefused"
+  | "Unauthorized"
+  | "Unreachable";
+
+export interface RemoteClusterStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  server?: string;
+  serverVersion?: string;
+  lastProbeTime?: string;
+}
+
+export interface RemoteCluster {
+  apiVersion: typeof API_VERSION;
+  kind: "RemoteCluster";
+  metadata: ObjectMeta;
+  spec: RemoteClusterSpec;
+  status?: RemoteClusterStatus;
+}
+
+export const REMOTE_CLUSTER_DEFAULTS = {
+  kubeconfigSecretRef: { key: "kubeconfig" },
+  context: "",
+  rateLimit: { qps: 50, burst: 100 },
+  allowInsecureTLS: false,
+  allowExecAuth: false,
+  probeInterval: "60s",
+} as const;
+
+// ------------------------------------------------------------- NamespaceMapping
+
+export interface NamespaceMappingSpec {
+  /** Exactly one of sourceNamespace / namespaceSelector. */
+  sourceNamespace?: string;
+  /** Default: same name as the source. Only with sourceNamespace. */
+  destinationNamespace?: string;
+  namespaceSelector?: LabelSelector;
+  /** With a selector; "{name}" is replaced by the source namespace name. */
+  destinationNameTemplate?: string;
+  copyNamespaceMetadata?: boolean;
+}
+
+export interface NamespacePair {
+  source: string;
+  destination: string;
+}
+
+export interface NamespaceMappingStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  namespaces?: NamespacePair[];
+}
+
+export interface NamespaceMapping {
+  apiVersion: typeof API_VERSION;
+  kind: "NamespaceMapping";
+  metadata: ObjectMeta;
+  spec: NamespaceMappingSpec;
+  status?: NamespaceMappingStatus;
+}
+
+export const NAMESPACE_MAPPING_DEFAULTS = {
+  destinationNameTemplate: "{name}",
+  copyNamespaceMetadata: true,
+} as const;
+
+// ---------------------------------------------------------- NamespaceReplication
+
+export type ReplicationMode = "Continuous" | "Scheduled" | "Manual";
+export type ImmutableFieldPolicy = "Recreate" | "Skip";
+export type ConflictPolicy = "Abort" | "Adopt";
+
+export interface ValueMapping {
+  from: string;
+  to: string;
+}
+
+export interface NamespaceReplicationSpec {
+  remoteClusterRef: LocalObjectReference;
+  namespaceMappingRefs: LocalObjectReference[];
+  mode?: ReplicationMode;
+  /** Scheduled mode: 5-field cron, @hourly/@daily..., or a duration. */
+  schedule?: string;
+  /** Continuous mode: periodic full reconcile (duration). */
+  resyncInterval?: string;
+  suspend?: boolean;
+  resourceTypes?: { include?: string[]; exclude?: string[] };
+  selector?: LabelSelector;
+  scaleToZero?: boolean;
+  services?: { preserveNodePorts?: boolean };
+  storageClassMappings?: ValueMapping[];
+  accessModeMappings?: ValueMapping[];
+  ingress?: { hostRewrites?: ValueMapping[]; classMappings?: ValueMapping[] };
+  immutableFieldPolicy?: ImmutableFieldPolicy;
+  conflictPolicy?: ConflictPolicy;
+  prune?: boolean;
+  pruneSafety?: {
+    delay?: string;
+    maxDeleteFraction?: number;
+    minObjects?: number;
+  };
+}
+
+export type ReplicationPhase =
+  | "Pending"
+  | "Syncing"
+  | "Synced"
+  | "Degraded"
+  | "Suspended"
+  | "Failed";
+
+export type ReplicationConditionType =
+  | "Ready"
+  | "Synced"
+  | "RemoteClusterReady"
+  | "PruneBlocked"
+  | "DestinationPromoted"
+  | "SourceNamespaceMissing";
+
+export interface SyncCounts {
+  desired: number;
+  inSync: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface NamespaceSyncStatus extends NamespacePair {
+  objects: number;
+  failed: number;
+}
+
+export interface ObjectFailure {
+  kind: string;
+  namespace: string;
+  name: string;
+  reason: string;
+  message: string;
+}
+
+export interface BlockedPrune {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface NamespaceReplicationStatus {
+  phase?: ReplicationPhase;
+  conditions?: Condition[];
+  observedGeneration?: number;
+  lastSyncTime?: string;
+  lastSuccessfulSyncTime?: string;
+  /** Duration string, e.g. "1.2s". */
+  lastSyncDuration?: string;
+  nextSyncTime?: string;
+  lastManualTrigger?: string;
+  lastMassPruneApproval?: string;
+  counts?: SyncCounts;
+  namespaces?: NamespaceSyncStatus[];
+  /** At most MAX_STATUS_FAILURES entries. */
+  failures?: ObjectFailure[];
+  /** Prunes held back by the mass-deletion guard. */
+  blockedPrunes?: BlockedPrune[];
+}
+
+export const MAX_STATUS_FAILURES = 20;
+
+export interface NamespaceReplication {
+  apiVersion: typeof API_VERSION;
+  kind: "NamespaceReplication";
+  metadata: ObjectMeta;
+  spec: NamespaceReplicationSpec;
+  status?: NamespaceReplicationStatus;
+}
+
+export const NAMESPACE_REPLICATION_DEFAULTS = {
+  mode: "Continuous",
+  resyncInterval: "10m",
+  suspend: false,
+  resourceTypes: { include: ["*"], exclude: [] },
+  scaleToZero: true,
+  services: { preserveNodePorts: true },
+  immutableFieldPolicy: "Recreate",
+  conflictPolicy: "Abort",
+  prune: true,
+  pruneSafety: { delay: "60s", maxDeleteFraction: 0.25, minObjects: 5 },
+} as const;
+
+// ---------------------------------------------------- labels and annotations (§3)
+
+export const LABEL_IGNORE = "drsyncer.io/ignore";
+export const ANNOTATION_SCALE_OVERRIDE = "drsyncer.io/scale-override";
+export const ANNOTATION_SYNC_NOW = "drsyncer.io/sync-now";
+export const ANNOTATION_ALLOW_MASS_PRUNE = "drsyncer.io/allow-mass-prune";
+export const LABEL_REPLICATION = "drsyncer.io/replication";
+export const ANNOTATION_SOURCE = "drsyncer.io/source";
+export const ANNOTATION_ORIGINAL_REPLICAS = "drsyncer.io/original-replicas";
+export const ANNOTATION_PROMOTED = "drsyncer.io/promoted";
+
+/** Value of the ownership label for a NamespaceReplication. */
+export function replicationOwnerValue(
+  namespace: string,
+  name: string,
+): string {
+  return `${namespace}.${name}`;
+}
