@@ -154,6 +154,6 @@ export function edited(
 
 /** spec as a loose record, for edits in tests. */
 // deno-lint-ignore no-explicit-any
-export function spec(o: KubeObject): any {
-  return o.spec;
+export function spec(o: KubeObject | undefined): any {
+  return o?.spec;
 }
