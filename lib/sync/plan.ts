@@ -81,14 +81,28 @@ function planOwned(
   input: NamespacePlanInput,
   adopting: boolean,
 ): Step {
+  // Checked first: "desired names no clusterIP" looks unchanged next to a
+  // headless copy, yet only a recreate gives it an IP.
+  const fixed = immutableChanges(desired, current);
+  if (fixed.length > 0) return planImmutable(desired, fixed, input);
   const body = mergeAllocated(desired, current);
   const cmp = compareObjects(body, current);
   if (cmp.equal) return { action: "unchanged" };
-  const fixed = immutableChanges(desired, current);
-  if (fixed.length === 0) {
-    const why = adopting ? "Adopted" : "Drifted";
-    return { action: "update", object: body, reason: why, diff: cmp.paths };
-  }
+  const more = cmp.omitted > 0 ? ` and ${cmp.omitted} more` : "";
+  return {
+    action: "update",
+    object: body,
+    reason: adopting ? "Adopted" : "Drifted",
+    message: `differs at ${cmp.paths.join(", ")}${more}`,
+    diff: cmp.paths,
+  };
+}
+
+function planImmutable(
+  desired: KubeObject,
+  fixed: string[],
+  input: NamespacePlanInput,
+): Step {
   const diff = fixed.slice(0, MAX_DIFF_PATHS);
   const message = `immutable fields changed: ${diff.join(", ")}`;
   if (input.immutableFieldPolicy === "Skip") {

@@ -91,6 +91,25 @@ Deno.test("plan: an immutable change is a recreate with a fresh body", () => {
   assertMatch(a.message ?? "", /spec\.clusterIP/);
 });
 
+Deno.test("plan: a copy still headless is recreated though desired names no IP", () => {
+  const stillHeadless = edited(apiLive, (c) => {
+    spec(c).clusterIP = "None";
+    spec(c).clusterIPs = ["None"];
+  });
+  const a = only(input([api], [stillHeadless]));
+  assertEquals([a.action, a.diff], ["recreate", ["spec.clusterIP"]]);
+});
+
+Deno.test("plan: an update message names the paths and how many more", () => {
+  const many = Object.fromEntries(
+    Array.from({ length: 12 }, (_, i) => [`k${i}`, "v"]),
+  );
+  const cm = owned(aConfigMap("c", many));
+  const a = only(input([cm], [asStored(owned(aConfigMap("c")))]));
+  assertEquals(a.action, "update");
+  assertMatch(a.message ?? "", /^differs at data\.k0, .* and 2 more$/);
+});
+
 Deno.test("plan: an immutable change under policy Skip is skipped", () => {
   const a = only(input([headlessNow], [apiLive], {
     immutableFieldPolicy: "Skip",

@@ -103,3 +103,21 @@ for (const c of badCases) {
     assertEquals(r.problem, problems[0]);
   });
 }
+
+Deno.test("nextRunTime uses UTC whatever the process time zone", async () => {
+  // The time zone is fixed at process start, so ask a child process.
+  const module = new URL("../../lib/sync/schedule.ts", import.meta.url).href;
+  const code = `const { nextRunTime } = await import(${JSON.stringify(module)});
+    console.log(nextRunTime("30 2 * * *", new Date("${AFTER.toISOString()}"))
+      .next.toISOString());`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    env: { TZ: "America/New_York" },
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assertEquals(
+    new TextDecoder().decode(out.stdout).trim(),
+    "2026-03-11T02:30:00.000Z",
+  );
+});
