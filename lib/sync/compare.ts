@@ -44,12 +44,16 @@ export function isControllerKey(key: string): boolean {
     CONTROLLER_METADATA_PREFIXES.some((p) => key.startsWith(p));
 }
 
+/** Path segments: object keys and array indexes, from the root. */
+type Path = (string | number)[];
+
+/** Paths are formatted only for reported differences: equal is the hot case. */
 class DiffCollector {
   paths: string[] = [];
   count = 0;
-  add(path: string): void {
+  add(path: Path): void {
     this.count++;
-    if (this.paths.length < MAX_DIFF_PATHS) this.paths.push(path);
+    if (this.paths.length < MAX_DIFF_PATHS) this.paths.push(formatPath(path));
   }
 }
 
@@ -67,11 +71,15 @@ function isEmpty(v: Json): boolean {
     (isMap(v) && Object.keys(v).length === 0);
 }
 
-function child(path: string, key: string): string {
-  const seg = /^[A-Za-z_$][\w$]*$/.test(key)
-    ? `.${key}`
-    : `[${JSON.stringify(key)}]`;
-  return path === "" ? seg.replace(/^\./, "") : path + seg;
+/** spec.ports[0].name, metadata.labels["app.kubernetes.io/name"] */
+function formatPath(path: Path): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
 }
 
 function scalarEqual(d: Json, c: Json): boolean {
@@ -82,18 +90,26 @@ function scalarEqual(d: Json, c: Json): boolean {
   return false;
 }
 
-function subsetDiff(d: Json, c: Json, path: string, out: DiffCollector): void {
+/** Walks `d`, pushing and popping `path` in place to avoid allocations. */
+function subsetDiff(d: Json, c: Json, path: Path, out: DiffCollector): void {
   if (c === undefined && isEmpty(d)) return;
   if (isMap(d)) {
     if (!isMap(c)) return out.add(path);
-    for (const [k, v] of Object.entries(d)) {
-      if (v !== undefined) subsetDiff(v, c[k], child(path, k), out);
+    for (const k in d) {
+      if (d[k] === undefined) continue;
+      path.push(k);
+      subsetDiff(d[k], c[k], path, out);
+      path.pop();
     }
     return;
   }
   if (Array.isArray(d)) {
     if (!Array.isArray(c) || c.length !== d.length) return out.add(path);
-    d.forEach((v, i) => subsetDiff(v, c[i], `${path}[${i}]`, out));
+    for (let i = 0; i < d.length; i++) {
+      path.push(i);
+      subsetDiff(d[i], c[i], path, out);
+      path.pop();
+    }
     return;
   }
   if (!scalarEqual(d, c)) out.add(path);
@@ -102,7 +118,7 @@ function subsetDiff(d: Json, c: Json, path: string, out: DiffCollector): void {
 function exactMapDiff(
   d: Json,
   c: Json,
-  path: string,
+  path: Path,
   out: DiffCollector,
   skip: (key: string) => boolean = () => false,
 ): void {
@@ -110,7 +126,7 @@ function exactMapDiff(
   const cm = isMap(c) ? c : {};
   const keys = new Set([...Object.keys(dm), ...Object.keys(cm)]);
   for (const k of [...keys].sort()) {
-    if (!skip(k) && !scalarEqual(dm[k], cm[k])) out.add(child(path, k));
+    if (!skip(k) && !scalarEqual(dm[k], cm[k])) out.add([...path, k]);
   }
 }
 
@@ -135,7 +151,7 @@ export function compareObjects(
     exactMapDiff(
       desired.metadata[field],
       current.metadata[field],
-      `metadata.${field}`,
+      ["metadata", field],
       out,
       isControllerKey,
     );
@@ -143,9 +159,9 @@ export function compareObjects(
   const exact = hasExactData(desired) ? ["data", "binaryData"] : [];
   for (const [k, v] of Object.entries(desired)) {
     if (NOT_COMPARED.has(k) || exact.includes(k)) continue;
-    subsetDiff(v, current[k], k, out);
+    subsetDiff(v, current[k], [k], out);
   }
-  for (const k of exact) exactMapDiff(desired[k], current[k], k, out);
+  for (const k of exact) exactMapDiff(desired[k], current[k], [k], out);
   return {
     equal: out.count === 0,
     paths: out.paths,
@@ -156,7 +172,7 @@ export function compareObjects(
 /** desired ⊆ current, ignoring server-added fields (see module doc). */
 export function isSubset(desired: unknown, current: unknown): boolean {
   const out = new DiffCollector();
-  subsetDiff(desired, current, "", out);
+  subsetDiff(desired, current, [], out);
   return out.count === 0;
 }
 
