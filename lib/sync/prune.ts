@@ -3,27 +3,31 @@
  * mass deletion on the source (a broken deploy, a wiped namespace) is held
  * back instead of being mirrored into the DR cluster.
  *
- * One orphan (an owned copy whose key is not desired any more):
+ * One orphan (an owned copy whose key is no longer desired), each pass:
  *
- *            first seen orphaned
- *   (none) ────────────────────────► PENDING ──── source back ───► (none)
- *                                   │  since = now
- *                                   │ now ≥ since + delay
- *                                   ▼
- *                                  DUE
- *                                   │
- *           guard over ALL pending ─┤ (due or not, this namespace)
- *       pending ≥ minObjects AND    │
- *       pending/owned > fraction    │ otherwise
- *                 ▼                 ▼
- *              BLOCKED ───────►  DELETED
- *                 │ allow-mass-prune set to a value ≠ last handled:
- *                 └─ due ones are deleted, token reported as consumed
- *                    (once per token; stragglers face the guard again)
+ *   (not orphaned) --first seen orphaned--> PENDING   since = now
+ *         ^                                    |
+ *         |  desired again                     | now >= since + delay
+ *         +---- (from any state) ----          v
+ *                                             DUE
+ *                                              |
+ *      guard, over ALL pending of the namespace (due or not):
+ *      pending >= minObjects AND pending / owned > maxDeleteFraction ?
+ *                 | no                                      | yes
+ *                 v                                         v
+ *              DELETED <---- allow-mass-prune token ---- BLOCKED
+ *                            differs from the last       nothing deleted,
+ *                            handled one: due ones go,   all pending listed
+ *                            token returned as consumed
+ *                            (so once per token; ones due
+ *                            later face the guard again)
  *
  * Missing source namespace or prune off: nothing is pending at all.
  */
-import { LABEL_REPLICATION } from "../api/v1alpha1.ts";
+import {
+  ANNOTATION_ALLOW_MASS_PRUNE,
+  LABEL_REPLICATION,
+} from "../api/v1alpha1.ts";
 import type { BlockedPrune } from "../api/v1alpha1.ts";
 import { sortForDelete } from "./order.ts";
 import { type KubeObject, objectKey } from "./types.ts";
@@ -141,7 +145,7 @@ function blockedInfo(list: PruneCandidate[], pending: number, total: number) {
   return {
     reason: "MassDeletion" as const,
     message: `${pending} of ${total} copies would be pruned; set ` +
-      "drsyncer.io/allow-mass-prune to a new value to allow it",
+      `${ANNOTATION_ALLOW_MASS_PRUNE} to a new value to allow it`,
     objects,
     pending,
     total,
