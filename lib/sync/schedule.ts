@@ -114,7 +114,8 @@ function parseCron(pattern: string, original: string): Parsed {
 
 /** Problems with a schedule string; empty when it is usable. */
 export function validateSchedule(schedule: string): string[] {
-  // A fixed start keeps this deterministic; 28 years cover every calendar.
+  // A fixed start keeps this deterministic; a pattern that matches no date
+  // at all (Feb 30) is reported here rather than at the first sync.
   const result = nextRunTime(schedule, VALIDATION_START);
   return result.ok ? [] : [result.problem];
 }
