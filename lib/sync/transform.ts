@@ -27,7 +27,8 @@ import {
 import { transformIngress } from "./transforms/ingresses.ts";
 import { suspendWhenParked, transformJob } from "./transforms/jobs.ts";
 import { sanitizeMetadata } from "./transforms/metadata.ts";
-import { transformPvc } from "./transforms/pvcs.ts";
+import { transformNamespace } from "./transforms/namespaces.ts";
+import { mapClaimTemplates, transformPvc } from "./transforms/pvcs.ts";
 import {
   sanitizeSecret,
   sanitizeServiceAccount,
@@ -62,10 +63,15 @@ export interface CopyResult {
   warnings: string[];
 }
 
+/** Runs several rules in order. */
+function chain(...rules: KindTransform[]): KindTransform {
+  return (copy, ctx) => rules.forEach((rule) => rule(copy, ctx));
+}
+
 /** Per-kind rules by `<group>/<kind>`; other kinds get metadata rules only. */
 const KIND_RULES: ReadonlyMap<string, KindTransform> = new Map([
   ["apps/Deployment", scaleReplicas],
-  ["apps/StatefulSet", scaleReplicas],
+  ["apps/StatefulSet", chain(scaleReplicas, mapClaimTemplates)],
   ["apps/DaemonSet", parkDaemonSet],
   ["/Service", sanitizeService],
   ["/PersistentVolumeClaim", transformPvc],
@@ -75,6 +81,7 @@ const KIND_RULES: ReadonlyMap<string, KindTransform> = new Map([
   ["batch/CronJob", suspendWhenParked],
   ["/ServiceAccount", sanitizeServiceAccount],
   ["/Secret", sanitizeSecret],
+  ["/Namespace", transformNamespace],
 ]);
 
 /**

@@ -87,6 +87,13 @@ function everyKind(): KubeObject[] {
     aDeployment(3, { "drsyncer.io/scale-override": "2" }),
     aDeployment(3, { "drsyncer.io/scale-override": "source" }),
     aStatefulSet(2),
+    anObject("apps/v1", "StatefulSet", {
+      spec: {
+        volumeClaimTemplates: [{
+          spec: { storageClassName: "fast", accessModes: ["ReadWriteOncePod"] },
+        }],
+      },
+    }),
     aDaemonSet({ disk: "ssd" }),
     aDaemonSet(),
     aService({ clusterIP: "10.0.0.1", ports: [{ port: 80, nodePort: 30001 }] }),

@@ -6,9 +6,12 @@
 import type { KubeObject } from "../types.ts";
 import {
   annotationsOf,
+  type CopyOptions,
   isRecord,
+  type JsonRecord,
   mapValue,
   recordAt,
+  recordPath,
   type TransformContext,
 } from "./common.ts";
 
@@ -43,40 +46,25 @@ function isClonableSource(ref: unknown): boolean {
   return ref.kind === PVC_KIND && group === "" && ref.namespace === undefined;
 }
 
-function mapAccessModes(
-  modes: unknown,
-  ctx: TransformContext,
-): unknown {
+function mapAccessModes(modes: unknown, opts: CopyOptions): unknown {
   if (!Array.isArray(modes)) return modes;
   const mapped = modes.map((m) =>
-    typeof m === "string" ? mapValue(ctx.opts.accessModeMappings, m) : m
+    typeof m === "string" ? mapValue(opts.accessModeMappings, m) : m
   );
   // Two modes may map to one (RWOP and RWO -> RWO); the API rejects dups.
   return [...new Set(mapped)];
 }
 
-/** Maps class and modes, drops the binding of a PVC copy. */
-export function transformPvc(copy: KubeObject, ctx: TransformContext): void {
-  const annotations = annotationsOf(copy);
-  for (const key of PVC_BINDING_ANNOTATIONS) delete annotations[key];
-  const legacyClass = annotations[ANNOTATION_LEGACY_STORAGE_CLASS];
-  if (legacyClass !== undefined) {
-    annotations[ANNOTATION_LEGACY_STORAGE_CLASS] = mapValue(
-      ctx.opts.storageClassMappings,
-      legacyClass,
-    );
-  }
-  const spec = recordAt(copy, "spec");
-  if (!spec) return;
-  delete spec.volumeName;
+/** Claim rules shared by PVCs and StatefulSet volumeClaimTemplates. */
+function mapClaimSpec(spec: JsonRecord, opts: CopyOptions): void {
   if (typeof spec.storageClassName === "string") {
     spec.storageClassName = mapValue(
-      ctx.opts.storageClassMappings,
+      opts.storageClassMappings,
       spec.storageClassName,
     );
   }
   if (spec.accessModes !== undefined) {
-    spec.accessModes = mapAccessModes(spec.accessModes, ctx);
+    spec.accessModes = mapAccessModes(spec.accessModes, opts);
   }
   if (spec.dataSource !== undefined && !isClonableSource(spec.dataSource)) {
     delete spec.dataSource;
@@ -84,4 +72,43 @@ export function transformPvc(copy: KubeObject, ctx: TransformContext): void {
   if (
     spec.dataSourceRef !== undefined && !isClonableSource(spec.dataSourceRef)
   ) delete spec.dataSourceRef;
+}
+
+function mapLegacyClass(annotations: JsonRecord, opts: CopyOptions): void {
+  const legacyClass = annotations[ANNOTATION_LEGACY_STORAGE_CLASS];
+  if (typeof legacyClass !== "string") return;
+  annotations[ANNOTATION_LEGACY_STORAGE_CLASS] = mapValue(
+    opts.storageClassMappings,
+    legacyClass,
+  );
+}
+
+/** Maps class and modes, drops the binding of a PVC copy. */
+export function transformPvc(copy: KubeObject, ctx: TransformContext): void {
+  const annotations = annotationsOf(copy);
+  for (const key of PVC_BINDING_ANNOTATIONS) delete annotations[key];
+  mapLegacyClass(annotations, ctx.opts);
+  const spec = recordAt(copy, "spec");
+  if (!spec) return;
+  delete spec.volumeName;
+  mapClaimSpec(spec, ctx.opts);
+}
+
+/**
+ * StatefulSet volumeClaimTemplates get the same class and mode mappings:
+ * otherwise replicas added on DR would ask for a storage class that only
+ * exists in the source cluster, and stay Pending after failover.
+ */
+export function mapClaimTemplates(
+  copy: KubeObject,
+  ctx: TransformContext,
+): void {
+  const templates = recordAt(copy, "spec")?.volumeClaimTemplates;
+  if (!Array.isArray(templates)) return;
+  for (const template of templates) {
+    const annotations = recordPath(template, "metadata", "annotations");
+    if (annotations) mapLegacyClass(annotations, ctx.opts);
+    const spec = recordAt(template, "spec");
+    if (spec) mapClaimSpec(spec, ctx.opts);
+  }
 }

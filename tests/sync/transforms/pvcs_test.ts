@@ -1,7 +1,7 @@
 import "../../../lib/preload.ts";
 import { assertEquals } from "../../assert.ts";
 import type { CopyOptions } from "../../../lib/sync/transform.ts";
-import { aPvc, copy, specOf } from "./builders.ts";
+import { anObject, aPvc, copy, specOf } from "./builders.ts";
 
 const mappings: Partial<CopyOptions> = {
   storageClassMappings: [
@@ -150,4 +150,48 @@ Deno.test("pvc: without spec only metadata rules apply", () => {
   const { object, warnings } = copy(src, mappings);
   assertEquals(object.spec, undefined);
   assertEquals(warnings, []);
+});
+
+Deno.test("statefulset: volumeClaimTemplates mapped like PVCs", () => {
+  const src = anObject("apps/v1", "StatefulSet", {
+    spec: {
+      replicas: 2,
+      volumeClaimTemplates: [
+        {
+          metadata: {
+            name: "data",
+            annotations: {
+              "volume.beta.kubernetes.io/storage-class": "fast-ssd",
+            },
+          },
+          spec: {
+            storageClassName: "fast-ssd",
+            accessModes: ["ReadWriteOncePod", "ReadWriteOnce"],
+            dataSource: {
+              kind: "VolumeSnapshot",
+              apiGroup: "snapshot.storage.k8s.io",
+              name: "s",
+            },
+            resources: request,
+          },
+        },
+        "junk",
+      ],
+    },
+  });
+  const templates = specOf(copy(src, mappings).object).volumeClaimTemplates;
+  assertEquals(templates, [
+    {
+      metadata: {
+        name: "data",
+        annotations: { "volume.beta.kubernetes.io/storage-class": "dr-ssd" },
+      },
+      spec: {
+        storageClassName: "dr-ssd",
+        accessModes: ["ReadWriteOnce"],
+        resources: request,
+      },
+    },
+    "junk",
+  ]);
 });
