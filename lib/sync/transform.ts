@@ -2,6 +2,12 @@
  * Turns a source object into its DR copy (contract §3–§4). Pure: the source
  * is never written, odd input yields warnings, never exceptions.
  *
+ * Standby ("parked") shape under `scaleToZero`, undone by promote from the
+ * annotations it leaves: Deployments/StatefulSets get replicas 0
+ * (`original-replicas`), DaemonSets a nodeSelector no node has
+ * (`original-node-selector`), Jobs/CronJobs `suspend: true`
+ * (`original-suspend`). `drsyncer.io/scale-override` applies to all of them.
+ *
  * Copying a copy with the same options gives the same copy (parked
  * workloads remember their source state in annotations and are unparked
  * first), so a copy can be fed back for failback or re-checked cheaply. The
@@ -87,7 +93,8 @@ const KIND_RULES: ReadonlyMap<string, KindTransform> = new Map([
 /**
  * The DR copy of `source` for one replication. Top-level `status` is
  * dropped; the rest of the body is deep-copied before the per-kind rules
- * edit it, and bulky metadata (managedFields) is never copied at all.
+ * edit it, and bulky metadata (managedFields) is never copied at all. The
+ * result shares nothing with `source`, so callers may edit it freely.
  */
 export function toDrCopy(source: KubeObject, opts: CopyOptions): CopyResult {
   const warnings: string[] = [];
