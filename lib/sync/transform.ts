@@ -26,6 +26,7 @@ import {
   ANNOTATION_ORIGINAL_NODE_SELECTOR,
   ANNOTATION_ORIGINAL_SUSPEND,
   type CopyOptions,
+  type CopyResult,
   groupOf,
   isRecord,
   type KindTransform,
@@ -40,9 +41,11 @@ import {
   sanitizeServiceAccount,
 } from "./transforms/serviceaccounts.ts";
 import { sanitizeService } from "./transforms/services.ts";
-import { parkDaemonSet, scaleReplicas } from "./transforms/workloads.ts";
+import { parkDaemonSet } from "./transforms/daemonsets.ts";
+import { scaleReplicas } from "./transforms/workloads.ts";
 
-export type { CopyOptions } from "./transforms/common.ts";
+export type { CopyOptions, CopyResult } from "./transforms/common.ts";
+export { unparkCopy } from "./transforms/unpark.ts";
 export {
   ANNOTATION_ORIGINAL_NODE_SELECTOR,
   ANNOTATION_ORIGINAL_SUSPEND,
@@ -62,12 +65,6 @@ export const DR_MANAGED_ANNOTATIONS: readonly string[] = [
   ANNOTATION_ORIGINAL_NODE_SELECTOR,
   ANNOTATION_ORIGINAL_SUSPEND,
 ];
-
-/** The copy, and what was odd about the source (for status/events). */
-export interface CopyResult {
-  object: KubeObject;
-  warnings: string[];
-}
 
 /** Runs several rules in order. */
 function chain(...rules: KindTransform[]): KindTransform {

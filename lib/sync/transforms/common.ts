@@ -24,6 +24,12 @@ export interface CopyOptions {
   ingressClassMappings: readonly ValueMapping[];
 }
 
+/** The copy, and what was odd about the source (for status/events). */
+export interface CopyResult {
+  object: KubeObject;
+  warnings: string[];
+}
+
 /** What a per-kind rule gets besides the copy it edits. */
 export interface TransformContext {
   /** The untouched source object (frozen or not, it is never written). */

@@ -57,9 +57,20 @@ export function suspendWhenParked(
   ctx: TransformContext,
 ): void {
   const override = scaleOverrideOf(ctx.source, ctx.warnings);
-  const origin = originalSuspend(ctx.source, ctx.warnings);
+  const parked = isParked(override, ctx.opts.scaleToZero);
+  shapeSuspend(copy, ctx.source, parked, ctx.warnings);
+}
+
+/** Suspends (parked) or restores the source's own `spec.suspend`. */
+export function shapeSuspend(
+  copy: KubeObject,
+  source: KubeObject,
+  parked: boolean,
+  warnings: string[],
+): void {
+  const origin = originalSuspend(source, warnings);
   const annotations = annotationsOf(copy);
-  if (isParked(override, ctx.opts.scaleToZero)) {
+  if (parked) {
     specOf(copy).suspend = true;
     annotations[ANNOTATION_ORIGINAL_SUSPEND] = String(origin.suspend);
     return;

@@ -1,6 +1,6 @@
 /**
- * Standby shape of scalable workloads (contract §3–§4): Deployments and
- * StatefulSets by replica count, DaemonSets by a nodeSelector no node has.
+ * Standby shape of Deployments and StatefulSets (contract §3–§4): replica
+ * count 0 (or the override), the source count kept for promote.
  *
  * HorizontalPodAutoscalers are copied unchanged on purpose: the HPA
  * controller does not act on a target whose replicas are 0 (condition
@@ -13,19 +13,13 @@
 import { ANNOTATION_ORIGINAL_REPLICAS } from "../../api/v1alpha1.ts";
 import type { KubeObject } from "../types.ts";
 import {
-  ANNOTATION_ORIGINAL_NODE_SELECTOR,
   annotationsOf,
-  isRecord,
-  type JsonRecord,
   recordAt,
   recordPath,
   specOf,
-  STANDBY_NODE_SELECTOR_KEY,
-  STANDBY_NODE_SELECTOR_VALUE,
   type TransformContext,
 } from "./common.ts";
 import {
-  isParked,
   MAX_REPLICAS,
   parseCount,
   type ScaleOverride,
@@ -89,90 +83,19 @@ export function scaleReplicas(copy: KubeObject, ctx: TransformContext): void {
   annotationsOf(copy)[ANNOTATION_ORIGINAL_REPLICAS] = String(original);
 }
 
-function stringMapOrUndefined(v: unknown): Record<string, string> | undefined {
-  if (!isRecord(v)) return undefined;
-  const entries = Object.entries(v);
-  if (entries.some(([, val]) => typeof val !== "string")) return undefined;
-  return Object.fromEntries(entries) as Record<string, string>;
-}
-
-/** The DaemonSet's own nodeSelector, and whether the source was parked. */
-interface NodeSelectorOrigin {
-  selector: Record<string, string> | undefined;
-  parked: boolean;
-}
-
 /**
- * Undoes our parking when the source is itself a parked copy, so that
- * re-copying a copy changes nothing.
+ * Promote's inverse: the count recorded in `original-replicas`. A copy
+ * without it is left as it is; a malformed one too, with a warning.
  */
-function originalNodeSelector(
-  source: KubeObject,
-  warnings: string[],
-): NodeSelectorOrigin {
-  const current = recordPath(source, "spec", "template", "spec")?.nodeSelector;
-  const selector = stringMapOrUndefined(current);
-  if (selector?.[STANDBY_NODE_SELECTOR_KEY] === undefined) {
-    return { selector, parked: false };
-  }
-  const raw = recordPath(source, "metadata", "annotations")
-    ?.[ANNOTATION_ORIGINAL_NODE_SELECTOR];
-  const remembered = parseJsonMap(raw);
-  if (remembered) return { selector: remembered, parked: true };
-  if (raw !== undefined) {
+export function restoreReplicas(copy: KubeObject, warnings: string[]): void {
+  const raw = copy.metadata.annotations?.[ANNOTATION_ORIGINAL_REPLICAS];
+  if (raw === undefined) return;
+  const replicas = parseCount(raw);
+  if (replicas === undefined) {
     warnings.push(
-      `ignored malformed ${ANNOTATION_ORIGINAL_NODE_SELECTOR} ${
+      `ignored malformed ${ANNOTATION_ORIGINAL_REPLICAS} ${
         JSON.stringify(raw)
       }`,
     );
-  }
-  const { [STANDBY_NODE_SELECTOR_KEY]: _, ...rest } = selector;
-  return { selector: rest, parked: true };
-}
-
-function parseJsonMap(raw: unknown): Record<string, string> | undefined {
-  if (typeof raw !== "string") return undefined;
-  try {
-    return stringMapOrUndefined(JSON.parse(raw));
-  } catch {
-    return undefined;
-  }
-}
-
-function podSpecOf(copy: KubeObject): JsonRecord {
-  const spec = specOf(copy);
-  if (!isRecord(spec.template)) spec.template = {};
-  const template = spec.template as JsonRecord;
-  if (!isRecord(template.spec)) template.spec = {};
-  return template.spec as JsonRecord;
-}
-
-/**
- * DaemonSets have no replica count. Parked, they get a nodeSelector key no
- * node carries, so the object exists (promote only has to restore the
- * selector recorded in `drsyncer.io/original-node-selector`) but no pod
- * runs: a standby must not run agents that write to shared systems. The same
- * override rules apply: "0" parks, "source" or a positive count runs it.
- */
-export function parkDaemonSet(copy: KubeObject, ctx: TransformContext): void {
-  const override = scaleOverrideOf(ctx.source, ctx.warnings);
-  const origin = originalNodeSelector(ctx.source, ctx.warnings);
-  const annotations = annotationsOf(copy);
-  if (isParked(override, ctx.opts.scaleToZero)) {
-    podSpecOf(copy).nodeSelector = {
-      ...origin.selector,
-      [STANDBY_NODE_SELECTOR_KEY]: STANDBY_NODE_SELECTOR_VALUE,
-    };
-    annotations[ANNOTATION_ORIGINAL_NODE_SELECTOR] = JSON.stringify(
-      origin.selector ?? {},
-    );
-    return;
-  }
-  delete annotations[ANNOTATION_ORIGINAL_NODE_SELECTOR];
-  if (!origin.parked) return;
-  const podSpec = podSpecOf(copy);
-  // An empty nodeSelector and none are the same to the API server.
-  if (Object.keys(origin.selector ?? {}).length > 0) {
-    podSpec.nodeSelector = origin.selector;
-  } else delete podSpec.nodeSelector;
+  } else specOf(copy).replicas = replicas;
 }
