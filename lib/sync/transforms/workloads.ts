@@ -32,12 +32,9 @@ export const DEFAULT_REPLICAS = 1;
 function liveReplicas(source: KubeObject, warnings: string[]): number {
   const raw = recordAt(source, "spec")?.replicas;
   if (raw === undefined || raw === null) return DEFAULT_REPLICAS;
-  if (
-    Number.isInteger(raw) && (raw as number) >= 0 &&
-    (raw as number) <= MAX_REPLICAS
-  ) {
-    return raw as number;
-  }
+  const valid = typeof raw === "number" && Number.isInteger(raw) &&
+    raw >= 0 && raw <= MAX_REPLICAS;
+  if (valid) return raw;
   warnings.push(
     `spec.replicas ${JSON.stringify(raw)} is not a replica count; ` +
       `assumed ${DEFAULT_REPLICAS}`,

@@ -110,6 +110,13 @@ const replicaCases: ReplicaCase[] = [
     warning: /spec.replicas/,
   },
   {
+    name: "replicas: negative source replicas assumed 1, warns",
+    source: aDeployment(-2),
+    replicas: 0,
+    original: "1",
+    warning: /spec.replicas/,
+  },
+  {
     name: "parked source: remembered count wins over live 0",
     source: aDeployment(0, { [ORIGINAL]: "6" }),
     opts: { scaleToZero: false },
