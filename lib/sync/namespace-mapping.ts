@@ -28,18 +28,23 @@
 import type { NamespaceMappingSpec, NamespacePair } from "../api/v1alpha1.ts";
 import { NAMESPACE_MAPPING_DEFAULTS } from "../api/v1alpha1.ts";
 import type { KubeObject } from "./types.ts";
-import { matchesSelector, validateSelector } from "./label-selector.ts";
+import { matchesSelector } from "./label-selector.ts";
 import { compareStrings, dns1123LabelProblem } from "./names.ts";
 import { isIgnored } from "./filter.ts";
 
+import {
+  isSet,
+  NAME_PLACEHOLDER,
+  validateNamespaceMapping,
+} from "./namespace-mapping-validate.ts";
+
+export { NAME_PLACEHOLDER, validateNamespaceMapping };
 export {
   type DestinationConflict,
   detectDestinationConflicts,
   type MappingPairs,
 } from "./namespace-conflicts.ts";
 
-/** Placeholder replaced by the source namespace name. */
-export const NAME_PLACEHOLDER = "{name}";
 /** Never picked by a namespaceSelector. */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set([
   "kube-system",
@@ -64,81 +69,6 @@ export interface NamespaceResolution {
   skipped: SkippedNamespace[];
   missing: string[];
   problems: string[];
-}
-
-function isSet(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== "";
-}
-
-function templateProblems(template: unknown, path: string): string[] {
-  if (typeof template !== "string") return [`${path}: must be a string`];
-  const placeholders = template.match(/\{[^}]*\}/g) ?? [];
-  const unknown = placeholders.filter((p) => p !== NAME_PLACEHOLDER);
-  if (unknown.length > 0) {
-    return [
-      `${path}: unknown placeholder ${unknown[0]}; only ${NAME_PLACEHOLDER}`,
-    ];
-  }
-  if (!template.includes(NAME_PLACEHOLDER)) {
-    return [`${path}: must contain ${NAME_PLACEHOLDER}`];
-  }
-  // The shortest possible result: a one-letter source name.
-  const problem = dns1123LabelProblem(
-    template.replaceAll(NAME_PLACEHOLDER, "a"),
-  );
-  return problem ? [`${path}: results ${problem}`] : [];
-}
-
-/** Problems of a NamespaceMapping spec, with field paths; [] if valid. */
-export function validateNamespaceMapping(
-  spec: NamespaceMappingSpec | undefined,
-  path = "spec",
-): string[] {
-  if (typeof spec !== "object" || spec === null) {
-    return [`${path}: must be an object`];
-  }
-  const hasName = isSet(spec.sourceNamespace);
-  const hasSelector = isSet(spec.namespaceSelector);
-  if (hasName === hasSelector) {
-    return [
-      `${path}: exactly one of sourceNamespace and namespaceSelector must be set` +
-      ` (${hasName ? "both are" : "neither is"})`,
-    ];
-  }
-  const out: string[] = [];
-  const check = (field: string, value: unknown) => {
-    const p = dns1123LabelProblem(value);
-    if (p) out.push(`${path}.${field}: ${p}`);
-  };
-  if (hasName) {
-    check("sourceNamespace", spec.sourceNamespace);
-    if (isSet(spec.destinationNamespace)) {
-      check("destinationNamespace", spec.destinationNamespace);
-    }
-    if (isSet(spec.destinationNameTemplate)) {
-      out.push(
-        `${path}.destinationNameTemplate: only allowed with namespaceSelector`,
-      );
-    }
-    return out;
-  }
-  out.push(
-    ...validateSelector(spec.namespaceSelector, `${path}.namespaceSelector`),
-  );
-  if (isSet(spec.destinationNamespace)) {
-    out.push(
-      `${path}.destinationNamespace: only allowed with sourceNamespace; use destinationNameTemplate`,
-    );
-  }
-  if (spec.destinationNameTemplate !== undefined) {
-    out.push(
-      ...templateProblems(
-        spec.destinationNameTemplate,
-        `${path}.destinationNameTemplate`,
-      ),
-    );
-  }
-  return out;
 }
 
 function isTerminating(ns: KubeObject): boolean {

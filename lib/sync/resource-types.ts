@@ -25,12 +25,18 @@
  *   first listed.
  * Output lists are sorted (code-point order) so results are deterministic.
  */
-import { type ApiResource, groupResource } from "./types.ts";
+import type { ApiResource } from "./types.ts";
 import { compareStrings } from "./names.ts";
 import { isNeverCopy } from "./never-copy.ts";
+import {
+  buildCatalog,
+  type Catalog,
+  type DiscoveredResource,
+  kindHint,
+  lookup,
+} from "./resource-catalog.ts";
 
-/** A discovery entry; `preferred` marks the preferred version of a group. */
-export type DiscoveredResource = ApiResource & { preferred?: boolean };
+export type { DiscoveredResource } from "./resource-catalog.ts";
 
 /** `spec.resourceTypes` of a NamespaceReplication. */
 export interface ResourceTypesSpec {
@@ -50,67 +56,12 @@ export interface ResourceTypeResolution {
 export const REQUIRED_VERBS = ["list", "watch", "create"] as const;
 /** Include entry meaning "every copyable type". */
 export const WILDCARD = "*";
-
-interface Catalog {
-  byGroupResource: Map<string, ApiResource>;
-  byPlural: Map<string, string[]>;
-}
-
-function stripPreferred(r: DiscoveredResource): ApiResource {
-  const { group, version, resource, kind, namespaced, verbs } = r;
-  return { group, version, resource, kind, namespaced, verbs };
-}
-
-function buildCatalog(discovery: readonly DiscoveredResource[]): Catalog {
-  const chosen = new Map<string, DiscoveredResource>();
-  for (const r of discovery) {
-    if (!r || typeof r.resource !== "string" || r.resource.includes("/")) {
-      continue;
-    }
-    const gr = groupResource(r);
-    const current = chosen.get(gr);
-    if (!current || (r.preferred && !current.preferred)) chosen.set(gr, r);
-  }
-  const byGroupResource = new Map<string, ApiResource>();
-  const byPlural = new Map<string, string[]>();
-  for (const [gr, r] of chosen) {
-    byGroupResource.set(gr, stripPreferred(r));
-    byPlural.set(r.resource, [...(byPlural.get(r.resource) ?? []), gr]);
-  }
-  return { byGroupResource, byPlural };
-}
+const SPEC_PATH = "spec.resourceTypes";
 
 /** Whether discovery says we can list, watch and create the type. */
 export function hasRequiredVerbs(r: Pick<ApiResource, "verbs">): boolean {
   const verbs = Array.isArray(r.verbs) ? r.verbs : [];
   return REQUIRED_VERBS.every((v) => verbs.includes(v));
-}
-
-type Lookup =
-  | { kind: "found"; groupResources: string[] }
-  | { kind: "unknown" }
-  | { kind: "ambiguous"; groupResources: string[] };
-
-function lookup(catalog: Catalog, name: string): Lookup {
-  if (name.includes(".")) {
-    return catalog.byGroupResource.has(name)
-      ? { kind: "found", groupResources: [name] }
-      : { kind: "unknown" };
-  }
-  const matches = [...(catalog.byPlural.get(name) ?? [])].sort(compareStrings);
-  if (matches.length === 0) return { kind: "unknown" };
-  // A core type's groupResource is its bare plural.
-  if (matches.includes(name)) return { kind: "found", groupResources: [name] };
-  if (matches.length === 1) return { kind: "found", groupResources: matches };
-  return { kind: "ambiguous", groupResources: matches };
-}
-
-function kindHint(catalog: Catalog, name: string): string {
-  const hits = [...catalog.byGroupResource.entries()]
-    .filter(([, r]) => r.kind.toLowerCase() === name)
-    .map(([gr]) => gr)
-    .sort(compareStrings);
-  return hits.length > 0 ? ` (did you mean ${hits.join(" or ")}?)` : "";
 }
 
 interface Entries {
@@ -120,53 +71,63 @@ interface Entries {
 }
 
 interface Accumulator {
+  catalog: Catalog;
   unknown: Set<string>;
   problems: string[];
 }
 
+type Field = "include" | "exclude";
+
+function resolveEntry(
+  entry: unknown,
+  at: string,
+  field: Field,
+  acc: Accumulator,
+): string[] | typeof WILDCARD {
+  if (typeof entry !== "string" || entry.trim() === "") {
+    acc.problems.push(`${at}: must be a non-empty string`);
+    return [];
+  }
+  const written = entry.trim();
+  const name = written.toLowerCase();
+  if (name === WILDCARD) return WILDCARD;
+  const found = lookup(acc.catalog, name);
+  if (found.kind === "unknown") {
+    acc.unknown.add(written);
+    const hint = kindHint(acc.catalog, name);
+    acc.problems.push(`${at}: unknown resource type "${written}"${hint}`);
+    return [];
+  }
+  if (found.kind === "ambiguous") {
+    const all = found.groupResources.join(", ");
+    const what = field === "include" ? "nothing selected" : "all excluded";
+    acc.problems.push(
+      `${at}: "${written}" is ambiguous (${all}): ${what}; write plural.group`,
+    );
+    if (field === "include") return [];
+  }
+  return found.groupResources;
+}
+
 function resolveEntries(
-  catalog: Catalog,
   list: unknown,
-  field: "include" | "exclude",
+  field: Field,
   acc: Accumulator,
 ): Entries {
   const out: Entries = { wildcard: false, named: new Map() };
+  const path = `${SPEC_PATH}.${field}`;
   if (!Array.isArray(list)) {
-    acc.problems.push(`resourceTypes.${field}: must be a list of strings`);
+    acc.problems.push(`${path}: must be a list of strings`);
     return out;
   }
   list.forEach((entry, i) => {
-    const at = `resourceTypes.${field}[${i}]`;
-    if (typeof entry !== "string" || entry.trim() === "") {
-      acc.problems.push(`${at}: must be a non-empty string`);
-      return;
-    }
-    const written = entry.trim();
-    const name = written.toLowerCase();
-    if (name === WILDCARD) {
+    const found = resolveEntry(entry, `${path}[${i}]`, field, acc);
+    if (found === WILDCARD) {
       out.wildcard = true;
       return;
     }
-    const found = lookup(catalog, name);
-    if (found.kind === "unknown") {
-      acc.unknown.add(written);
-      acc.problems.push(
-        `${at}: unknown resource type "${written}"${kindHint(catalog, name)}`,
-      );
-      return;
-    }
-    if (found.kind === "ambiguous") {
-      const what = field === "include" ? "nothing selected" : "all excluded";
-      acc.problems.push(
-        `${at}: "${written}" is ambiguous (${
-          found.groupResources.join(", ")
-        }): ` +
-          `${what}; write plural.group`,
-      );
-      if (field === "include") return;
-    }
-    for (const gr of found.groupResources) {
-      if (!out.named.has(gr)) out.named.set(gr, written);
+    for (const gr of found) {
+      if (!out.named.has(gr)) out.named.set(gr, String(entry).trim());
     }
   });
   return out;
@@ -191,11 +152,11 @@ function explicitSelection(
       ignored.add(written);
     } else if (!r.namespaced) {
       problems.push(
-        `resourceTypes.include: "${written}" is cluster-scoped; only namespaced types are copied`,
+        `${SPEC_PATH}.include: "${written}" is cluster-scoped; only namespaced types are copied`,
       );
     } else if (!hasRequiredVerbs(r)) {
       problems.push(
-        `resourceTypes.include: "${written}" does not support ${
+        `${SPEC_PATH}.include: "${written}" does not support ${
           REQUIRED_VERBS.join(", ")
         }`,
       );
@@ -212,14 +173,9 @@ export function resolveResourceTypes(
   discovery: readonly DiscoveredResource[],
 ): ResourceTypeResolution {
   const catalog = buildCatalog(Array.isArray(discovery) ? discovery : []);
-  const acc: Accumulator = { unknown: new Set(), problems: [] };
-  const include = resolveEntries(
-    catalog,
-    spec?.include ?? [WILDCARD],
-    "include",
-    acc,
-  );
-  const exclude = resolveEntries(catalog, spec?.exclude ?? [], "exclude", acc);
+  const acc: Accumulator = { catalog, unknown: new Set(), problems: [] };
+  const include = resolveEntries(spec?.include ?? [WILDCARD], "include", acc);
+  const exclude = resolveEntries(spec?.exclude ?? [], "exclude", acc);
   const ignored = new Set<string>();
   const candidates = new Set([
     ...(include.wildcard ? wildcardSelection(catalog) : []),
@@ -230,7 +186,7 @@ export function resolveResourceTypes(
     .sort(compareStrings)
     .map((gr) => catalog.byGroupResource.get(gr)!);
   if (selected.length === 0) {
-    acc.problems.push("resourceTypes: no resource type is selected");
+    acc.problems.push(`${SPEC_PATH}: no resource type is selected`);
   }
   return {
     selected,

@@ -147,7 +147,7 @@ const cases: {
     spec: { include: ["csistoragecapacities.storage.k8s.io"] },
     selected: [],
     ignoredNeverCopy: ["csistoragecapacities.storage.k8s.io"],
-    problems: ["resourceTypes: no resource type is selected"],
+    problems: ["spec.resourceTypes: no resource type is selected"],
   },
   {
     name: "bare events means the core group (also never copied)",
@@ -165,7 +165,7 @@ const cases: {
     spec: { include: ["widgets", "configmaps"] },
     selected: ["configmaps"],
     problems: [
-      'resourceTypes.include[0]: "widgets" is ambiguous (widgets.example.com, widgets.other.io): nothing selected; write plural.group',
+      'spec.resourceTypes.include[0]: "widgets" is ambiguous (widgets.example.com, widgets.other.io): nothing selected; write plural.group',
     ],
   },
   {
@@ -173,7 +173,7 @@ const cases: {
     spec: { exclude: ["widgets"] },
     selected: COPYABLE.filter((t) => !t.startsWith("widgets.")),
     problems: [
-      'resourceTypes.exclude[0]: "widgets" is ambiguous (widgets.example.com, widgets.other.io): all excluded; write plural.group',
+      'spec.resourceTypes.exclude[0]: "widgets" is ambiguous (widgets.example.com, widgets.other.io): all excluded; write plural.group',
     ],
   },
   {
@@ -185,8 +185,8 @@ const cases: {
     selected: ["configmaps"],
     unknown: ["secret", "widgtes.example.com"],
     problems: [
-      'resourceTypes.exclude[0]: unknown resource type "secret" (did you mean secrets?)',
-      'resourceTypes.include[0]: unknown resource type "widgtes.example.com"',
+      'spec.resourceTypes.exclude[0]: unknown resource type "secret" (did you mean secrets?)',
+      'spec.resourceTypes.include[0]: unknown resource type "widgtes.example.com"',
     ],
   },
   {
@@ -195,8 +195,8 @@ const cases: {
     selected: [],
     unknown: ["Widget"],
     problems: [
-      'resourceTypes.include[0]: unknown resource type "Widget" (did you mean widgets.example.com or widgets.other.io?)',
-      "resourceTypes: no resource type is selected",
+      'spec.resourceTypes.include[0]: unknown resource type "Widget" (did you mean widgets.example.com or widgets.other.io?)',
+      "spec.resourceTypes: no resource type is selected",
     ],
   },
   {
@@ -205,8 +205,8 @@ const cases: {
     selected: [],
     unknown: ["deployments.v1.apps"],
     problems: [
-      'resourceTypes.include[0]: unknown resource type "deployments.v1.apps"',
-      "resourceTypes: no resource type is selected",
+      'spec.resourceTypes.include[0]: unknown resource type "deployments.v1.apps"',
+      "spec.resourceTypes: no resource type is selected",
     ],
   },
   {
@@ -216,9 +216,9 @@ const cases: {
     },
     selected: ["configmaps"],
     problems: [
-      'resourceTypes.include: "bindings" does not support list, watch, create',
-      'resourceTypes.include: "localsubjectaccessreviews" does not support list, watch, create',
-      'resourceTypes.include: "nodes" is cluster-scoped; only namespaced types are copied',
+      'spec.resourceTypes.include: "bindings" does not support list, watch, create',
+      'spec.resourceTypes.include: "localsubjectaccessreviews" does not support list, watch, create',
+      'spec.resourceTypes.include: "nodes" is cluster-scoped; only namespaced types are copied',
     ],
   },
   {
@@ -227,30 +227,30 @@ const cases: {
     selected: [],
     unknown: ["pods/log"],
     problems: [
-      'resourceTypes.include[0]: unknown resource type "pods/log"',
-      "resourceTypes: no resource type is selected",
+      'spec.resourceTypes.include[0]: unknown resource type "pods/log"',
+      "spec.resourceTypes: no resource type is selected",
     ],
   },
   {
     name: "an explicit empty include selects nothing",
     spec: { include: [] },
     selected: [],
-    problems: ["resourceTypes: no resource type is selected"],
+    problems: ["spec.resourceTypes: no resource type is selected"],
   },
   {
     name: "exclude * empties the selection",
     spec: { include: ["*"], exclude: ["*"] },
     selected: [],
-    problems: ["resourceTypes: no resource type is selected"],
+    problems: ["spec.resourceTypes: no resource type is selected"],
   },
   {
     name: "empty and non-string entries are problems",
     spec: { include: ["configmaps", "", "  ", 3 as unknown as string] },
     selected: ["configmaps"],
     problems: [
-      "resourceTypes.include[1]: must be a non-empty string",
-      "resourceTypes.include[2]: must be a non-empty string",
-      "resourceTypes.include[3]: must be a non-empty string",
+      "spec.resourceTypes.include[1]: must be a non-empty string",
+      "spec.resourceTypes.include[2]: must be a non-empty string",
+      "spec.resourceTypes.include[3]: must be a non-empty string",
     ],
   },
   {
@@ -258,8 +258,8 @@ const cases: {
     spec: { include: "configmaps" as unknown as string[] },
     selected: [],
     problems: [
-      "resourceTypes.include: must be a list of strings",
-      "resourceTypes: no resource type is selected",
+      "spec.resourceTypes.include: must be a list of strings",
+      "spec.resourceTypes: no resource type is selected",
     ],
   },
 ];
@@ -304,8 +304,8 @@ Deno.test("resolveResourceTypes: empty discovery reports, never throws", () => {
     unknown: ["configmaps"],
     ignoredNeverCopy: [],
     problems: [
-      'resourceTypes.include[1]: unknown resource type "configmaps"',
-      "resourceTypes: no resource type is selected",
+      'spec.resourceTypes.include[1]: unknown resource type "configmaps"',
+      "spec.resourceTypes: no resource type is selected",
     ],
   });
 });
