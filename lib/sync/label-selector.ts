@@ -150,7 +150,7 @@ export function validateSelector(
 }
 
 function requirementToQuery(r: Requirement): string {
-  const values = [...new Set(r.values)].sort();
+  const values = [...new Set(r.values)].sort(compareStrings);
   switch (r.operator as Operator) {
     case "In":
       return values.length === 1
