@@ -117,6 +117,17 @@ function planImmutable(
   };
 }
 
+/**
+ * Objects every namespace gets from the cluster itself (the `default`
+ * ServiceAccount). They can never have been created by us, so under Abort
+ * they would conflict in every DR namespace and their imagePullSecrets
+ * would be lost at failover; they are always adopted.
+ */
+function isClusterCreated(o: KubeObject): boolean {
+  return o.apiVersion === "v1" && o.kind === "ServiceAccount" &&
+    o.metadata.name === "default";
+}
+
 function planOne(
   desired: KubeObject,
   current: KubeObject | undefined,
@@ -141,7 +152,7 @@ function planOne(
       message: `already managed by replication ${owner}`,
     };
   }
-  if (input.conflictPolicy === "Adopt") {
+  if (input.conflictPolicy === "Adopt" || isClusterCreated(current)) {
     return planOwned(desired, current, input, true);
   }
   return {

@@ -259,3 +259,18 @@ Deno.test("sortForDelete is exactly the reverse of sortForWrite", () => {
   assertEquals(sortForDelete(items), sortForWrite(items).reverse());
   assert(sortForDelete(items)[0].kind === "Role");
 });
+
+Deno.test("plan: the cluster's own default ServiceAccount is adopted even under Abort", () => {
+  const wanted = owned(anObject("v1", "ServiceAccount", "default"));
+  wanted.imagePullSecrets = [{ name: "registry" }];
+  const clusterMade = edited(
+    asStored(anObject("v1", "ServiceAccount", "default"), "9"),
+    () => {},
+  );
+  const a = only(input([wanted], [clusterMade]));
+  assertEquals([a.action, a.reason], ["update", "Adopted"]);
+  assertEquals(a.object?.imagePullSecrets, [{ name: "registry" }]);
+  const other = owned(anObject("v1", "ServiceAccount", "builder"));
+  const foreignSa = asStored(anObject("v1", "ServiceAccount", "builder"), "10");
+  assertEquals(only(input([other], [foreignSa])).action, "conflict");
+});
