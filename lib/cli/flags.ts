@@ -49,9 +49,10 @@ const ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/;
 const MAX_PORT = 65535;
 const ANY_HOST = "0.0.0.0";
 
-type Opts<T> = { required?: boolean; fallback?: T; short?: string };
+// NoInfer: the reader fixes T; a literal fallback must not widen it.
+type Opts<T> = { required?: boolean; fallback?: NoInfer<T>; short?: string };
 type AlwaysOpts<T> = { required: true; short?: string } | {
-  fallback: T;
+  fallback: NoInfer<T>;
   short?: string;
 };
 
@@ -93,7 +94,7 @@ export function readText(raw: string): Parsed<string> {
 }
 
 /** A reader accepting one of `values`, with optional aliases. */
-export function readChoice<T extends string>(
+export function readChoice<const T extends string>(
   values: readonly T[],
   aliases: Record<string, T> = {},
 ): (raw: string) => Parsed<T> {
