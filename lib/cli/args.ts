@@ -16,19 +16,7 @@ import {
   valueFlag,
   type ValueOf,
 } from "./flags.ts";
-
-/** Log levels, lowest first, as @logtape/logtape names them. */
-export const LOG_LEVELS = [
-  "trace",
-  "debug",
-  "info",
-  "warning",
-  "error",
-  "fatal",
-] as const;
-export type LogLevel = typeof LOG_LEVELS[number];
-export const LOG_FORMATS = ["json", "pretty"] as const;
-export type LogFormat = typeof LOG_FORMATS[number];
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from "../log/levels.ts";
 
 const DEFAULT_NAMESPACE = "dr-syncer-system";
 
