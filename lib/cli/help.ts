@@ -1,5 +1,5 @@
 /** Help text, made from the same table the parser reads. */
-import { type CommandName, COMMANDS, type CommandSpec } from "./args.ts";
+import { type CommandName, COMMANDS, type CommandSpec } from "./commands.ts";
 import { flagName, type FlagSpec } from "./flags.ts";
 
 const PROGRAM = "dr-syncer";
