@@ -1,6 +1,52 @@
+/**
+ * dr-syncer entry point: preload first, then parse the command line and run
+ * one command. Exit codes (contract §5): 0 success, 1 failure, 2 usage.
+ */
 import "./lib/preload.ts";
+import { type Invocation, parseArgs } from "./lib/cli/args.ts";
+import { helpText } from "./lib/cli/help.ts";
+import { crdYamlStream } from "./crds/mod.ts";
+import { versionText } from "./lib/version.ts";
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+/** Runs one invocation of dr-syncer and returns its exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    console.error(`dr-syncer: ${parsed.error}`);
+    return EXIT_USAGE;
+  }
+  const { invocation } = parsed;
+  try {
+    return await dispatch(invocation);
+  } catch (e) {
+    // Failures end as one line; the stack is for the debug log, not users.
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`dr-syncer: ${invocation.command}: ${message}`);
+    return EXIT_FAILURE;
+  }
+}
+
+function dispatch(invocation: Invocation): Promise<number> | number {
+  switch (invocation.command) {
+    case "help":
+      console.log(helpText(invocation.topic));
+      return EXIT_OK;
+    case "version":
+      console.log(versionText());
+      return EXIT_OK;
+    case "crds":
+      console.log(crdYamlStream().trimEnd());
+      return EXIT_OK;
+    default:
+      console.error(`dr-syncer: ${invocation.command}: not yet implemented`);
+      return EXIT_USAGE;
+  }
+}
 
 if (import.meta.main) {
-  console.error("dr-syncer: not yet implemented");
-  Deno.exit(2);
+  Deno.exit(await main(Deno.args));
 }

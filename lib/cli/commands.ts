@@ -1,0 +1,171 @@
+/**
+ * The command table (contract §5): every command, its summary and flags.
+ * The parser (args.ts) and the help (help.ts) are both made from it, and
+ * the config types are inferred from it.
+ */
+import {
+  type FlagSpec,
+  readAddress,
+  readChoice,
+  readNamespace,
+  readNamespacePair,
+  readResourceTypes,
+  readText,
+  switchFlag,
+  valueFlag,
+  type ValueOf,
+} from "./flags.ts";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from "../log/levels.ts";
+
+const DEFAULT_NAMESPACE = "dr-syncer-system";
+
+const logFlags = (format: LogFormat) => ({
+  logFormat: valueFlag("log line format", "FORMAT", readChoice(LOG_FORMATS), {
+    fallback: format,
+  }),
+  logLevel: valueFlag(
+    `lowest level logged: ${LOG_LEVELS.join(", ")}`,
+    "LEVEL",
+    readChoice(LOG_LEVELS, { warn: "warning" }),
+    { fallback: "info" },
+  ),
+});
+
+const from = valueFlag("kubeconfig of the source cluster", "FILE", readText, {
+  required: true,
+});
+const to = valueFlag("kubeconfig of the DR cluster", "FILE", readText, {
+  required: true,
+});
+const pair = valueFlag(
+  "source namespace, and the DR namespace if it differs",
+  "SRC[:DST]",
+  readNamespacePair,
+  { required: true },
+);
+const drKubeconfig = valueFlag(
+  "kubeconfig of the DR cluster",
+  "FILE",
+  readText,
+  {
+    required: true,
+  },
+);
+const drNamespace = valueFlag("DR namespace", "NS", readNamespace, {
+  required: true,
+});
+
+/** Every command with its summary and flags. */
+export const COMMANDS = {
+  run: {
+    summary: "run the controller",
+    flags: {
+      kubeconfig: valueFlag(
+        "kubeconfig of the source cluster (default: $KUBECONFIG, ~/.kube/config, then in-cluster)",
+        "FILE",
+        readText,
+      ),
+      namespace: valueFlag(
+        "namespace whose RemoteClusters, NamespaceMappings and NamespaceReplications are honoured",
+        "NS",
+        readNamespace,
+        { fallback: DEFAULT_NAMESPACE },
+      ),
+      leaderElect: switchFlag("elect one active replica through a Lease"),
+      metricsAddr: valueFlag("serve /metrics on", "ADDR", readAddress, {
+        fallback: { hostname: "0.0.0.0", port: 8080 },
+      }),
+      healthAddr: valueFlag(
+        "serve /healthz and /readyz on",
+        "ADDR",
+        readAddress,
+        {
+          fallback: { hostname: "0.0.0.0", port: 8081 },
+        },
+      ),
+      ...logFlags("json"),
+    },
+  },
+  sync: {
+    summary: "sync one namespace once, without installing anything",
+    flags: {
+      from,
+      to,
+      namespace: pair,
+      types: valueFlag(
+        "only these resource types, comma-separated (plural or plural.group)",
+        "LIST",
+        readResourceTypes,
+      ),
+      dryRun: switchFlag(
+        "print the plan (create/update/delete/unchanged) and write nothing",
+      ),
+      output: valueFlag("plan format", "FORMAT", readChoice(["text", "json"]), {
+        fallback: "text",
+        short: "o",
+      }),
+      ...logFlags("pretty"),
+    },
+  },
+  promote: {
+    summary: "fail over: scale DR copies to their source replica counts",
+    flags: {
+      kubeconfig: drKubeconfig,
+      namespace: drNamespace,
+      dryRun: switchFlag("print what would change and write nothing"),
+      ...logFlags("pretty"),
+    },
+  },
+  demote: {
+    summary: "back to standby: scale DR copies to zero",
+    flags: {
+      kubeconfig: drKubeconfig,
+      namespace: drNamespace,
+      dryRun: switchFlag("print what would change and write nothing"),
+      ...logFlags("pretty"),
+    },
+  },
+  cutover: {
+    summary:
+      "planned failover: final sync, scale the source to zero, promote DR",
+    flags: { from, to, namespace: pair, ...logFlags("pretty") },
+  },
+  failback: {
+    summary: "reverse a cutover: hand the workloads back to the source",
+    flags: {
+      from,
+      to,
+      namespace: pair,
+      syncBack: switchFlag("first copy DR-side changes back to the source"),
+      ...logFlags("pretty"),
+    },
+  },
+  crds: {
+    summary: "print the CRD manifests for kubectl apply -f -",
+    flags: {},
+  },
+  version: { summary: "print the version and the Deno version", flags: {} },
+} satisfies Record<string, CommandSpec>;
+
+/** A command's summary and flags. */
+export interface CommandSpec {
+  summary: string;
+  // deno-lint-ignore no-explicit-any
+  flags: Record<string, FlagSpec<any>>;
+}
+
+export type CommandName = keyof typeof COMMANDS;
+
+/** The parsed config of one command. */
+export type ConfigOf<C extends CommandName> =
+  & { command: C }
+  & {
+    -readonly [K in keyof typeof COMMANDS[C]["flags"]]: ValueOf<
+      typeof COMMANDS[C]["flags"][K]
+    >;
+  };
+
+/** Type guard for command names. */
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
