@@ -1,0 +1,240 @@
+/**
+ * Executes a namespace plan against the DR cluster: ranks in the contract's
+ * write order, objects within a rank concurrently. One object's failure is
+ * recorded and never stops the others.
+ */
+import { classifyError, type KubeError } from "../kube/errors.ts";
+import type { PlannedAction } from "../sync/plan.ts";
+import type { PruneCandidate } from "../sync/prune.ts";
+import { writeRank } from "../sync/order.ts";
+import type { ApiResource, KubeObject } from "../sync/types.ts";
+import type { ActionOutcome } from "./outcome.ts";
+import { runPool } from "./pool.ts";
+import type { ClusterWriter } from "./ports.ts";
+
+export interface ApplyContext {
+  writer: ClusterWriter;
+  /** The resource type of a planned object. */
+  typeOf(object: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
+  /** Current DR object by key (needed for recreate's uid precondition). */
+  current: ReadonlyMap<string, KubeObject>;
+  /** Re-plans one object against a fresh read (after a 409 on create). */
+  replan(desired: KubeObject, fresh: KubeObject): PlannedAction;
+  namespace: string;
+  concurrency: number;
+  dryRun: boolean;
+}
+
+function outcome(
+  a: PlannedAction,
+  ns: string,
+  rest: Omit<ActionOutcome, "action" | "key" | "kind" | "name" | "namespace">,
+): ActionOutcome {
+  return {
+    action: a.action,
+    key: a.key,
+    kind: a.kind,
+    namespace: ns,
+    name: a.name,
+    ...rest,
+  };
+}
+
+/** Our reason for an API failure, with the 404 cases told apart. */
+export function failureOf(e: unknown): KubeError {
+  const err = classifyError(e);
+  if (err.code === 404 && !/namespaces? .*not found/i.test(err.message)) {
+    return {
+      ...err,
+      reason: "ResourceTypeMissing",
+      message:
+        `the DR cluster does not serve this type (CRD missing?): ${err.message}`,
+      transient: false,
+    };
+  }
+  return err;
+}
+
+function failed(a: PlannedAction, ns: string, e: unknown): ActionOutcome {
+  const err = failureOf(e);
+  return outcome(a, ns, {
+    status: "failed",
+    reason: err.reason,
+    message: err.message,
+    transient: err.transient,
+  });
+}
+
+async function createOrReplan(
+  a: PlannedAction,
+  ctx: ApplyContext,
+): Promise<ActionOutcome> {
+  const type = ctx.typeOf(a.object!);
+  try {
+    await ctx.writer.create(type, a.object!);
+    return outcome(a, ctx.namespace, { status: "done" });
+  } catch (e) {
+    if (classifyError(e).reason !== "AlreadyExists") throw e;
+  }
+  // Our view was stale: decide again on what is really there, once.
+  const fresh = await ctx.writer.get(type, ctx.namespace, a.name);
+  if (!fresh) {
+    throw new Error(`${a.kind} ${a.name} vanished while being created`);
+  }
+  const again = ctx.replan(a.object!, fresh);
+  if (again.action === "create") {
+    return outcome(a, ctx.namespace, {
+      status: "failed",
+      reason: "Conflict",
+      message: "object appeared while being created; retrying later",
+      transient: true,
+    });
+  }
+  return await applyOne(again, ctx, false);
+}
+
+async function recreate(
+  a: PlannedAction,
+  ctx: ApplyContext,
+): Promise<ActionOutcome> {
+  const type = ctx.typeOf(a.object!);
+  const uid = ctx.current.get(a.key)?.metadata.uid;
+  await ctx.writer.remove(type, ctx.namespace, a.name, { uid });
+  try {
+    await ctx.writer.create(type, a.object!);
+  } catch (e) {
+    if (classifyError(e).reason !== "AlreadyExists") throw e;
+    // Finalizers keep the old object around; the next pass creates it.
+    return outcome(a, ctx.namespace, {
+      status: "failed",
+      reason: "RecreatePending",
+      message:
+        "old copy is still being deleted; it is created on the next pass",
+      transient: true,
+    });
+  }
+  return outcome(a, ctx.namespace, {
+    status: "done",
+    reason: a.reason,
+    message: a.message,
+  });
+}
+
+async function applyOne(
+  a: PlannedAction,
+  ctx: ApplyContext,
+  mayReplan = true,
+): Promise<ActionOutcome> {
+  const ns = ctx.namespace;
+  switch (a.action) {
+    case "unchanged":
+      return outcome(a, ns, { status: "unchanged" });
+    case "skip":
+    case "conflict":
+      return outcome(a, ns, {
+        status: a.action === "skip" ? "skipped" : "failed",
+        reason: a.reason,
+        message: a.message,
+        transient: false,
+      });
+  }
+  if (ctx.dryRun) {
+    return outcome(a, ns, {
+      status: "planned",
+      reason: a.reason,
+      message: a.message,
+    });
+  }
+  try {
+    switch (a.action) {
+      case "create":
+        if (!mayReplan) {
+          await ctx.writer.create(ctx.typeOf(a.object!), a.object!);
+          return outcome(a, ns, { status: "done" });
+        }
+        return await createOrReplan(a, ctx);
+      case "update":
+        await ctx.writer.replace(ctx.typeOf(a.object!), a.object!);
+        return outcome(a, ns, {
+          status: "done",
+          reason: a.reason,
+          message: a.message,
+        });
+      case "recreate":
+        return await recreate(a, ctx);
+    }
+  } catch (e) {
+    return failed(a, ns, e);
+  }
+}
+
+/** Applies `actions` (already in write order); outcomes in the same order. */
+export async function applyActions(
+  actions: readonly PlannedAction[],
+  ctx: ApplyContext,
+): Promise<ActionOutcome[]> {
+  const results = new Map<PlannedAction, ActionOutcome>();
+  for (const rank of groupByRank(actions)) {
+    await runPool(rank, ctx.concurrency, async (a) => {
+      results.set(a, await applyOne(a, ctx));
+    });
+  }
+  return actions.map((a) => results.get(a)!);
+}
+
+function groupByRank(actions: readonly PlannedAction[]): PlannedAction[][] {
+  const groups: PlannedAction[][] = [];
+  let last: number | undefined;
+  for (const a of actions) {
+    const rank = writeRank(a.kind);
+    if (rank !== last) groups.push([]);
+    groups[groups.length - 1].push(a);
+    last = rank;
+  }
+  return groups;
+}
+
+/** Deletes pruned copies (delete order given); a copy already gone is fine. */
+export async function applyDeletes(
+  deletes: readonly PruneCandidate[],
+  ctx: Pick<
+    ApplyContext,
+    "writer" | "typeOf" | "namespace" | "concurrency" | "dryRun"
+  >,
+): Promise<ActionOutcome[]> {
+  const results = new Map<PruneCandidate, ActionOutcome>();
+  await runPool(deletes, ctx.concurrency, async (c) => {
+    const base = {
+      action: "delete" as const,
+      key: c.key,
+      kind: c.kind,
+      namespace: ctx.namespace,
+      name: c.name,
+    };
+    if (ctx.dryRun) {
+      results.set(c, { ...base, status: "planned", reason: "SourceDeleted" });
+      return;
+    }
+    try {
+      await ctx.writer.remove(ctx.typeOf(c.object), ctx.namespace, c.name, {
+        uid: c.object.metadata.uid,
+      });
+      results.set(c, { ...base, status: "done", reason: "SourceDeleted" });
+    } catch (e) {
+      const err = classifyError(e);
+      results.set(
+        c,
+        err.code === 404
+          ? { ...base, status: "done", reason: "SourceDeleted" }
+          : {
+            ...base,
+            status: "failed",
+            reason: err.reason,
+            message: err.message,
+            transient: err.transient,
+          },
+      );
+    }
+  });
+  return deletes.map((c) => results.get(c)!);
+}
