@@ -182,6 +182,19 @@ export async function waitFor(
   }
 }
 
+/** Polls an async condition until it holds; rejects after `ms`. */
+export async function eventually(
+  cond: () => Promise<boolean>,
+  ms = WAIT_MS,
+  what = "condition",
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, POLL_MS * 4));
+  }
+}
+
 /** Starts a watch through client-node's Watch and records what arrives. */
 export async function recordWatch(
   kc: k8s.KubeConfig,
