@@ -11,6 +11,7 @@ import { applyPatch, PATCH_TYPES, unsupportedPatch } from "./patch.ts";
 import { groupVersion, type ResourceType, storeKey } from "./registry.ts";
 import type { ResourceRequest } from "./router.ts";
 import { readScale, writeScale } from "./scale.ts";
+import { decodeProtobuf, isProtobuf } from "./protobuf.ts";
 import { selectorFrom } from "./selectors.ts";
 import type { Stored } from "./store.ts";
 import type { WatchHub } from "./watch.ts";
@@ -43,16 +44,9 @@ function objectJson(t: ResourceType, s: Stored): string {
     : JSON.stringify({ ...s.obj, apiVersion: gv });
 }
 
-const PROTOBUF = "application/vnd.kubernetes.protobuf";
-
 async function body(req: Request): Promise<unknown> {
-  if (req.headers.get("content-type")?.startsWith(PROTOBUF)) {
-    await req.body?.cancel();
-    throw failure(
-      415,
-      "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
-    );
+  if (isProtobuf(req.headers.get("content-type"))) {
+    return decodeProtobuf(new Uint8Array(await req.arrayBuffer()));
   }
   const text = await req.text();
   if (!text.trim()) return undefined;

@@ -327,3 +327,84 @@ spec:
     );
   },
 );
+
+/** Every non-empty leaf of `want` is present with the same value in `got`. */
+function assertSubset(got: unknown, want: unknown, path = ""): void {
+  if (want === null || want === undefined) return;
+  if (Array.isArray(want)) {
+    assert(Array.isArray(got), `${path}: expected an array`);
+    want.forEach((w, i) =>
+      assertSubset((got as unknown[])[i], w, `${path}[${i}]`)
+    );
+  } else if (typeof want === "object") {
+    for (const [k, v] of Object.entries(want)) {
+      assertSubset((got as Record<string, unknown>)?.[k], v, `${path}.${k}`);
+    }
+  } else assertEquals(got, want, path);
+}
+
+const GENERATORS = [
+  ["create", "namespace", "gen"],
+  ["create", "configmap", "c", "--from-literal=a=b", "--from-literal=c=d"],
+  ["create", "secret", "generic", "s", "--from-literal=p=q"],
+  [
+    "create",
+    "secret",
+    "tls",
+    "t",
+    `--cert=${new URL("./certs/server.crt", import.meta.url).pathname}`,
+    `--key=${new URL("./certs/server.key", import.meta.url).pathname}`,
+  ],
+  ["create", "serviceaccount", "sa"],
+  ["create", "deployment", "d", "--image=nginx:1", "--replicas=2", "--port=80"],
+  ["create", "service", "clusterip", "svc", "--tcp=80:8080"],
+  ["create", "service", "nodeport", "np", "--tcp=81:8081"],
+  ["create", "job", "j", "--image=busybox:1", "--", "echo", "hi"],
+  [
+    "create",
+    "role",
+    "r",
+    "--verb=get,list",
+    "--resource=pods,deployments.apps",
+  ],
+  [
+    "create",
+    "rolebinding",
+    "rb",
+    "--role=r",
+    "--user=u",
+    "--serviceaccount=default:sa",
+  ],
+  ["create", "clusterrole", "cr", "--verb=get", "--resource=configmaps"],
+  ["create", "clusterrolebinding", "crb", "--clusterrole=cr", "--group=g"],
+];
+
+simTest(
+  "kubectl create generators (protobuf bodies) store what kubectl meant",
+  async ({ cluster }) => {
+    for (const args of GENERATORS) {
+      const dash = args.indexOf("--");
+      const [head, tail] = dash >= 0
+        ? [args.slice(0, dash), args.slice(dash)]
+        : [args, []];
+      const ns =
+        ["namespace", "clusterrole", "clusterrolebinding"].includes(args[1])
+          ? []
+          : ["-n", "default"];
+      const want = JSON.parse(
+        await ok(cluster, [
+          ...head,
+          ...ns,
+          "--dry-run=client",
+          "-o",
+          "json",
+          ...tail,
+        ]),
+      );
+      const got = JSON.parse(
+        await ok(cluster, [...head, ...ns, "-o", "json", ...tail]),
+      );
+      assertSubset(got, want, args.slice(0, 3).join(" "));
+    }
+  },
+);
