@@ -44,7 +44,8 @@ function objectJson(t: ResourceType, s: Stored): string {
     : JSON.stringify({ ...s.obj, apiVersion: gv });
 }
 
-async function body(req: Request): Promise<unknown> {
+/** The request body as JSON (k8s protobuf bodies decoded); undefined if empty. */
+export async function body(req: Request): Promise<unknown> {
   if (isProtobuf(req.headers.get("content-type"))) {
     return decodeProtobuf(new Uint8Array(await req.arrayBuffer()));
   }

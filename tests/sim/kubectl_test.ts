@@ -408,3 +408,86 @@ simTest(
     }
   },
 );
+
+simTest(
+  "kubectl get all lists the workload categories; auth can-i asks the sim's authorizer",
+  async ({ cluster }) => {
+    await ok(cluster, ["create", "-f", "-"], MANIFESTS);
+    const all = await ok(cluster, ["get", "all", "-n", "kc", "-o", "name"]);
+    assertEquals(all.trim(), "deployment.apps/web");
+    assertEquals(
+      (await ok(cluster, ["auth", "can-i", "delete", "nodes"])).trim(),
+      "yes",
+    );
+    const token = cluster.createToken({
+      name: "viewer",
+      rules: [{
+        verbs: ["list"],
+        apiGroups: [""],
+        resources: ["configmaps"],
+        namespaces: ["kc"],
+      }],
+    });
+    const limited = {
+      ...cluster,
+      kubeconfigPath: `${cluster.kubeconfigPath}.viewer`,
+    } as SimCluster;
+    await Deno.writeTextFile(
+      limited.kubeconfigPath,
+      cluster.kubeconfigFor(token, "viewer"),
+    );
+    assertEquals(
+      (await ok(limited, ["auth", "can-i", "list", "configmaps", "-n", "kc"]))
+        .trim(),
+      "yes",
+    );
+    const no = await kubectl(limited, [
+      "auth",
+      "can-i",
+      "list",
+      "configmaps",
+      "-n",
+      "default",
+    ]);
+    assertEquals([no.code, no.stdout.trim()], [1, "no"]);
+    const denied = await kubectl(limited, ["get", "cm", "-n", "default"]);
+    assertEquals(
+      denied.stderr.trim(),
+      'Error from server (Forbidden): configmaps is forbidden: User "viewer" cannot list resource "configmaps" in API group "" in the namespace "default"',
+    );
+  },
+);
+
+simTest(
+  "kubectl apply (client side) creates, then patches with the last-applied annotation",
+  async ({ cluster }) => {
+    const out = await ok(cluster, ["apply", "-f", "-"], MANIFESTS);
+    assertEquals(out.trim().split("\n"), [
+      "namespace/kc created",
+      "configmap/c1 created",
+      "deployment.apps/web created",
+    ]);
+    const changed = MANIFESTS.replace('a: "1"', 'a: "2"').replace(
+      "nginx:1.25",
+      "nginx:1.26",
+    );
+    const again = await ok(cluster, ["apply", "-f", "-"], changed);
+    assertEquals(again.trim().split("\n"), [
+      "namespace/kc unchanged",
+      "configmap/c1 configured",
+      "deployment.apps/web configured",
+    ]);
+    const d = JSON.parse(
+      await ok(cluster, ["get", "deploy", "web", "-n", "kc", "-o", "json"]),
+    );
+    assertEquals(
+      d.spec.template.spec.containers.map((c: { image: string }) => c.image),
+      ["nginx:1.26"],
+    );
+    assertEquals(d.metadata.generation, 2);
+    assert(
+      d.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]
+        .includes("nginx:1.26"),
+    );
+  },
+);

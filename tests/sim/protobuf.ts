@@ -122,6 +122,22 @@ const SUBJECT: Msg = {
 const ROLE_REF: Msg = { 1: str("apiGroup"), 2: str("kind"), 3: str("name") };
 
 const TYPES: Record<string, Msg> = {
+  "authorization.k8s.io/v1/SelfSubjectAccessReview": {
+    1: ["metadata", META],
+    2: ["spec", {
+      1: ["resourceAttributes", {
+        1: str("namespace"),
+        2: str("verb"),
+        3: str("group"),
+        4: str("version"),
+        5: str("resource"),
+        6: str("subresource"),
+        7: str("name"),
+      }],
+      2: ["nonResourceAttributes", { 1: str("path"), 2: str("verb") }],
+    }],
+    3: STATUS,
+  },
   "rbac.authorization.k8s.io/v1/Role": {
     1: ["metadata", META],
     2: ["rules", { list: RULE }],
