@@ -17,6 +17,7 @@ export interface DeleteOptions {
   propagationPolicy?: "Background" | "Foreground" | "Orphan";
   orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
 }
 
 /** Outcome of a delete: the object, and whether it is gone already. */

@@ -149,6 +149,7 @@ function writeOptions(params: URLSearchParams, sub?: string): WriteOptions {
   return {
     subresource: sub === "status" ? "status" : undefined,
     strict: params.get("fieldValidation") === "Strict",
+    dryRun: params.get("dryRun") === "All",
   };
 }
 
@@ -251,6 +252,9 @@ export async function handleResource(
       const opts = (await body(req) ?? {}) as DeleteOptions;
       const pp = params.get("propagationPolicy");
       if (pp) opts.propagationPolicy = pp as DeleteOptions["propagationPolicy"];
+      if (params.get("dryRun") === "All" || opts.dryRun?.includes("All")) {
+        return json(objectJson(t, e.mustGet(t, ns, r.name!)));
+      }
       const d = ctx.deleter.delete(t, ns, r.name!, opts);
       return deleteResponse(t, d.stored, d.gone);
     }
