@@ -353,3 +353,26 @@ simTest(
     );
   },
 );
+
+simTest(
+  "an update carrying another object's uid is a 409 precondition failure (copied objects)",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    await core.createNamespacedConfigMap({
+      namespace: NS,
+      body: { metadata: { name: "a" } },
+    });
+    const s = await expectStatus(() =>
+      core.replaceNamespacedConfigMap({
+        namespace: NS,
+        name: "a",
+        body: { metadata: { name: "a", uid: "from-elsewhere" } },
+      })
+    );
+    assertEquals([s.code, s.reason], [409, "Conflict"]);
+    assertMatch(
+      s.message!,
+      /Precondition failed: UID in precondition: from-elsewhere, UID in object meta: /,
+    );
+  },
+);

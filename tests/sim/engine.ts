@@ -126,6 +126,13 @@ export class Engine {
     if (rv && rv !== cur.obj.metadata.resourceVersion) {
       throw conflict({ group: t.group, kind: t.resource, name });
     }
+    const uid = incoming.metadata.uid;
+    if (uid && uid !== cur.obj.metadata.uid) {
+      throw conflict(
+        { group: t.group, kind: t.resource, name },
+        `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${cur.obj.metadata.uid}`,
+      );
+    }
     const next = opts.subresource === "status"
       ? this.#statusOnly(cur, incoming)
       : this.#mainOnly(t, cur, incoming);
@@ -148,6 +155,14 @@ export class Engine {
       typeof patched !== "object" || patched === null || Array.isArray(patched)
     ) {
       throw badRequest("the patch did not produce an object");
+    }
+    const uid = patched.metadata?.uid;
+    if (uid !== cur.obj.metadata.uid) {
+      throw invalid({ group: t.group, kind: t.kind, name }, [{
+        reason: "FieldValueInvalid",
+        message: `Invalid value: "${uid ?? ""}": field is immutable`,
+        field: "metadata.uid",
+      }]);
     }
     return this.update(t, ns, name, patched, opts);
   }
