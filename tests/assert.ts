@@ -5,11 +5,11 @@
 import nodeAssert from "node:assert/strict";
 
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.deepStrictEqual(actual, expected, msg);
+  nodeAssert.deepStrictEqual(actual, expected, msg as string);
 }
 
 export function assertNotEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.notDeepStrictEqual(actual, expected, msg);
+  nodeAssert.notDeepStrictEqual(actual, expected, msg as string);
 }
 
 export function assert(cond: unknown, msg = "assertion failed"): asserts cond {
@@ -17,7 +17,7 @@ export function assert(cond: unknown, msg = "assertion failed"): asserts cond {
 }
 
 export function assertMatch(actual: string, re: RegExp, msg?: string): void {
-  nodeAssert.match(actual, re, msg);
+  nodeAssert.match(actual, re, msg as string);
 }
 
 /** Asserts fn throws; returns the error for further checks. */
