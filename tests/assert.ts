@@ -4,12 +4,19 @@
  */
 import nodeAssert from "node:assert/strict";
 
+/*
+ * @types/node 26 (pulled in by @kubernetes/client-node) declares the message
+ * parameter as `string` in one overload and `Error | fn` in the other, so an
+ * optional `msg?: string` matches neither; an empty message means "default".
+ */
+const m = (msg?: string): string => msg ?? "";
+
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.deepStrictEqual(actual, expected, msg);
+  nodeAssert.deepStrictEqual(actual, expected, m(msg));
 }
 
 export function assertNotEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.notDeepStrictEqual(actual, expected, msg);
+  nodeAssert.notDeepStrictEqual(actual, expected, m(msg));
 }
 
 export function assert(cond: unknown, msg = "assertion failed"): asserts cond {
@@ -17,7 +24,7 @@ export function assert(cond: unknown, msg = "assertion failed"): asserts cond {
 }
 
 export function assertMatch(actual: string, re: RegExp, msg?: string): void {
-  nodeAssert.match(actual, re, msg);
+  nodeAssert.match(actual, re, m(msg));
 }
 
 /** Asserts fn throws; returns the error for further checks. */
