@@ -1,0 +1,170 @@
+/**
+ * A client for one cluster: client-node's KubeConfig with three changes.
+ * 1. One keep-alive connection pool per cluster. client-node 2.0.1 builds a
+ *    new undici Agent for every request when any TLS option is set, so each
+ *    call paid a TCP+TLS handshake and left an idle socket behind; the first
+ *    Agent it builds is kept and handed to every later request and watch.
+ * 2. Typed API clients send through {@link ClusterHttp} (rate limit, timeout,
+ *    retries).
+ * 3. `requestJson` for plain-JSON calls (lists of any type, no class
+ *    deserialization), and `close()` to free the pool.
+ */
+import {
+  type ApiConstructor,
+  ApiException,
+  type ApiType,
+  createConfiguration,
+  KubeConfig,
+  RequestContext,
+  ServerConfiguration,
+  Watch,
+  wrapHttpLibrary,
+} from "@kubernetes/client-node";
+import type { Clock } from "../clock.ts";
+import { ClusterHttp, type RequestObserver } from "./http.ts";
+import { TokenBucket } from "./rate-limit.ts";
+import type { RetryPolicy } from "./retry.ts";
+
+type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
+
+/** Default per-request timeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Options of {@link ClusterClient}. */
+export interface ClusterClientOptions {
+  /** Name used in logs and metrics ("source", a RemoteCluster name). */
+  name: string;
+  timeoutMs?: number;
+  /** Token bucket; absent or qps ≤ 0 means unlimited. */
+  rateLimit?: { qps: number; burst: number };
+  retry?: RetryPolicy;
+  clock?: Clock;
+  onRequest?: RequestObserver;
+}
+
+/** KubeConfig that reuses one dispatcher and routes typed calls via ClusterHttp. */
+class PooledKubeConfig extends KubeConfig {
+  pool?: Dispatcher;
+  http?: ClusterHttp;
+
+  override async applySecurityAuthentication(
+    context: RequestContext,
+  ): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const fresh = context.getDispatcher();
+    if (fresh === undefined) return;
+    this.pool ??= fresh;
+    context.setDispatcher(this.pool);
+  }
+
+  override makeApiClient<T extends ApiType>(type: ApiConstructor<T>): T {
+    const cluster = this.getCurrentCluster();
+    if (!cluster || !this.http) return super.makeApiClient(type);
+    return new type(createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: this },
+      httpApi: wrapHttpLibrary(this.http),
+    }));
+  }
+}
+
+/** Options of {@link ClusterClient.requestJson}. */
+export interface JsonRequest {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+/** See the module comment. */
+export class ClusterClient {
+  readonly name: string;
+  readonly kubeConfig: KubeConfig;
+  readonly server: string;
+  readonly limiter?: TokenBucket;
+  readonly #kc: PooledKubeConfig;
+  readonly #http: ClusterHttp;
+  readonly #apis = new Map<unknown, unknown>();
+
+  /** `load` fills a fresh KubeConfig (loadFromString, loadFromFile...). */
+  constructor(load: (kc: KubeConfig) => void, opts: ClusterClientOptions) {
+    const kc = new PooledKubeConfig();
+    load(kc);
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig has no current cluster");
+    const { qps = 0, burst = 1 } = opts.rateLimit ?? {};
+    this.limiter = qps > 0
+      ? new TokenBucket({ qps, burst, clock: opts.clock })
+      : undefined;
+    this.#http = new ClusterHttp({
+      timeoutMs: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      limiter: this.limiter,
+      retry: opts.retry,
+      clock: opts.clock,
+      onRequest: opts.onRequest,
+    });
+    kc.http = this.#http;
+    this.#kc = kc;
+    this.kubeConfig = kc;
+    this.name = opts.name;
+    this.server = cluster.server;
+  }
+
+  /** A typed API client (cached per type) sharing this cluster's pool. */
+  api<T extends ApiType>(type: ApiConstructor<T>): T {
+    let api = this.#apis.get(type) as T | undefined;
+    if (!api) {
+      api = this.#kc.makeApiClient(type);
+      this.#apis.set(type, api);
+    }
+    return api;
+  }
+
+  /** A Watch on this cluster (same pool; the caller rate-limits). */
+  watch(inactivityTimeoutMs?: number): Watch {
+    const w = new Watch(this.#kc);
+    if (inactivityTimeoutMs !== undefined) {
+      (w as unknown as { requestTimeoutMs: number }).requestTimeoutMs =
+        inactivityTimeoutMs;
+    }
+    return w;
+  }
+
+  /** A request returning parsed JSON; HTTP errors throw ApiException. */
+  async requestJson<T = unknown>(
+    path: string,
+    r: JsonRequest = {},
+  ): Promise<T> {
+    const url = new URL(this.server.replace(/\/$/, "") + path);
+    for (const [k, v] of Object.entries(r.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    const ctx = new RequestContext(url.toString(), r.method ?? "GET");
+    await this.#kc.applySecurityAuthentication(ctx);
+    ctx.setHeaderParam("Accept", "application/json");
+    if (r.body !== undefined) {
+      ctx.setHeaderParam("Content-Type", r.contentType ?? "application/json");
+      ctx.setBody(JSON.stringify(r.body));
+    }
+    if (r.signal) ctx.setSignal(r.signal);
+    const res = await this.#http.send(ctx);
+    const text = await res.body.text();
+    if (res.httpStatusCode >= 400) {
+      throw new ApiException(
+        res.httpStatusCode,
+        `HTTP-Code: ${res.httpStatusCode}`,
+        text,
+        res.headers,
+      );
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Closes the connection pool (open watches end). */
+  async close(): Promise<void> {
+    const pool = this.#kc.pool;
+    this.#kc.pool = undefined;
+    await pool?.destroy();
+  }
+}
