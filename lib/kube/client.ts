@@ -2,8 +2,8 @@
  * A client for one cluster: client-node's KubeConfig with three changes.
  * 1. One keep-alive connection pool per cluster. client-node 2.0.1 builds a
  *    new undici Agent for every request when any TLS option is set, so each
- *    call paid a TCP+TLS handshake and left an idle socket behind; the first
- *    Agent it builds is kept and handed to every later request and watch.
+ *    call paid a TCP+TLS handshake and left an idle socket behind; here one
+ *    Agent per client serves every request and watch.
  * 2. Typed API clients send through {@link ClusterHttp} (rate limit, timeout,
  *    retries).
  * 3. `requestJson` for plain-JSON calls (lists of any type, no class
@@ -20,6 +20,8 @@ import {
   Watch,
   wrapHttpLibrary,
 } from "@kubernetes/client-node";
+import type https from "node:https";
+import { Agent } from "undici";
 import type { Clock } from "../clock.ts";
 import { ClusterHttp, type RequestObserver } from "./http.ts";
 import { TokenBucket } from "./rate-limit.ts";
@@ -42,19 +44,50 @@ export interface ClusterClientOptions {
   onRequest?: RequestObserver;
 }
 
-/** KubeConfig that reuses one dispatcher and routes typed calls via ClusterHttp. */
+/** Idle keep-alive sockets close after this long without a request. */
+const KEEP_ALIVE_MS = 30_000;
+
+/**
+ * KubeConfig that hands every request and watch one pooled HTTP/1.1 agent
+ * and routes typed calls via ClusterHttp. HTTP/1.1 on purpose: undici
+ * negotiates h2 by default, and Deno's node:http2 layer aborts the whole
+ * process (nghttp2 assertion) when a server sends GOAWAY, which API servers
+ * do on shutdown and at random for load balancing.
+ */
 class PooledKubeConfig extends KubeConfig {
-  pool?: Dispatcher;
+  pool?: Promise<Dispatcher | undefined>;
   http?: ClusterHttp;
 
   override async applySecurityAuthentication(
     context: RequestContext,
   ): Promise<void> {
     await super.applySecurityAuthentication(context);
-    const fresh = context.getDispatcher();
-    if (fresh === undefined) return;
-    this.pool ??= fresh;
-    context.setDispatcher(this.pool);
+    this.pool ??= this.#buildPool();
+    const pool = await this.pool;
+    if (pool) context.setDispatcher(pool);
+  }
+
+  async #buildPool(): Promise<Dispatcher | undefined> {
+    const tls: https.RequestOptions = {};
+    await this.applyToHTTPSOptions(tls);
+    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } =
+      tls;
+    const opts = this.createDispatcherOptions(this.getCurrentCluster(), {
+      ca,
+      cert,
+      key,
+      pfx,
+      passphrase,
+      rejectUnauthorized,
+      servername,
+    });
+    // Proxies keep client-node's own per-request dispatcher.
+    if (opts.type !== "agent" && opts.type !== "none") return undefined;
+    return new Agent({
+      connect: opts.type === "agent" ? opts.connect : {},
+      allowH2: false,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+    });
   }
 
   override makeApiClient<T extends ApiType>(type: ApiConstructor<T>): T {
@@ -163,7 +196,7 @@ export class ClusterClient {
 
   /** Closes the connection pool (open watches end). */
   async close(): Promise<void> {
-    const pool = this.#kc.pool;
+    const pool = await this.#kc.pool;
     this.#kc.pool = undefined;
     await pool?.destroy();
   }
