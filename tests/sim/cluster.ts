@@ -1,0 +1,202 @@
+/**
+ * One simulated cluster: assembles store, registry, engine, watches, auth
+ * and faults, serves them over HTTPS on 127.0.0.1, writes its kubeconfig,
+ * and can go down and come back on the same port with its data (outage).
+ */
+import { type PolicyRule, ruleAuthorizer, Tokens } from "./auth.ts";
+import { Counters } from "./counters.ts";
+import { installLifecycle } from "./crds.ts";
+import { Deleter } from "./deletion.ts";
+import { Engine } from "./engine.ts";
+import { type FaultCode, type FaultFilter, Faults } from "./faults.ts";
+import { Registry } from "./registry.ts";
+import { HttpsListener } from "./http.ts";
+import { makeHandler } from "./server.ts";
+import { Store } from "./store.ts";
+import { WatchHub } from "./watch.ts";
+
+const CERT_DIR = new URL("./certs/", import.meta.url);
+const CA_PEM = Deno.readTextFileSync(new URL("ca.crt", CERT_DIR));
+const SERVER_CERT = Deno.readTextFileSync(new URL("server.crt", CERT_DIR));
+const SERVER_KEY = Deno.readTextFileSync(new URL("server.key", CERT_DIR));
+const SYSTEM_NAMESPACES = [
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+];
+
+/** Tunables of one cluster. */
+export interface ClusterOptions {
+  /** Watch history kept for replay (events); older RVs get 410. */
+  historySize?: number;
+  /** Interval of BOOKMARK events for watches that allow them. */
+  bookmarkIntervalMs?: number;
+  /** Delay before a Terminating namespace's contents are deleted. */
+  namespacePurgeDelayMs?: number;
+}
+
+/** Fault controls of one cluster (see README). */
+export interface ClusterFaults {
+  latency(ms: number): void;
+  failNext(
+    n: number,
+    status?: FaultCode,
+    retryAfterSeconds?: number,
+    filter?: FaultFilter,
+  ): void;
+  cutWatches(opts?: { abrupt?: boolean }): void;
+  forceGoneOnNextWatch(n?: number): void;
+  stallWatches(): () => void;
+  shrinkHistory(n: number): void;
+  bookmarkNow(): void;
+  down(): Promise<void>;
+  up(): Promise<void>;
+  outage(): Promise<() => Promise<void>>;
+  clear(): void;
+}
+
+/** A running simulated cluster. */
+export class SimCluster {
+  readonly store: Store;
+  readonly registry = new Registry();
+  readonly engine: Engine;
+  readonly deleter: Deleter;
+  readonly hub: WatchHub;
+  readonly tokens = new Tokens();
+  readonly counters = new Counters();
+  readonly faults: ClusterFaults;
+  readonly caPem = CA_PEM;
+  kubeconfigPath = "";
+  #server?: HttpsListener;
+  #port = 0;
+  #requestFaults = new Faults();
+  #handler: (req: Request) => Promise<Response>;
+
+  constructor(readonly name: string, opts: ClusterOptions = {}) {
+    this.store = new Store(opts.historySize);
+    this.engine = new Engine(this.store, this.registry);
+    this.deleter = new Deleter(this.engine, opts.namespacePurgeDelayMs);
+    this.hub = new WatchHub(this.store, opts.bookmarkIntervalMs);
+    installLifecycle(this.engine, this.hub, CA_PEM);
+    this.#seed();
+    this.#handler = makeHandler({
+      engine: this.engine,
+      deleter: this.deleter,
+      hub: this.hub,
+      registry: this.registry,
+      tokens: this.tokens,
+      authorize: ruleAuthorizer,
+      counters: this.counters,
+      faults: this.#requestFaults,
+      address: () => `127.0.0.1:${this.#port}`,
+    });
+    this.faults = this.#faultControls();
+  }
+
+  /** https://127.0.0.1:<port> */
+  get url(): string {
+    return `https://127.0.0.1:${this.#port}`;
+  }
+
+  /** Bearer token with every right. */
+  get adminToken(): string {
+    return this.tokens.adminToken;
+  }
+
+  /** A kubeconfig for the admin (or the given token). */
+  kubeconfigFor(token = this.adminToken, user = `${this.name}-admin`): string {
+    const ca = btoa(CA_PEM);
+    return [
+      "apiVersion: v1",
+      "kind: Config",
+      "clusters:",
+      `- name: ${this.name}`,
+      "  cluster:",
+      `    server: ${this.url}`,
+      `    certificate-authority-data: ${ca}`,
+      "users:",
+      `- name: ${user}`,
+      "  user:",
+      `    token: ${token}`,
+      "contexts:",
+      `- name: ${this.name}`,
+      "  context:",
+      `    cluster: ${this.name}`,
+      `    user: ${user}`,
+      `current-context: ${this.name}`,
+      "",
+    ].join("\n");
+  }
+
+  /** The admin kubeconfig. */
+  get kubeconfig(): string {
+    return this.kubeconfigFor();
+  }
+
+  /** A token limited to `rules`, for 403 tests. */
+  createToken(opts: { name: string; rules: PolicyRule[] }): string {
+    return this.tokens.create(opts.name, opts.rules);
+  }
+
+  /** Starts serving (on the previous port after an outage). */
+  async start(): Promise<void> {
+    const server = new HttpsListener(SERVER_CERT, SERVER_KEY, this.#handler);
+    this.#port = await server.listen(this.#port);
+    this.#server = server;
+  }
+
+  /** Stops serving; data is kept. */
+  async down(): Promise<void> {
+    this.hub.closeAll();
+    const s = this.#server;
+    this.#server = undefined;
+    await s?.close();
+  }
+
+  /** Stops for good: watches closed first so shutdown cannot hang. */
+  async stop(): Promise<void> {
+    this.hub.stop();
+    this.deleter.close();
+    await this.down();
+  }
+
+  #seed(): void {
+    const ns = this.registry.find("", "v1", "namespaces")!;
+    for (const n of SYSTEM_NAMESPACES) {
+      this.engine.create(ns, "", { metadata: { name: n } });
+    }
+    const svc = this.registry.find("", "v1", "services")!;
+    this.engine.create(svc, "default", {
+      metadata: {
+        name: "kubernetes",
+        labels: { component: "apiserver", provider: "kubernetes" },
+      },
+      spec: {
+        clusterIP: "10.96.0.1",
+        ports: [{ name: "https", port: 443, targetPort: 6443 }],
+      },
+    });
+  }
+
+  #faultControls(): ClusterFaults {
+    const f = this.#requestFaults;
+    return {
+      latency: (ms) => f.latency(ms),
+      failNext: (n, status = 500, retry, filter) =>
+        f.failNext(n, status, retry, filter),
+      cutWatches: (opts) => this.hub.closeAll(opts?.abrupt),
+      forceGoneOnNextWatch: (n = 1) => this.hub.forceGone(n),
+      stallWatches: () => this.hub.stall(),
+      shrinkHistory: (n) => this.store.resizeHistory(n),
+      bookmarkNow: () => this.hub.bookmark(),
+      down: () => this.down(),
+      up: () => this.start(),
+      outage: async () => {
+        await this.down();
+        return () => this.start();
+      },
+      clear: () => f.clear(),
+    };
+  }
+}

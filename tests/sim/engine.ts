@@ -1,0 +1,328 @@
+/**
+ * Write semantics of one cluster: create, update (PUT), patch, with metadata
+ * management (uid, generation, resourceVersion), status subresource rules,
+ * defaulting, validation and allocation. Deletion lives in deletion.ts.
+ */
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  failure,
+  invalid,
+  namespaceTerminating,
+  notFound,
+  type StatusCause,
+} from "./errors.ts";
+import { DEFAULTERS } from "./defaults.ts";
+import { applyPatch } from "./patch.ts";
+import {
+  groupVersion,
+  type Registry,
+  type ResourceType,
+  storeKey,
+} from "./registry.ts";
+import { applyDefaults, prune, validate } from "./schema.ts";
+import { ServiceAllocator } from "./services.ts";
+import { type KObj, type Store, type Stored, thaw } from "./store.ts";
+import { deepEqual, randomSuffix, timestamp } from "./util.ts";
+import { CREATE_RULES, UPDATE_RULES, validateMeta } from "./validation.ts";
+
+/** Options of a write request. */
+export interface WriteOptions {
+  subresource?: "status";
+  /** fieldValidation=Strict: unknown CR fields are an error, not pruned. */
+  strict?: boolean;
+}
+
+/** Hooks other modules attach to object lifecycle (CRDs, namespaces, GC). */
+export interface Hooks {
+  afterPut: ((t: ResourceType, obj: KObj, old?: KObj) => void)[];
+  beforeRemove: ((t: ResourceType, obj: KObj) => void)[];
+  afterRemove: ((t: ResourceType, obj: KObj) => void)[];
+}
+
+/** The semantic core of one simulated cluster. */
+export class Engine {
+  readonly services = new ServiceAllocator();
+  readonly hooks: Hooks = { afterPut: [], beforeRemove: [], afterRemove: [] };
+
+  constructor(readonly store: Store, readonly registry: Registry) {}
+
+  /** An existing object or 404. */
+  mustGet(t: ResourceType, ns: string, name: string): Stored {
+    const s = this.store.get(storeKey(t), t.namespaced ? ns : "", name);
+    if (!s) throw notFound({ group: t.group, kind: t.resource, name });
+    return s;
+  }
+
+  /** POST: creates an object. */
+  create(
+    t: ResourceType,
+    ns: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): Stored {
+    const o = this.#prepareBody(t, ns, body);
+    const meta = o.metadata;
+    if (!meta.name && meta.generateName) {
+      meta.name = meta.generateName + randomSuffix();
+    }
+    if (!meta.name) {
+      throw invalid({ group: t.group, kind: t.kind, name: "" }, [{
+        reason: "FieldValueRequired",
+        message: "Required value: name or generateName is required",
+        field: "metadata.name",
+      }]);
+    }
+    if (t.namespaced) this.#checkNamespace(t, ns, meta.name);
+    if (this.store.get(storeKey(t), meta.namespace ?? "", meta.name)) {
+      throw alreadyExists({
+        group: t.group,
+        kind: t.resource,
+        name: meta.name,
+      });
+    }
+    meta.uid = crypto.randomUUID();
+    meta.creationTimestamp = timestamp();
+    for (
+      const k of [
+        "resourceVersion",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "managedFields",
+        "selfLink",
+      ]
+    ) {
+      delete meta[k];
+    }
+    if (t.generation) meta.generation = 1;
+    else delete meta.generation;
+    if (t.status) delete o.status;
+    this.#normalize(t, o, undefined, opts);
+    const stored = this.store.put(storeKey(t), o);
+    for (const h of this.hooks.afterPut) h(t, o);
+    return stored;
+  }
+
+  /** PUT on the object or its /status. */
+  update(
+    t: ResourceType,
+    ns: string,
+    name: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): Stored {
+    const cur = this.mustGet(t, ns, name);
+    const incoming = this.#prepareBody(t, ns, body);
+    if (incoming.metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    const rv = incoming.metadata.resourceVersion;
+    if (rv && rv !== cur.obj.metadata.resourceVersion) {
+      throw conflict({ group: t.group, kind: t.resource, name });
+    }
+    const next = opts.subresource === "status"
+      ? this.#statusOnly(cur, incoming)
+      : this.#mainOnly(t, cur, incoming);
+    return this.#commit(t, cur, next, opts);
+  }
+
+  /** PATCH on the object or its /status, by content type. */
+  patch(
+    t: ResourceType,
+    ns: string,
+    name: string,
+    contentType: string,
+    patch: unknown,
+    opts: WriteOptions = {},
+  ): Stored {
+    const cur = this.mustGet(t, ns, name);
+    const doc = thaw(cur);
+    const patched = applyPatch(contentType, doc, patch, !t.crd) as KObj;
+    if (
+      typeof patched !== "object" || patched === null || Array.isArray(patched)
+    ) {
+      throw badRequest("the patch did not produce an object");
+    }
+    return this.update(t, ns, name, patched, opts);
+  }
+
+  /** Stores `next` as the new state of `cur`, unless nothing changed. */
+  #commit(
+    t: ResourceType,
+    cur: Stored,
+    next: KObj,
+    opts: WriteOptions,
+  ): Stored {
+    const old = cur.obj;
+    if (old.metadata.deletionTimestamp) {
+      const added = (next.metadata.finalizers ?? []).filter((f) =>
+        !(old.metadata.finalizers ?? []).includes(f)
+      );
+      if (added.length > 0) {
+        throw invalid(
+          { group: t.group, kind: t.kind, name: old.metadata.name },
+          [{
+            reason: "FieldValueForbidden",
+            message:
+              "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers " +
+              JSON.stringify(added),
+            field: "metadata.finalizers",
+          }],
+        );
+      }
+    }
+    this.#normalize(t, next, old, opts);
+    if (t.generation && !deepEqual(specOf(old), specOf(next))) {
+      next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    }
+    next.metadata.resourceVersion = old.metadata.resourceVersion;
+    if (deepEqual(old, next)) return cur;
+    if (
+      next.metadata.deletionTimestamp &&
+      (next.metadata.finalizers ?? []).length === 0
+    ) {
+      return this.finalize(t, cur, next);
+    }
+    const stored = this.store.put(storeKey(t), next, old);
+    if (storeKey(t) === "services") this.services.release(old, next);
+    for (const h of this.hooks.afterPut) h(t, next, old);
+    return stored;
+  }
+
+  /** Removes an object for good (its finalizers are gone). */
+  finalize(t: ResourceType, cur: Stored, last?: KObj): Stored {
+    for (const h of this.hooks.beforeRemove) h(t, last ?? cur.obj);
+    const gone = this.store.remove(
+      storeKey(t),
+      last ? { obj: last, json: JSON.stringify(last) } : cur,
+    );
+    if (storeKey(t) === "services") this.services.release(gone);
+    for (const h of this.hooks.afterRemove) h(t, gone);
+    return { obj: gone, json: JSON.stringify(gone) };
+  }
+
+  /** Defaults, schema and validation common to create and update. */
+  #normalize(
+    t: ResourceType,
+    o: KObj,
+    old: KObj | undefined,
+    opts: WriteOptions,
+  ): void {
+    DEFAULTERS[storeKey(t)]?.(o);
+    if (storeKey(t) === "namespaces" && !old) o.status = { phase: "Active" };
+    const causes: StatusCause[] = [];
+    if (t.schema) causes.push(...this.#schema(t, o, opts));
+    causes.push(...validateMeta(o, storeKey(t) === "namespaces"));
+    causes.push(...(CREATE_RULES[storeKey(t)]?.(o) ?? []));
+    if (old) causes.push(...(UPDATE_RULES[storeKey(t)]?.(old, o) ?? []));
+    if (causes.length === 0 && storeKey(t) === "services") {
+      causes.push(...this.services.allocate(o, old));
+    }
+    if (causes.length > 0) {
+      throw invalid(
+        { group: t.group, kind: t.kind, name: o.metadata.name },
+        causes,
+      );
+    }
+  }
+
+  #schema(t: ResourceType, o: KObj, opts: WriteOptions): StatusCause[] {
+    const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = o;
+    const dropped = prune(rest, t.schema!);
+    if (opts.strict && dropped.length > 0) {
+      const fields = dropped.map((f) => `unknown field "${f}"`).join(", ");
+      throw badRequest(
+        `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${fields}`,
+      );
+    }
+    for (const k of Object.keys(o)) {
+      if (!["apiVersion", "kind", "metadata"].includes(k) && !(k in rest)) {
+        delete o[k];
+      }
+    }
+    applyDefaults(rest, t.schema!);
+    Object.assign(o, rest);
+    return validate(rest, t.schema!);
+  }
+
+  /** Turns a request body into a KObj with kind/apiVersion/namespace set. */
+  #prepareBody(t: ResourceType, ns: string, body: unknown): KObj {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw badRequest("the body of the request was not a JSON object");
+    }
+    const o = body as KObj;
+    if (o.kind && o.kind !== t.kind) {
+      throw badRequest(
+        `the kind of the object (${o.kind}) does not match the resource (${t.kind})`,
+      );
+    }
+    o.apiVersion = groupVersion(t);
+    o.kind = t.kind;
+    o.metadata = { ...(o.metadata ?? {}) } as KObj["metadata"];
+    if (t.namespaced) {
+      if (o.metadata.namespace && o.metadata.namespace !== ns) {
+        throw badRequest(
+          "the namespace of the provided object does not match the namespace sent on the request",
+        );
+      }
+      o.metadata.namespace = ns;
+    } else delete o.metadata.namespace;
+    o.metadata.name ??= "";
+    return o;
+  }
+
+  #checkNamespace(t: ResourceType, ns: string, name: string): void {
+    const n = this.store.get("namespaces", "", ns);
+    if (!n) throw notFound({ group: "", kind: "namespaces", name: ns });
+    if (n.obj.metadata.deletionTimestamp) {
+      throw namespaceTerminating(
+        { group: t.group, kind: t.resource, name },
+        ns,
+      );
+    }
+  }
+
+  /** Main-resource write: server-owned metadata and (with /status) status kept. */
+  #mainOnly(t: ResourceType, cur: Stored, o: KObj): KObj {
+    const m = cur.obj.metadata;
+    o.metadata.uid = m.uid;
+    o.metadata.creationTimestamp = m.creationTimestamp;
+    o.metadata.generation = m.generation;
+    if (!t.generation) delete o.metadata.generation;
+    for (
+      const k of ["deletionTimestamp", "deletionGracePeriodSeconds"] as const
+    ) {
+      if (m[k] !== undefined) o.metadata[k] = m[k] as never;
+      else delete o.metadata[k];
+    }
+    delete o.metadata.managedFields;
+    if (t.status) {
+      if (cur.obj.status !== undefined) {
+        o.status = structuredClone(cur.obj.status);
+      } else delete o.status;
+    }
+    return o;
+  }
+
+  /** /status write: only status changes. */
+  #statusOnly(cur: Stored, o: KObj): KObj {
+    const next = thaw(cur);
+    if (o.status === undefined) delete next.status;
+    else next.status = o.status;
+    return next;
+  }
+
+  /** Rejects a request with a generic failure (used by callers). */
+  static fail(code: number, reason: string, message: string): never {
+    throw failure(code, reason, message);
+  }
+}
+
+/** Everything but metadata and status: what generation tracks. */
+function specOf(o: KObj): Record<string, unknown> {
+  const { metadata: _m, status: _s, ...rest } = o;
+  return rest;
+}
