@@ -38,6 +38,41 @@ function exists(path: string): boolean {
   }
 }
 
+/**
+ * Like KubeConfig.loadFromCluster, but from the given environment (that one
+ * reads process.env). The token is re-read from its file as it rotates.
+ */
+function loadInCluster(
+  kc: KubeConfig,
+  env: Record<string, string | undefined>,
+  dir: string,
+): void {
+  const host = env.KUBERNETES_SERVICE_HOST ?? "";
+  const server = `https://${host.includes(":") ? `[${host}]` : host}:${
+    env.KUBERNETES_SERVICE_PORT ?? "443"
+  }`;
+  const namespace = exists(`${dir}/namespace`)
+    ? Deno.readTextFileSync(`${dir}/namespace`).trim()
+    : undefined;
+  kc.loadFromOptions({
+    clusters: [{ name: "in-cluster", server, caFile: `${dir}/ca.crt` }],
+    users: [{
+      name: "in-cluster",
+      authProvider: {
+        name: "tokenFile",
+        config: { tokenFile: `${dir}/token` },
+      },
+    }],
+    contexts: [{
+      name: "in-cluster",
+      cluster: "in-cluster",
+      user: "in-cluster",
+      namespace,
+    }],
+    currentContext: "in-cluster",
+  });
+}
+
 /** Picks the source: --kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster. */
 export function sourceLoader(
   cfg: SourceConfig,
@@ -51,11 +86,11 @@ export function sourceLoader(
   if (home && exists(home)) {
     return { describe: home, load: (kc) => kc.loadFromFile(home) };
   }
-  const root = cfg.inClusterRoot ?? "";
-  if (env.KUBERNETES_SERVICE_HOST && exists(`${root}${SA_DIR}/token`)) {
+  const dir = `${cfg.inClusterRoot ?? ""}${SA_DIR}`;
+  if (env.KUBERNETES_SERVICE_HOST && exists(`${dir}/token`)) {
     return {
       describe: "in-cluster service account",
-      load: (kc) => kc.loadFromCluster(root || undefined),
+      load: (kc) => loadInCluster(kc, env, dir),
     };
   }
   return "no kubeconfig: pass --kubeconfig, set $KUBECONFIG, create ~/.kube/config or run in a cluster";
