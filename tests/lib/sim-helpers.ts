@@ -49,19 +49,32 @@ export class ClientFactory {
   }
 }
 
+/** Writes straight into a sim cluster's store. */
+export interface SimWriter {
+  namespace(): void;
+  create(name: string, data?: Record<string, string>): void;
+  update(name: string, data: Record<string, string>): void;
+  remove(name: string): void;
+}
+
 /** Direct store writes: work even while the cluster is "down". */
-export function simWriter(c: SimCluster, namespace: string) {
+export function simWriter(c: SimCluster, namespace: string): SimWriter {
   const cm = c.registry.find("", "v1", "configmaps")!;
   const ns = c.registry.find("", "v1", "namespaces")!;
   return {
-    namespace: () => c.engine.create(ns, "", { metadata: { name: namespace } }),
-    create: (name: string, data: Record<string, string> = {}) =>
-      c.engine.create(cm, namespace, { metadata: { name }, data }),
+    namespace: () => {
+      c.engine.create(ns, "", { metadata: { name: namespace } });
+    },
+    create: (name: string, data: Record<string, string> = {}) => {
+      c.engine.create(cm, namespace, { metadata: { name }, data });
+    },
     update: (name: string, data: Record<string, string>) => {
       const cur = c.engine.mustGet(cm, namespace, name).obj;
       c.engine.update(cm, namespace, name, { ...cur, data });
     },
-    remove: (name: string) => c.deleter.delete(cm, namespace, name),
+    remove: (name: string) => {
+      c.deleter.delete(cm, namespace, name);
+    },
   };
 }
 
@@ -78,8 +91,15 @@ export async function eventually(
   }
 }
 
+/** Informer events recorded as text. */
+export interface EventLog {
+  events: string[];
+  handler(e: { type: string; object: KubeObject }): void;
+  has(s: string): boolean;
+}
+
 /** Records informer events as "type:name[=value of data.v]". */
-export function anEventLog() {
+export function anEventLog(): EventLog {
   const events: string[] = [];
   return {
     events,
