@@ -4,19 +4,12 @@
  */
 import nodeAssert from "node:assert/strict";
 
-/*
- * @types/node 26 (pulled in by @kubernetes/client-node) declares the message
- * parameter as `string` in one overload and `Error | fn` in the other, so an
- * optional `msg?: string` matches neither; an empty message means "default".
- */
-const m = (msg?: string): string => msg ?? "";
-
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.deepStrictEqual(actual, expected, m(msg));
+  nodeAssert.deepStrictEqual(actual, expected, msg as string);
 }
 
 export function assertNotEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.notDeepStrictEqual(actual, expected, m(msg));
+  nodeAssert.notDeepStrictEqual(actual, expected, msg as string);
 }
 
 export function assert(cond: unknown, msg = "assertion failed"): asserts cond {
@@ -24,7 +17,7 @@ export function assert(cond: unknown, msg = "assertion failed"): asserts cond {
 }
 
 export function assertMatch(actual: string, re: RegExp, msg?: string): void {
-  nodeAssert.match(actual, re, m(msg));
+  nodeAssert.match(actual, re, msg as string);
 }
 
 /** Asserts fn throws; returns the error for further checks. */

@@ -1,0 +1,224 @@
+import "../../lib/preload.ts";
+import type * as k8s from "@kubernetes/client-node";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { expectStatus, simTest } from "./harness.ts";
+
+const NS = "def";
+
+function aService(name: string, spec: k8s.V1ServiceSpec): k8s.V1Service {
+  return { metadata: { name }, spec: { ports: [{ port: 80 }], ...spec } };
+}
+
+simTest(
+  "a new namespace gets its name label, default ServiceAccount and kube-root-ca.crt",
+  async ({ core, cluster }) => {
+    const ns = await core.createNamespace({ body: { metadata: { name: NS } } });
+    assertEquals(ns.metadata!.labels, { "kubernetes.io/metadata.name": NS });
+    assertEquals(ns.status!.phase, "Active");
+    const sa = await core.readNamespacedServiceAccount({
+      namespace: NS,
+      name: "default",
+    });
+    assertEquals(sa.metadata!.name, "default");
+    const cm = await core.readNamespacedConfigMap({
+      namespace: NS,
+      name: "kube-root-ca.crt",
+    });
+    assertEquals(cm.data!["ca.crt"], cluster.caPem);
+  },
+);
+
+simTest(
+  "Deployment defaults: replicas 1, strategy, pod template defaults",
+  async ({ core, apps }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const d = await apps.createNamespacedDeployment({
+      namespace: NS,
+      body: {
+        metadata: { name: "d" },
+        spec: {
+          selector: { matchLabels: { a: "b" } },
+          template: {
+            metadata: { labels: { a: "b" } },
+            spec: { containers: [{ name: "c", image: "nginx" }] },
+          },
+        },
+      },
+    });
+    assertEquals(d.spec!.replicas, 1);
+    assertEquals(d.spec!.strategy!.type, "RollingUpdate");
+    assertEquals(d.spec!.template.spec!.restartPolicy, "Always");
+    assertEquals(
+      d.spec!.template.spec!.containers[0].imagePullPolicy,
+      "Always",
+      "untagged image pulls Always",
+    );
+  },
+);
+
+simTest(
+  "Job gets a generated selector and controller-uid labels",
+  async ({ core, batch }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const j = await batch.createNamespacedJob({
+      namespace: NS,
+      body: {
+        metadata: { name: "j" },
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: "Never",
+              containers: [{ name: "c", image: "busybox:1" }],
+            },
+          },
+        },
+      },
+    });
+    const uid = j.metadata!.uid!;
+    assertEquals(j.spec!.selector!.matchLabels, {
+      "batch.kubernetes.io/controller-uid": uid,
+    });
+    assertEquals(j.spec!.template.metadata!.labels!["job-name"], "j");
+  },
+);
+
+simTest(
+  "Service clusterIP comes from 10.96.0.0/12 unless None, and is kept when an update omits it",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const a = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("a", {}),
+    });
+    assertMatch(a.spec!.clusterIP!, /^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
+    assertEquals(a.spec!.clusterIPs, [a.spec!.clusterIP]);
+    assertEquals(a.spec!.type, "ClusterIP");
+    const headless = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("h", { clusterIP: "None" }),
+    });
+    assertEquals(headless.spec!.clusterIP, "None");
+    const b = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("b", {}),
+    });
+    assert(a.spec!.clusterIP !== b.spec!.clusterIP, "distinct IPs");
+    const replaced = await core.replaceNamespacedService({
+      namespace: NS,
+      name: "a",
+      body: aService("a", { selector: { x: "y" } }),
+    });
+    assertEquals(replaced.spec!.clusterIP, a.spec!.clusterIP);
+  },
+);
+
+simTest(
+  "changing a Service clusterIP is 422 with field causes",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const a = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("a", {}),
+    });
+    const s = await expectStatus(() =>
+      core.replaceNamespacedService({
+        namespace: NS,
+        name: "a",
+        body: {
+          ...a,
+          spec: {
+            ...a.spec,
+            clusterIP: "10.96.9.9",
+            clusterIPs: ["10.96.9.9"],
+          },
+        },
+      })
+    );
+    assertEquals([s.code, s.reason], [422, "Invalid"]);
+    assertEquals(s.causes!.map((c) => c.field), [
+      "spec.clusterIPs[0]",
+      "spec.clusterIP",
+    ]);
+    assertMatch(
+      s.message!,
+      /^Service "a" is invalid: \[spec\.clusterIPs\[0\]: Invalid value: \[\]string\{"10\.96\.9\.9"\}: may not change once set/,
+    );
+  },
+);
+
+simTest(
+  "nodePorts are allocated from 30000-32767; a port in use is 422",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const np = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("np", { type: "NodePort" }),
+    });
+    const port = np.spec!.ports![0].nodePort!;
+    assert(port >= 30000 && port <= 32767, `nodePort ${port}`);
+    const lb = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("lb", { type: "LoadBalancer" }),
+    });
+    assert(lb.spec!.ports![0].nodePort! !== port);
+    const clash = await expectStatus(() =>
+      core.createNamespacedService({
+        namespace: NS,
+        body: aService("x", {
+          type: "NodePort",
+          ports: [{ port: 81, nodePort: port }],
+        }),
+      })
+    );
+    assertEquals(clash.code, 422);
+    assertEquals(
+      clash.message,
+      `Service "x" is invalid: spec.ports[0].nodePort: Invalid value: ${port}: provided port is already allocated`,
+    );
+    await core.deleteNamespacedService({ namespace: NS, name: "np" });
+    const reuse = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("y", {
+        type: "NodePort",
+        ports: [{ port: 81, nodePort: port }],
+      }),
+    });
+    assertEquals(reuse.spec!.ports![0].nodePort, port, "freed by delete");
+  },
+);
+
+simTest(
+  "Secret stringData is folded into base64 data and type defaults to Opaque",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const s = await core.createNamespacedSecret({
+      namespace: NS,
+      body: { metadata: { name: "s" }, stringData: { k: "hé" } },
+    });
+    assertEquals(s.type, "Opaque");
+    assertEquals(s.data, { k: btoa("h\u00c3\u00a9") });
+    assertEquals(s.stringData, undefined);
+  },
+);
+
+simTest(
+  "invalid names and label values are 422 with the real wording",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const s = await expectStatus(() =>
+      core.createNamespacedConfigMap({
+        namespace: NS,
+        body: { metadata: { name: "Bad_Name", labels: { ok: "not ok" } } },
+      })
+    );
+    assertEquals(s.code, 422);
+    assertEquals(s.causes!.map((c) => c.field), [
+      "metadata.name",
+      "metadata.labels",
+    ]);
+    assertMatch(
+      s.causes![0].message,
+      /a lowercase RFC 1123 subdomain must consist of/,
+    );
+  },
+);

@@ -1,0 +1,169 @@
+import "../../lib/preload.ts";
+import { assertEquals } from "../assert.ts";
+import { expectStatus, simTest } from "./harness.ts";
+import { parseFieldSelector, parseLabelSelector } from "./selectors.ts";
+import type { KObj } from "./store.ts";
+
+function obj(
+  name: string,
+  labels: Record<string, string>,
+  namespace = "a",
+): KObj {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name,
+      namespace,
+      labels,
+      uid: name,
+      resourceVersion: "1",
+      creationTimestamp: "",
+    },
+  };
+}
+
+const OBJECTS = [
+  obj("web", { app: "web", tier: "front" }),
+  obj("api", { app: "api", tier: "back" }),
+  obj("db", { app: "db" }),
+  obj("other", { app: "web" }, "b"),
+];
+
+const LABEL_CASES: { name: string; selector: string; want: string[] }[] = [
+  { name: "equality =", selector: "app=web", want: ["web", "other"] },
+  { name: "equality ==", selector: "app==api", want: ["api"] },
+  { name: "inequality", selector: "app!=web", want: ["api", "db"] },
+  { name: "in", selector: "app in (web, db)", want: ["web", "db", "other"] },
+  {
+    name: "notin",
+    selector: "tier notin (front)",
+    want: ["api", "db", "other"],
+  },
+  { name: "exists", selector: "tier", want: ["web", "api"] },
+  { name: "not exists", selector: "!tier", want: ["db", "other"] },
+  { name: "conjunction", selector: "app=web,tier", want: ["web"] },
+  {
+    name: "empty selects all",
+    selector: "",
+    want: ["web", "api", "db", "other"],
+  },
+];
+
+for (const c of LABEL_CASES) {
+  Deno.test(`label selector: ${c.name}`, () => {
+    const p = parseLabelSelector(c.selector);
+    assertEquals(OBJECTS.filter(p).map((o) => o.metadata.name), c.want);
+  });
+}
+
+const FIELD_CASES: { name: string; selector: string; want: string[] }[] = [
+  { name: "metadata.name", selector: "metadata.name=db", want: ["db"] },
+  {
+    name: "metadata.namespace",
+    selector: "metadata.namespace=b",
+    want: ["other"],
+  },
+  {
+    name: "negated name",
+    selector: "metadata.name!=db,metadata.namespace=a",
+    want: ["web", "api"],
+  },
+];
+
+for (const c of FIELD_CASES) {
+  Deno.test(`field selector: ${c.name}`, () => {
+    const p = parseFieldSelector(c.selector);
+    assertEquals(OBJECTS.filter(p).map((o) => o.metadata.name), c.want);
+  });
+}
+
+async function seed(
+  core: import("@kubernetes/client-node").CoreV1Api,
+): Promise<void> {
+  for (const ns of ["a", "b"]) {
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+  }
+  for (const o of OBJECTS) {
+    await core.createNamespacedConfigMap({
+      namespace: o.metadata.namespace!,
+      body: { metadata: { name: o.metadata.name, labels: o.metadata.labels } },
+    });
+  }
+}
+
+simTest(
+  "list applies label and field selectors server-side",
+  async ({ core }) => {
+    await seed(core);
+    const web = await core.listNamespacedConfigMap({
+      namespace: "a",
+      labelSelector: "app in (web,db)",
+    });
+    assertEquals(web.items.map((i) => i.metadata!.name), ["db", "web"]);
+    const byName = await core.listNamespacedConfigMap({
+      namespace: "a",
+      fieldSelector: "metadata.name=api",
+    });
+    assertEquals(byName.items.map((i) => i.metadata!.name), ["api"]);
+  },
+);
+
+simTest("unsupported field selector is 400 BadRequest", async ({ core }) => {
+  await seed(core);
+  const s = await expectStatus(() =>
+    core.listNamespacedConfigMap({ namespace: "a", fieldSelector: "data.x=1" })
+  );
+  assertEquals([s.code, s.reason, s.message], [
+    400,
+    "BadRequest",
+    "field label not supported: data.x",
+  ]);
+});
+
+simTest(
+  "all-namespaces list spans namespaces, sorted by namespace then name",
+  async ({ core }) => {
+    await seed(core);
+    const all = await core.listConfigMapForAllNamespaces({
+      labelSelector: "app",
+    });
+    assertEquals(
+      all.items.map((i) => `${i.metadata!.namespace}/${i.metadata!.name}`),
+      [
+        "a/api",
+        "a/db",
+        "a/web",
+        "b/other",
+      ],
+    );
+  },
+);
+
+simTest(
+  "limit/continue pages through a list without gaps or repeats",
+  async ({ core }) => {
+    await seed(core);
+    const seen: string[] = [];
+    let cont: string | undefined;
+    let pages = 0;
+    do {
+      const page = await core.listConfigMapForAllNamespaces({
+        limit: 2,
+        _continue: cont,
+        labelSelector: "app",
+      });
+      seen.push(...page.items.map((i) => i.metadata!.name!));
+      cont = page.metadata!._continue;
+      if (cont) {
+        assertEquals(
+          typeof page.metadata!.remainingItemCount,
+          "number",
+        );
+      }
+      pages++;
+    } while (cont);
+    assertEquals(seen, ["api", "db", "web", "other"]);
+    assertEquals(pages, 2);
+  },
+);
