@@ -2,6 +2,7 @@ import "../../lib/preload.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { LEASE_NAME, runController } from "../../lib/run.ts";
 import { eventually, simWriter, withSim } from "./sim-helpers.ts";
+import { quiesceUndici } from "../sim/harness.ts";
 
 /** Captures console.error lines while `fn` runs. */
 async function capturingStderr<T>(
@@ -81,7 +82,7 @@ Deno.test("run: unreachable cluster at start exits 1 with one line", async () =>
     assert(/cannot reach .*Unreachable: ECONNREFUSED/.test(lines[0]), lines[0]);
   } finally {
     await Deno.remove(dir, { recursive: true });
-    await new Promise((r) => setTimeout(r, 1100)); // undici's global timer
+    await quiesceUndici();
   }
 });
 

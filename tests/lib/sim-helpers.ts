@@ -1,14 +1,9 @@
 /** Shared fixtures for runtime tests against kube-sim. */
 import { type SimCluster, startSim } from "../sim/mod.ts";
+import { quiesceUndici } from "../sim/harness.ts";
 import { ClusterClient } from "../../lib/kube/client.ts";
 import type { ClusterClientOptions } from "../../lib/kube/client.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
-
-/**
- * undici keeps a global 499 ms timer alive after the last request; tests
- * that used client-node must outlive it or the op sanitizer reports it.
- */
-const UNDICI_TIMER_GRACE_MS = 1100;
 
 /** Runs `fn` with a one-cluster sim ("source"); everything is torn down. */
 export async function withSim(
@@ -21,7 +16,8 @@ export async function withSim(
   } finally {
     await clients.closeAll();
     await sim.stop();
-    await new Promise((r) => setTimeout(r, UNDICI_TIMER_GRACE_MS));
+    // undici's global timer would otherwise trip the op sanitizer.
+    await quiesceUndici();
   }
 }
 

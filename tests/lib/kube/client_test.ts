@@ -5,6 +5,7 @@ import { assert, assertEquals, assertRejects } from "../../assert.ts";
 import { ClusterClient } from "../../../lib/kube/client.ts";
 import { classifyError } from "../../../lib/kube/errors.ts";
 import { withSim } from "../sim-helpers.ts";
+import { quiesceUndici } from "../../sim/harness.ts";
 
 const CERTS = new URL("../../sim/certs/", import.meta.url);
 const noRetryWait = {
@@ -53,7 +54,7 @@ async function aCountingServer() {
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      await new Promise((r) => setTimeout(r, 1100)); // undici's global timer
+      await quiesceUndici();
     },
   };
 }
