@@ -57,10 +57,14 @@ const KEEP_ALIVE_MS = 30_000;
 class PooledKubeConfig extends KubeConfig {
   pool?: Promise<Dispatcher | undefined>;
   http?: ClusterHttp;
+  closed = false;
 
   override async applySecurityAuthentication(
     context: RequestContext,
   ): Promise<void> {
+    // A closed client must not quietly open a new pool (e.g. an informer
+    // still running on a client replaced after a credentials rotation).
+    if (this.closed) throw new Error("cluster client is closed");
     await super.applySecurityAuthentication(context);
     this.pool ??= this.#buildPool();
     const pool = await this.pool;
@@ -194,8 +198,9 @@ export class ClusterClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** Closes the connection pool (open watches end). */
+  /** Closes the connection pool (open watches end); later calls fail. */
   async close(): Promise<void> {
+    this.#kc.closed = true;
     const pool = await this.#kc.pool;
     this.#kc.pool = undefined;
     await pool?.destroy();

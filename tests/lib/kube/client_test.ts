@@ -174,3 +174,26 @@ Deno.test("client: 401 surfaces as Unauthorized", async () => {
     }
   });
 });
+
+Deno.test("client: generic KubernetesObjectApi goes through the pool; a closed client refuses", async () => {
+  await withSim(async (c, clients) => {
+    const client = clients.make({ retry: noRetryWait });
+    c.counters.reset();
+    c.faults.failNext(1, 503);
+    const list = await client.api(k8s.KubernetesObjectApi).list(
+      "v1",
+      "Namespace",
+    );
+    assert(list.items.length > 0);
+    assertEquals(
+      c.counters.get("list", "namespaces"),
+      2,
+      "503 retried by ClusterHttp",
+    );
+    await client.close();
+    const e = await assertRejects(() =>
+      client.requestJson("/api/v1/namespaces")
+    );
+    assertEquals(e.message, "cluster client is closed");
+  });
+});
