@@ -57,6 +57,26 @@ export interface ManagerOptions {
   log?: RuntimeLog;
 }
 
+/** What {@link Manager.stats} reports. */
+export interface ManagerStats {
+  leading: boolean;
+  queues: Array<{
+    reconciler: string;
+    depth: number;
+    inFlight: number;
+    adds: number;
+    retries: number;
+  }>;
+  informers: Array<{
+    resource: string;
+    namespace: string;
+    synced: boolean;
+    relists: number;
+    restarts: number;
+    watches: number;
+  }>;
+}
+
 const DEFAULT_SHUTDOWN_MS = 30_000;
 const silent: RuntimeLog = { info() {}, warn() {}, error() {} };
 
@@ -99,6 +119,25 @@ export class Manager {
   /** True while this replica runs reconcilers. */
   get leading(): boolean {
     return this.#queues.size > 0 && !this.#o.elector?.leading.aborted;
+  }
+
+  /** A snapshot for metrics: queues, watches and leadership. */
+  stats(): ManagerStats {
+    return {
+      leading: this.leading,
+      queues: [...this.#queues].map(([c, q]) => ({
+        reconciler: c.reconciler.name,
+        depth: q.depth,
+        inFlight: q.inFlight,
+        ...q.stats,
+      })),
+      informers: this.#informers.informers().map((i) => ({
+        resource: i.spec.type.resource,
+        namespace: i.spec.namespace ?? "",
+        synced: i.hasSynced,
+        ...i.stats,
+      })),
+    };
   }
 
   /** Runs until `stop` aborts (returns 0) or the lease is lost (returns 1). */

@@ -130,6 +130,17 @@ Deno.test("manager: one leader of two runs reconcilers; a clean stop hands over 
     assertEquals(a.rec.seen.sort(), [`${NS}/before`, `${NS}/x1`]);
     assertEquals(b.rec.seen, [], "standby runs nothing");
     assert(!b.manager.leading);
+    const stats = a.manager.stats();
+    assertEquals([
+      stats.leading,
+      stats.queues[0].reconciler,
+      stats.queues[0].adds,
+    ], [true, "a", 2]);
+    assertEquals(stats.informers.map((i) => [i.resource, i.synced]), [[
+      "configmaps",
+      true,
+    ]]);
+    assertEquals(b.manager.stats().queues, [], "no queue while standing by");
 
     const stoppedAt = Date.now();
     a.stop.abort();
