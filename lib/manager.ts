@@ -6,43 +6,25 @@
  * releases the lease and returns 0.
  */
 import type { ClusterClient } from "./kube/client.ts";
-import type { InformerEvent } from "./informer/cache.ts";
-import type { InformerOptions, InformerSpec } from "./informer/informer.ts";
+import type { InformerOptions } from "./informer/informer.ts";
+import type {
+  Controller,
+  ManagerStats,
+  RuntimeLog,
+  WatchSource,
+} from "./controller.ts";
 import { type InformerLease, SharedInformers } from "./informer/shared.ts";
 import { type HealthServer, type Readiness, serveHealth } from "./health.ts";
 import type { LeaderElector } from "./leader-election.ts";
-import { WorkQueue, type WorkResult } from "./workqueue.ts";
+import { WorkQueue } from "./workqueue.ts";
 
-/** A reconciler: gets a key, re-reads the world, converges it. */
-export interface Reconciler {
-  name: string;
-  /** `signal` aborts when this replica must stop writing. */
-  reconcile(key: string, signal: AbortSignal): Promise<WorkResult | void>;
-}
-
-/** What feeds a reconciler's queue. */
-export interface WatchSource {
-  /** Cluster to watch; the source cluster when absent. */
-  client?: ClusterClient;
-  spec: InformerSpec;
-  /** Keys to enqueue for an event (e.g. the owning replication). */
-  keys(event: InformerEvent): string[];
-}
-
-/** A reconciler and its event sources. */
-export interface Controller {
-  reconciler: Reconciler;
-  watches: WatchSource[];
-  /** Parallel keys. Default 1. */
-  concurrency?: number;
-}
-
-/** Minimal structured logger (logtape's Logger fits). */
-export interface RuntimeLog {
-  info(message: string, props?: Record<string, unknown>): void;
-  warn(message: string, props?: Record<string, unknown>): void;
-  error(message: string, props?: Record<string, unknown>): void;
-}
+export type {
+  Controller,
+  ManagerStats,
+  Reconciler,
+  RuntimeLog,
+  WatchSource,
+} from "./controller.ts";
 
 /** Options of {@link Manager}. */
 export interface ManagerOptions {
@@ -55,26 +37,6 @@ export interface ManagerOptions {
   shutdownTimeoutMs?: number;
   informers?: InformerOptions;
   log?: RuntimeLog;
-}
-
-/** What {@link Manager.stats} reports. */
-export interface ManagerStats {
-  leading: boolean;
-  queues: Array<{
-    reconciler: string;
-    depth: number;
-    inFlight: number;
-    adds: number;
-    retries: number;
-  }>;
-  informers: Array<{
-    resource: string;
-    namespace: string;
-    synced: boolean;
-    relists: number;
-    restarts: number;
-    watches: number;
-  }>;
 }
 
 const DEFAULT_SHUTDOWN_MS = 30_000;
