@@ -43,7 +43,17 @@ function objectJson(t: ResourceType, s: Stored): string {
     : JSON.stringify({ ...s.obj, apiVersion: gv });
 }
 
+const PROTOBUF = "application/vnd.kubernetes.protobuf";
+
 async function body(req: Request): Promise<unknown> {
+  if (req.headers.get("content-type")?.startsWith(PROTOBUF)) {
+    await req.body?.cancel();
+    throw failure(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
+  }
   const text = await req.text();
   if (!text.trim()) return undefined;
   try {
