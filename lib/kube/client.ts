@@ -13,8 +13,11 @@ import {
   type ApiConstructor,
   ApiException,
   type ApiType,
+  type ConfigurationOptions,
   createConfiguration,
   KubeConfig,
+  Observable,
+  type ObservableMiddleware,
   RequestContext,
   ServerConfiguration,
   Watch,
@@ -103,6 +106,23 @@ class PooledKubeConfig extends KubeConfig {
       httpApi: wrapHttpLibrary(this.http),
     }));
   }
+}
+
+/**
+ * Per-call options for typed client-node calls that tie the request to
+ * `signal` (e.g. the leadership signal a reconciler gets), so an abort stops
+ * the call, its retries and its rate-limit wait at once:
+ * `client.api(CoreV1Api).listNamespace({}, withSignal(signal))`.
+ */
+export function withSignal(signal: AbortSignal): ConfigurationOptions {
+  const middleware: ObservableMiddleware = {
+    pre: (ctx) => {
+      ctx.setSignal(signal);
+      return new Observable(Promise.resolve(ctx));
+    },
+    post: (res) => new Observable(Promise.resolve(res)),
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: "append" };
 }
 
 /** Options of {@link ClusterClient.requestJson}. */

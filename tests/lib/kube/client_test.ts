@@ -2,7 +2,7 @@ import "../../../lib/preload.ts";
 import * as k8s from "@kubernetes/client-node";
 import https from "node:https";
 import { assert, assertEquals, assertRejects } from "../../assert.ts";
-import { ClusterClient } from "../../../lib/kube/client.ts";
+import { ClusterClient, withSignal } from "../../../lib/kube/client.ts";
 import { classifyError } from "../../../lib/kube/errors.ts";
 import { withSim } from "../sim-helpers.ts";
 import { quiesceUndici } from "../../sim/harness.ts";
@@ -195,5 +195,21 @@ Deno.test("client: generic KubernetesObjectApi goes through the pool; a closed c
       client.requestJson("/api/v1/namespaces")
     );
     assertEquals(e.message, "cluster client is closed");
+  });
+});
+
+Deno.test("client: withSignal stops a typed call the moment writers must stop", async () => {
+  await withSim(async (c, clients) => {
+    const api = clients.make().api(k8s.CoreV1Api);
+    c.faults.latency(1000);
+    const leading = new AbortController();
+    const start = Date.now();
+    const call = api.listNamespace({}, withSignal(leading.signal));
+    setTimeout(() => leading.abort(new Error("leader election lost")), 100);
+    const e = await assertRejects(() => call, /leader election lost/);
+    assert(e instanceof Error);
+    assert(Date.now() - start < 600, "aborted, not answered");
+    c.faults.latency(0);
+    await new Promise((r) => setTimeout(r, 1000)); // let the slow answer drain
   });
 });
