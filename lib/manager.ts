@@ -56,7 +56,20 @@ export class Manager {
   constructor(o: ManagerOptions) {
     this.#o = o;
     this.#log = o.log ?? silent;
-    this.#informers = new SharedInformers(o.informers);
+    this.#informers = new SharedInformers({
+      ...o.informers,
+      onRestart: (cause, delayMs, spec) => {
+        o.informers?.onRestart?.(cause, delayMs, spec);
+        // A normal end of a long watch is routine; anything else is news.
+        if (cause === "Closed") return;
+        this.#log.warn("watch restarting", {
+          resource: spec.type.resource,
+          namespace: spec.namespace ?? "",
+          cause,
+          delayMs,
+        });
+      },
+    });
   }
 
   /** Registers a controller; call before `run`. */

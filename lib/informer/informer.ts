@@ -44,7 +44,7 @@ export interface InformerOptions {
   clock?: Clock;
   random?: () => number;
   /** Told about each restart cause (for logs and metrics). */
-  onRestart?: (cause: string, delayMs: number) => void;
+  onRestart?: (cause: string, delayMs: number, spec: InformerSpec) => void;
 }
 
 /** Consumer callback; called synchronously, in order. */
@@ -148,7 +148,7 @@ export class Informer {
       if (cause === "Expired") this.#rv = undefined;
       const delay = this.#backoff.next();
       this.stats.restarts++;
-      this.#opts.onRestart?.(cause, delay);
+      this.#opts.onRestart?.(cause, delay, this.spec);
       await sleep(this.#clock, delay, signal).catch(() => {});
     }
   }
