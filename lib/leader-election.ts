@@ -93,7 +93,7 @@ export class LeaderElector {
   /** Waits until this candidate leads (true) or `signal` aborts (false). */
   async acquire(signal: AbortSignal): Promise<boolean> {
     while (!signal.aborted) {
-      if (await this.#tryAcquireOrRenew(signal)) {
+      if (await this.#bounded(this.#t.renewDeadline, signal)) {
         this.#renewLoop = this.#renew();
         return true;
       }
