@@ -14,10 +14,18 @@ class MemoryLease {
   lease: StoredLease | undefined;
   #rv = 0;
 
-  view(): LeaseStore & { down: boolean } {
+  view(): LeaseStore & { down: boolean; hang: boolean } {
     const store = {
       down: false,
-      get: () => this.#io(store.down, () => this.lease),
+      hang: false,
+      get: (signal: AbortSignal) =>
+        store.hang
+          ? new Promise<never>((_, reject) =>
+            signal.addEventListener("abort", () => reject(signal.reason), {
+              once: true,
+            })
+          )
+          : this.#io(store.down, () => this.lease),
       create: (spec: LeaseRecord) =>
         this.#io(store.down, () => {
           if (this.lease) throw new Error("AlreadyExists");
@@ -159,4 +167,21 @@ Deno.test("leader election: inconsistent timings are refused", () => {
       }),
     /leaseDuration > renewDeadline/,
   );
+});
+
+Deno.test("leader election: a hung lease request is cut off and retried", async () => {
+  const clock = new FakeClock();
+  const store = new MemoryLease().view();
+  const a = new LeaderElector({ ...timings, store, identity: "a", clock });
+  store.hang = true;
+  let won = false;
+  const acquiring = a.acquire(new AbortController().signal).then((w) =>
+    won = w
+  );
+  await clock.advance(timings.renewDeadlineMs);
+  store.hang = false;
+  await clock.advance(timings.retryPeriodMs);
+  await acquiring;
+  assert(won, "acquired after the hung attempt was abandoned");
+  await a.release();
 });
