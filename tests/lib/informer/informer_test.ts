@@ -211,3 +211,45 @@ Deno.test("informer: requests bookmarks and a randomised timeout", async () => {
     assert(typeof q.resourceVersion === "string" && q.resourceVersion !== "");
   });
 });
+
+const persistent: Array<
+  { name: string; inject: (c: SimCluster) => void; cause: string }
+> = [
+  {
+    name: "410 on every watch",
+    inject: (c) => (c.faults.forceGoneOnNextWatch(1000), c.faults.cutWatches()),
+    cause: "Expired",
+  },
+  {
+    name: "500 on every request",
+    inject: (c) => (c.faults.failNext(1000, 500), c.faults.cutWatches()),
+    cause: "InternalError",
+  },
+];
+
+for (const p of persistent) {
+  Deno.test(`informer: a persistent fault (${p.name}) backs off instead of looping hot`, async () => {
+    await withSim(async (c, clients) => {
+      const { informer, causes } = await aRunningInformer(c, clients);
+      try {
+        const before = c.counters.total();
+        p.inject(c);
+        await new Promise((r) => setTimeout(r, 1500));
+        const requests = c.counters.total() - before;
+        // Backoff 150 → 300 → 400 ms (capped): about 5 attempts in 1.5 s;
+        // each may retry a few times inside ClusterHttp.
+        console.log(
+          `${p.name}: ${causes.length} restarts, ${requests} requests in 1.5 s`,
+        );
+        assert(
+          causes.filter((x) => x === p.cause).length <= 6,
+          `restarts: ${causes}`,
+        );
+        assert(requests <= 30, `requests in 1.5 s: ${requests}`);
+      } finally {
+        c.faults.clear();
+        await informer.stop();
+      }
+    });
+  });
+}
