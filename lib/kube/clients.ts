@@ -174,7 +174,11 @@ export class RemoteClients {
     this.#defaults = defaults;
   }
 
-  /** The client for `name`, building or rebuilding it as needed. */
+  /**
+   * The client for `name`, building or rebuilding it as needed. The cache
+   * is updated before the first await, so concurrent callers with the same
+   * text share one client; the replaced client is closed afterwards.
+   */
   async get(
     name: string,
     text: string,
@@ -184,12 +188,12 @@ export class RemoteClients {
     const fingerprint = JSON.stringify([text, policy, rateLimit]);
     const cached = this.#entries.get(name);
     if (cached?.fingerprint === fingerprint) return cached.result;
-    await this.remove(name);
     const result = remoteClient(name, text, policy, {
       ...this.#defaults,
       rateLimit,
     });
     this.#entries.set(name, { fingerprint, result });
+    if (cached?.result.ok) await cached.result.client.close();
     return result;
   }
 

@@ -115,3 +115,27 @@ Deno.test("remote clients: cached while the text is unchanged, rebuilt when it c
     }
   });
 });
+
+Deno.test("remote clients: concurrent callers share one client; the replaced one is closed", async () => {
+  await withSim(async (c) => {
+    const remotes = new RemoteClients();
+    try {
+      const [x, y] = await Promise.all([
+        remotes.get("dr", c.kubeconfig, {}),
+        remotes.get("dr", c.kubeconfig, {}),
+      ]);
+      assert(x.ok && y.ok && x.client === y.client);
+      await x.client.api(CoreV1Api).listNamespace();
+      const next = await remotes.get("dr", c.kubeconfig, {}, {
+        qps: 5,
+        burst: 5,
+      });
+      assert(next.ok && next.client !== x.client, "new rate limit: new client");
+      let closedError = "";
+      await x.client.requestJson("/api").catch((e) => closedError = e.message);
+      assertEquals(closedError, "cluster client is closed");
+    } finally {
+      await remotes.close();
+    }
+  });
+});
