@@ -111,3 +111,32 @@ export function forbidden(user: User, a: Attributes): SimError {
   if (a.group) details.group = a.group;
   return failure(403, "Forbidden", message, details);
 }
+
+/** Answers a SelfSubjectAccessReview body for `user` (as `kubectl auth can-i` sends). */
+export function selfSubjectAccessReview(
+  authorize: Authorizer,
+  user: User,
+  body: unknown,
+): Record<string, unknown> {
+  const spec =
+    (body as { spec?: { resourceAttributes?: Record<string, string> } })
+      ?.spec ?? {};
+  const ra = spec.resourceAttributes;
+  const allowed = ra
+    ? authorize(user, {
+      verb: ra.verb ?? "",
+      group: ra.group ?? "",
+      resource: ra.resource ?? "",
+      subresource: ra.subresource || undefined,
+      namespace: ra.namespace || undefined,
+      name: ra.name || undefined,
+    })
+    : user.groups.includes(ADMIN_GROUP);
+  return {
+    kind: "SelfSubjectAccessReview",
+    apiVersion: "authorization.k8s.io/v1",
+    metadata: {},
+    spec,
+    status: { allowed },
+  };
+}

@@ -31,6 +31,7 @@ interface CrdSpec {
     kind: string;
     shortNames?: string[];
     listKind?: string;
+    categories?: string[];
   };
   versions: CrdVersion[];
 }
@@ -46,6 +47,7 @@ export function typesOfCrd(crd: KObj): ResourceType[] {
     singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
     namespaced: spec.scope !== "Cluster",
     shortNames: spec.names.shortNames ?? [],
+    categories: spec.names.categories,
     status: v.subresources?.status !== undefined,
     scale: v.subresources?.scale,
     generation: true,

@@ -296,3 +296,83 @@ simTest(
     assertEquals([o.apiVersion, o.kind], ["v1", "ConfigMap"]);
   },
 );
+
+simTest(
+  "dryRun=All validates and answers without storing anything",
+  async ({ core, cluster }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const rv = cluster.store.resourceVersion;
+    const dry = await core.createNamespacedConfigMap({
+      namespace: NS,
+      body: { metadata: { name: "dry" }, data: { a: "1" } },
+      dryRun: "All",
+    });
+    assertEquals([dry.metadata!.name, dry.metadata!.resourceVersion], [
+      "dry",
+      undefined,
+    ]);
+    const svc = await core.createNamespacedService({
+      namespace: NS,
+      body: {
+        metadata: { name: "s" },
+        spec: { type: "NodePort", ports: [{ port: 80, nodePort: 30080 }] },
+      },
+      dryRun: "All",
+    });
+    assertEquals(svc.spec!.ports![0].nodePort, 30080);
+    const bad = await expectStatus(() =>
+      core.createNamespacedConfigMap({
+        namespace: NS,
+        body: { metadata: { name: "Bad" } },
+        dryRun: "All",
+      })
+    );
+    assertEquals(bad.code, 422, "still validated");
+    assertEquals(cluster.store.resourceVersion, rv, "nothing written");
+    const real = await core.createNamespacedService({
+      namespace: NS,
+      body: {
+        metadata: { name: "s" },
+        spec: { type: "NodePort", ports: [{ port: 80, nodePort: 30080 }] },
+      },
+    });
+    assertEquals(
+      real.spec!.ports![0].nodePort,
+      30080,
+      "dry run allocated nothing",
+    );
+    await core.deleteNamespacedService({
+      namespace: NS,
+      name: "s",
+      dryRun: "All",
+    });
+    assertEquals(
+      (await core.readNamespacedService({ namespace: NS, name: "s" })).metadata!
+        .name,
+      "s",
+    );
+  },
+);
+
+simTest(
+  "an update carrying another object's uid is a 409 precondition failure (copied objects)",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    await core.createNamespacedConfigMap({
+      namespace: NS,
+      body: { metadata: { name: "a" } },
+    });
+    const s = await expectStatus(() =>
+      core.replaceNamespacedConfigMap({
+        namespace: NS,
+        name: "a",
+        body: { metadata: { name: "a", uid: "from-elsewhere" } },
+      })
+    );
+    assertEquals([s.code, s.reason], [409, "Conflict"]);
+    assertMatch(
+      s.message!,
+      /Precondition failed: UID in precondition: from-elsewhere, UID in object meta: /,
+    );
+  },
+);

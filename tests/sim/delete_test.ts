@@ -254,3 +254,30 @@ simTest(
     ]);
   },
 );
+
+simTest(
+  "an object created with only dangling owner references is garbage collected",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    await core.createNamespacedConfigMap({
+      namespace: NS,
+      body: {
+        metadata: {
+          name: "copied",
+          ownerReferences: [{
+            apiVersion: "apps/v1",
+            kind: "ReplicaSet",
+            name: "rs",
+            uid: "uid-from-another-cluster",
+          }],
+        },
+      },
+    });
+    await eventually(async () =>
+      (await core.listNamespacedConfigMap({
+        namespace: NS,
+        fieldSelector: "metadata.name=copied",
+      })).items.length === 0
+    );
+  },
+);

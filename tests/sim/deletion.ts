@@ -6,6 +6,7 @@
  * purge runs on a timer so a Terminating namespace is observable.
  */
 import { conflict } from "./errors.ts";
+import { FOREGROUND, GarbageCollector } from "./gc.ts";
 import type { Engine } from "./engine.ts";
 import { type ResourceType, storeKey } from "./registry.ts";
 import type { Predicate } from "./selectors.ts";
@@ -17,6 +18,7 @@ export interface DeleteOptions {
   propagationPolicy?: "Background" | "Foreground" | "Orphan";
   orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
 }
 
 /** Outcome of a delete: the object, and whether it is gone already. */
@@ -25,7 +27,6 @@ export interface Deleted {
   gone: boolean;
 }
 
-const FOREGROUND = "foregroundDeletion";
 const RETURNS_OBJECT = new Set(["pods", "services"]);
 
 /** Whether a delete answers with the object instead of a Success Status. */
@@ -33,11 +34,18 @@ export function returnsObject(t: ResourceType): boolean {
   return RETURNS_OBJECT.has(storeKey(t)) || Boolean(t.crd);
 }
 
-/** Deletion and garbage collection of one cluster. */
+/** Deletion of one cluster (garbage collection in gc.ts). */
 export class Deleter {
   #timers = new Set<ReturnType<typeof setTimeout>>();
 
+  readonly gc: GarbageCollector;
+
   constructor(readonly engine: Engine, readonly namespacePurgeDelayMs = 0) {
+    this.gc = new GarbageCollector(
+      engine,
+      (t, ns, name, o) => this.delete(t, ns, name, o),
+      (fn) => this.#later(fn),
+    );
     engine.hooks.afterRemove.push((_t, obj) => this.#afterRemove(obj));
   }
 
@@ -53,8 +61,8 @@ export class Deleter {
     if (storeKey(t) === "namespaces") return this.#deleteNamespace(t, cur);
     const policy = opts.propagationPolicy ??
       (opts.orphanDependents ? "Orphan" : t.defaultPropagation);
-    if (policy === "Orphan") this.#orphan(cur.obj);
-    const live = this.#liveDependents(cur.obj.metadata.uid);
+    if (policy === "Orphan") this.gc.orphan(cur.obj);
+    const live = this.gc.liveDependents(cur.obj.metadata.uid);
     const finalizers = [...(cur.obj.metadata.finalizers ?? [])];
     if (
       policy === "Foreground" && live.length > 0 &&
@@ -67,8 +75,8 @@ export class Deleter {
     }
     const marked = this.#markDeleting(t, cur, finalizers);
     if (finalizers.includes(FOREGROUND)) {
-      for (const d of live) this.#deleteByUid(d);
-      this.#releaseForeground(marked.obj.metadata.uid);
+      for (const d of live) this.gc.deleteByUid(d);
+      this.gc.releaseForeground(marked.obj.metadata.uid);
     }
     const now = this.engine.store.get(
       storeKey(t),
@@ -156,74 +164,18 @@ export class Deleter {
     return this.engine.registry.byStoreKey(key);
   }
 
-  #liveDependents(uid: string): string[] {
-    return this.engine.store.dependentsOf(uid).filter((d) =>
-      this.engine.store.getByUid(d)
-    );
+  /** Runs `fn` after `ms` unless the cluster stops first. */
+  #later(fn: () => void, ms = 0): void {
+    const id = setTimeout(() => {
+      this.#timers.delete(id);
+      fn();
+    }, ms);
+    this.#timers.add(id);
   }
 
-  #deleteByUid(
-    uid: string,
-    opts: DeleteOptions = { propagationPolicy: "Background" },
-  ): void {
-    const found = this.engine.store.getByUid(uid);
-    const t = found && this.#typeOf(found.ref.key);
-    if (!found || !t || found.stored.obj.metadata.deletionTimestamp) return;
-    this.delete(t, found.ref.ns, found.ref.name, opts);
-  }
-
-  /** Orphan: dependents lose their reference to the owner. */
-  #orphan(owner: KObj): void {
-    for (const d of this.#liveDependents(owner.metadata.uid)) {
-      this.#dropOwnerRefs(d, (uid) => uid !== owner.metadata.uid);
-    }
-  }
-
-  #dropOwnerRefs(uid: string, keep: (ownerUid: string) => boolean): void {
-    const found = this.engine.store.getByUid(uid);
-    const t = found && this.#typeOf(found.ref.key);
-    if (!found || !t) return;
-    const next = thaw(found.stored);
-    next.metadata.ownerReferences = (next.metadata.ownerReferences ?? [])
-      .filter((r) => keep(r.uid));
-    if (next.metadata.ownerReferences.length === 0) {
-      delete next.metadata.ownerReferences;
-    }
-    this.engine.update(t, found.ref.ns, found.ref.name, next);
-  }
-
-  /** GC after a removal: dependents whose owners are all gone are deleted. */
   #afterRemove(obj: KObj): void {
-    const uid = obj.metadata.uid;
-    for (const d of this.engine.store.dependentsOf(uid)) {
-      const found = this.engine.store.getByUid(d);
-      if (!found) continue;
-      const refs = found.stored.obj.metadata.ownerReferences ?? [];
-      const liveOwners = refs.filter((r) =>
-        r.uid !== uid && this.engine.store.getByUid(r.uid)
-      );
-      if (liveOwners.length === 0) this.#deleteByUid(d);
-      else this.#dropOwnerRefs(d, (o) => liveOwners.some((r) => r.uid === o));
-    }
-    for (const r of obj.metadata.ownerReferences ?? []) {
-      this.#releaseForeground(r.uid);
-    }
     const ns = obj.metadata.namespace;
     if (ns) this.#maybeRemoveNamespace(ns);
-  }
-
-  /** A foreground-deleting owner loses its finalizer once dependents are gone. */
-  #releaseForeground(ownerUid: string): void {
-    const found = this.engine.store.getByUid(ownerUid);
-    const t = found && this.#typeOf(found.ref.key);
-    if (!found || !t) return;
-    const fins = found.stored.obj.metadata.finalizers ?? [];
-    if (
-      !fins.includes(FOREGROUND) || this.#liveDependents(ownerUid).length > 0
-    ) return;
-    const next = thaw(found.stored);
-    next.metadata.finalizers = fins.filter((f) => f !== FOREGROUND);
-    this.engine.update(t, found.ref.ns, found.ref.name, next);
   }
 
   #deleteNamespace(t: ResourceType, cur: Stored): Deleted {
@@ -233,11 +185,7 @@ export class Deleter {
     next.status = { ...(next.status as object ?? {}), phase: "Terminating" };
     const stored = this.engine.store.put(storeKey(t), next, cur.obj);
     const name = cur.obj.metadata.name;
-    const id = setTimeout(() => {
-      this.#timers.delete(id);
-      this.#purge(name);
-    }, this.namespacePurgeDelayMs);
-    this.#timers.add(id);
+    this.#later(() => this.#purge(name), this.namespacePurgeDelayMs);
     return { stored, gone: false };
   }
 

@@ -74,9 +74,10 @@ function aggregatedResource(t: ResourceType): Record<string, unknown> {
     responseKind: { group: t.group, version: t.version, kind: t.kind },
     scope: t.namespaced ? "Namespaced" : "Cluster",
     singularResource: t.singular,
-    verbs: RESOURCE_VERBS,
+    verbs: t.verbs ?? RESOURCE_VERBS,
   };
   if (t.shortNames.length) r.shortNames = t.shortNames;
+  if (t.categories) r.categories = t.categories;
   if (subresources.length) r.subresources = subresources;
   return r;
 }
@@ -148,6 +149,7 @@ export function apiResourceList(
       verbs: RESOURCE_VERBS,
     };
     if (t.shortNames.length) main.shortNames = t.shortNames;
+    if (t.categories) main.categories = t.categories;
     resources.push(main);
     if (t.status) {
       resources.push({

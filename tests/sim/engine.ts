@@ -32,6 +32,8 @@ export interface WriteOptions {
   subresource?: "status";
   /** fieldValidation=Strict: unknown CR fields are an error, not pruned. */
   strict?: boolean;
+  /** dryRun=All: validate and answer, store nothing. */
+  dryRun?: boolean;
 }
 
 /** Hooks other modules attach to object lifecycle (CRDs, namespaces, GC). */
@@ -99,6 +101,7 @@ export class Engine {
     else delete meta.generation;
     if (t.status) delete o.status;
     this.#normalize(t, o, undefined, opts);
+    if (opts.dryRun) return this.#dryRun(t, o);
     const stored = this.store.put(storeKey(t), o);
     for (const h of this.hooks.afterPut) h(t, o);
     return stored;
@@ -123,6 +126,13 @@ export class Engine {
     if (rv && rv !== cur.obj.metadata.resourceVersion) {
       throw conflict({ group: t.group, kind: t.resource, name });
     }
+    const uid = incoming.metadata.uid;
+    if (uid && uid !== cur.obj.metadata.uid) {
+      throw conflict(
+        { group: t.group, kind: t.resource, name },
+        `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${cur.obj.metadata.uid}`,
+      );
+    }
     const next = opts.subresource === "status"
       ? this.#statusOnly(cur, incoming)
       : this.#mainOnly(t, cur, incoming);
@@ -145,6 +155,14 @@ export class Engine {
       typeof patched !== "object" || patched === null || Array.isArray(patched)
     ) {
       throw badRequest("the patch did not produce an object");
+    }
+    const uid = patched.metadata?.uid;
+    if (uid !== cur.obj.metadata.uid) {
+      throw invalid({ group: t.group, kind: t.kind, name }, [{
+        reason: "FieldValueInvalid",
+        message: `Invalid value: "${uid ?? ""}": field is immutable`,
+        field: "metadata.uid",
+      }]);
     }
     return this.update(t, ns, name, patched, opts);
   }
@@ -180,6 +198,7 @@ export class Engine {
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     if (deepEqual(old, next)) return cur;
+    if (opts.dryRun) return this.#dryRun(t, next, old);
     if (
       next.metadata.deletionTimestamp &&
       (next.metadata.finalizers ?? []).length === 0
@@ -190,6 +209,13 @@ export class Engine {
     if (storeKey(t) === "services") this.services.release(old, next);
     for (const h of this.hooks.afterPut) h(t, next, old);
     return stored;
+  }
+
+  /** The answer to a dry run: nothing stored, allocations given back. */
+  #dryRun(t: ResourceType, o: KObj, old?: KObj): Stored {
+    if (storeKey(t) === "services") this.services.release(o, old);
+    if (!old) delete (o.metadata as Partial<KObj["metadata"]>).resourceVersion;
+    return { obj: o, json: JSON.stringify(o) };
   }
 
   /** Removes an object for good (its finalizers are gone). */

@@ -11,6 +11,7 @@ import { applyPatch, PATCH_TYPES, unsupportedPatch } from "./patch.ts";
 import { groupVersion, type ResourceType, storeKey } from "./registry.ts";
 import type { ResourceRequest } from "./router.ts";
 import { readScale, writeScale } from "./scale.ts";
+import { decodeProtobuf, isProtobuf } from "./protobuf.ts";
 import { selectorFrom } from "./selectors.ts";
 import type { Stored } from "./store.ts";
 import type { WatchHub } from "./watch.ts";
@@ -43,16 +44,10 @@ function objectJson(t: ResourceType, s: Stored): string {
     : JSON.stringify({ ...s.obj, apiVersion: gv });
 }
 
-const PROTOBUF = "application/vnd.kubernetes.protobuf";
-
-async function body(req: Request): Promise<unknown> {
-  if (req.headers.get("content-type")?.startsWith(PROTOBUF)) {
-    await req.body?.cancel();
-    throw failure(
-      415,
-      "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
-    );
+/** The request body as JSON (k8s protobuf bodies decoded); undefined if empty. */
+export async function body(req: Request): Promise<unknown> {
+  if (isProtobuf(req.headers.get("content-type"))) {
+    return decodeProtobuf(new Uint8Array(await req.arrayBuffer()));
   }
   const text = await req.text();
   if (!text.trim()) return undefined;
@@ -154,6 +149,7 @@ function writeOptions(params: URLSearchParams, sub?: string): WriteOptions {
   return {
     subresource: sub === "status" ? "status" : undefined,
     strict: params.get("fieldValidation") === "Strict",
+    dryRun: params.get("dryRun") === "All",
   };
 }
 
@@ -256,6 +252,9 @@ export async function handleResource(
       const opts = (await body(req) ?? {}) as DeleteOptions;
       const pp = params.get("propagationPolicy");
       if (pp) opts.propagationPolicy = pp as DeleteOptions["propagationPolicy"];
+      if (params.get("dryRun") === "All" || opts.dryRun?.includes("All")) {
+        return json(objectJson(t, e.mustGet(t, ns, r.name!)));
+      }
       const d = ctx.deleter.delete(t, ns, r.name!, opts);
       return deleteResponse(t, d.stored, d.gone);
     }

@@ -32,6 +32,10 @@ export interface ResourceType {
   schema?: JsonSchema;
   /** Set for CRD-defined types: the CRD's name. */
   crd?: string;
+  /** Discovery categories ("all" makes `kubectl get all` include the type). */
+  categories?: string[];
+  /** Verbs, when not the full CRUD set (review APIs are create-only). */
+  verbs?: string[];
 }
 
 /** Every verb a main resource serves. */
@@ -55,12 +59,13 @@ const WORKLOAD_SCALE: ScaleSpec = {
 type Row = [string, string, string, string, boolean, string, string?];
 
 // group, version, resource, kind, namespaced, flags, shortNames
-// flags: s = status subresource, g = generation, c = scale, o = orphan default
+// flags: s = status subresource, g = generation, c = scale, o = orphan default,
+// a = in the "all" category
 const BUILTINS: Row[] = [
   ["", "v1", "namespaces", "Namespace", false, "s", "ns"],
   ["", "v1", "configmaps", "ConfigMap", true, "", "cm"],
   ["", "v1", "secrets", "Secret", true, ""],
-  ["", "v1", "services", "Service", true, "s", "svc"],
+  ["", "v1", "services", "Service", true, "sa", "svc"],
   ["", "v1", "serviceaccounts", "ServiceAccount", true, "", "sa"],
   [
     "",
@@ -71,15 +76,15 @@ const BUILTINS: Row[] = [
     "s",
     "pvc",
   ],
-  ["", "v1", "pods", "Pod", true, "s", "po"],
+  ["", "v1", "pods", "Pod", true, "sa", "po"],
   ["", "v1", "events", "Event", true, "", "ev"],
   ["", "v1", "endpoints", "Endpoints", true, "", "ep"],
-  ["apps", "v1", "deployments", "Deployment", true, "sgc", "deploy"],
-  ["apps", "v1", "statefulsets", "StatefulSet", true, "sgc", "sts"],
-  ["apps", "v1", "daemonsets", "DaemonSet", true, "sg", "ds"],
-  ["apps", "v1", "replicasets", "ReplicaSet", true, "sgc", "rs"],
-  ["batch", "v1", "jobs", "Job", true, "sgo"],
-  ["batch", "v1", "cronjobs", "CronJob", true, "sg", "cj"],
+  ["apps", "v1", "deployments", "Deployment", true, "sgca", "deploy"],
+  ["apps", "v1", "statefulsets", "StatefulSet", true, "sgca", "sts"],
+  ["apps", "v1", "daemonsets", "DaemonSet", true, "sga", "ds"],
+  ["apps", "v1", "replicasets", "ReplicaSet", true, "sgca", "rs"],
+  ["batch", "v1", "jobs", "Job", true, "sgoa"],
+  ["batch", "v1", "cronjobs", "CronJob", true, "sga", "cj"],
   ["networking.k8s.io", "v1", "ingresses", "Ingress", true, "sg", "ing"],
   [
     "networking.k8s.io",
@@ -105,7 +110,7 @@ const BUILTINS: Row[] = [
     "horizontalpodautoscalers",
     "HorizontalPodAutoscaler",
     true,
-    "s",
+    "sa",
     "hpa",
   ],
   ["rbac.authorization.k8s.io", "v1", "roles", "Role", true, ""],
@@ -132,6 +137,21 @@ const BUILTINS: Row[] = [
   ],
 ];
 
+/** Create-only review types answered by the authorizer (auth.ts). */
+const REVIEWS: ResourceType[] = [{
+  group: "authorization.k8s.io",
+  version: "v1",
+  resource: "selfsubjectaccessreviews",
+  kind: "SelfSubjectAccessReview",
+  singular: "selfsubjectaccessreview",
+  namespaced: false,
+  shortNames: [],
+  status: false,
+  generation: false,
+  defaultPropagation: "Background",
+  verbs: ["create"],
+}];
+
 function fromRow(r: Row): ResourceType {
   const [group, version, resource, kind, namespaced, flags, short] = r;
   return {
@@ -146,6 +166,7 @@ function fromRow(r: Row): ResourceType {
     scale: flags.includes("c") ? WORKLOAD_SCALE : undefined,
     generation: flags.includes("g"),
     defaultPropagation: flags.includes("o") ? "Orphan" : "Background",
+    categories: flags.includes("a") ? ["all"] : undefined,
   };
 }
 
@@ -168,6 +189,7 @@ export class Registry {
 
   constructor() {
     for (const r of BUILTINS) this.add(fromRow(r));
+    for (const t of REVIEWS) this.add(t);
   }
 
   /** Adds or replaces a type. */

@@ -3,7 +3,12 @@
  * discovery and OpenAPI documents, authorization, then the resource
  * handlers; every failure becomes a Status response.
  */
-import { type Authorizer, forbidden, type Tokens } from "./auth.ts";
+import {
+  type Authorizer,
+  forbidden,
+  selfSubjectAccessReview,
+  type Tokens,
+} from "./auth.ts";
 import type { Counters } from "./counters.ts";
 import {
   aggregated,
@@ -18,7 +23,7 @@ import {
 } from "./discovery.ts";
 import { failure, SimError } from "./errors.ts";
 import type { Faults } from "./faults.ts";
-import { type HandlerContext, handleResource, json } from "./handlers.ts";
+import { body, type HandlerContext, handleResource, json } from "./handlers.ts";
 import type { Registry } from "./registry.ts";
 import { parseResourcePath } from "./router.ts";
 
@@ -91,6 +96,14 @@ export function makeHandler(
         namespace: r.ns,
         name: r.name,
       };
+      if (r.resource === "selfsubjectaccessreviews" && r.verb === "create") {
+        const review = selfSubjectAccessReview(
+          ctx.authorize,
+          user,
+          await body(req),
+        );
+        return json(JSON.stringify(review), 201);
+      }
       if (!ctx.authorize(user, attrs)) throw forbidden(user, attrs);
       const t = ctx.registry.find(r.group, r.version, r.resource);
       if (!t) throw notFoundPath();
