@@ -1,0 +1,59 @@
+/**
+ * The contracts between the manager and the code it runs: reconcilers, the
+ * watches that feed them, a logger, and the stats the manager reports.
+ */
+import type { ClusterClient } from "./kube/client.ts";
+import type { InformerEvent } from "./informer/cache.ts";
+import type { InformerSpec } from "./informer/informer.ts";
+import type { WorkResult } from "./workqueue.ts";
+
+/** A reconciler: gets a key, re-reads the world, converges it. */
+export interface Reconciler {
+  name: string;
+  /** `signal` aborts when this replica must stop writing. */
+  reconcile(key: string, signal: AbortSignal): Promise<WorkResult | void>;
+}
+
+/** What feeds a reconciler's queue. */
+export interface WatchSource {
+  /** Cluster to watch; the source cluster when absent. */
+  client?: ClusterClient;
+  spec: InformerSpec;
+  /** Keys to enqueue for an event (e.g. the owning replication). */
+  keys(event: InformerEvent): string[];
+}
+
+/** A reconciler and its event sources. */
+export interface Controller {
+  reconciler: Reconciler;
+  watches: WatchSource[];
+  /** Parallel keys. Default 1. */
+  concurrency?: number;
+}
+
+/** Minimal structured logger (logtape's Logger fits). */
+export interface RuntimeLog {
+  info(message: string, props?: Record<string, unknown>): void;
+  warn(message: string, props?: Record<string, unknown>): void;
+  error(message: string, props?: Record<string, unknown>): void;
+}
+
+/** What `Manager.stats()` reports. */
+export interface ManagerStats {
+  leading: boolean;
+  queues: Array<{
+    reconciler: string;
+    depth: number;
+    inFlight: number;
+    adds: number;
+    retries: number;
+  }>;
+  informers: Array<{
+    resource: string;
+    namespace: string;
+    synced: boolean;
+    relists: number;
+    restarts: number;
+    watches: number;
+  }>;
+}

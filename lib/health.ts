@@ -1,0 +1,57 @@
+/**
+ * /healthz and /readyz on --health-addr. Liveness only says the process
+ * answers (it must not depend on any cluster being reachable, or a DR outage
+ * would restart the controller in a loop); readiness is supplied by the
+ * manager.
+ */
+
+/** A readiness verdict with the reasons when not ready. */
+export interface Readiness {
+  ready: boolean;
+  reasons: string[];
+}
+
+/** A running health server. */
+export interface HealthServer {
+  port: number;
+  shutdown(): Promise<void>;
+}
+
+/** Parses ":8081", "0.0.0.0:8081", "127.0.0.1:0" into host and port. */
+export function parseAddr(addr: string): { hostname: string; port: number } {
+  const i = addr.lastIndexOf(":");
+  const host = i >= 0 ? addr.slice(0, i) : "";
+  const port = Number(i >= 0 ? addr.slice(i + 1) : addr);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`invalid address "${addr}": expected [host]:port`);
+  }
+  return { hostname: host.replace(/^\[|\]$/g, "") || "0.0.0.0", port };
+}
+
+/** Serves the probes until `shutdown()`. */
+export function serveHealth(
+  addr: string,
+  readiness: () => Readiness,
+): HealthServer {
+  const { hostname, port } = parseAddr(addr);
+  const server = Deno.serve(
+    { hostname, port, onListen: () => {} },
+    (req) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/healthz") return new Response("ok\n");
+      if (path !== "/readyz") {
+        return new Response("not found\n", { status: 404 });
+      }
+      const r = readiness();
+      return r.ready
+        ? new Response("ok\n")
+        : new Response(`not ready: ${r.reasons.join("; ")}\n`, {
+          status: 503,
+        });
+    },
+  );
+  return {
+    port: (server.addr as Deno.NetAddr).port,
+    shutdown: () => server.shutdown(),
+  };
+}

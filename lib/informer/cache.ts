@@ -1,0 +1,94 @@
+/**
+ * The informer's store: objects by namespace/name, slimmed for memory, and
+ * the diffs that turn a relist into add/update/delete events (so a delete
+ * that happened while the watch was down is still seen). Resource versions
+ * are opaque: only compared for equality.
+ */
+import type { KubeObject } from "../sync/types.ts";
+
+/** What happened to one object. */
+export type InformerEvent =
+  | { type: "add"; object: KubeObject }
+  | { type: "update"; object: KubeObject; old: KubeObject }
+  | { type: "delete"; object: KubeObject };
+
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+/** Cache key of an object. */
+export function cacheKey(o: KubeObject): string {
+  const ns = o.metadata.namespace;
+  return ns ? `${ns}/${o.metadata.name}` : o.metadata.name;
+}
+
+/**
+ * Drops managedFields and the last-applied annotation: often half an
+ * object's size and never read by the syncer (copies drop them too).
+ */
+export function slim(o: KubeObject): KubeObject {
+  const { managedFields: _m, ...metadata } = o.metadata;
+  if (metadata.annotations && LAST_APPLIED in metadata.annotations) {
+    const { [LAST_APPLIED]: _l, ...rest } = metadata.annotations;
+    metadata.annotations = rest;
+  }
+  return { ...o, metadata };
+}
+
+/** See the module comment. */
+export class ObjectCache {
+  readonly #items = new Map<string, KubeObject>();
+
+  get size(): number {
+    return this.#items.size;
+  }
+
+  get(key: string): KubeObject | undefined {
+    return this.#items.get(key);
+  }
+
+  list(): KubeObject[] {
+    return [...this.#items.values()];
+  }
+
+  /** Applies one watch event; returns the resulting informer event. */
+  apply(
+    type: "ADDED" | "MODIFIED" | "DELETED",
+    raw: KubeObject,
+  ): InformerEvent | undefined {
+    const object = slim(raw);
+    const key = cacheKey(object);
+    const old = this.#items.get(key);
+    if (type === "DELETED") {
+      this.#items.delete(key);
+      return { type: "delete", object: old ?? object };
+    }
+    this.#items.set(key, object);
+    if (!old) return { type: "add", object };
+    if (old.metadata.resourceVersion === object.metadata.resourceVersion) {
+      return undefined;
+    }
+    return { type: "update", object, old };
+  }
+
+  /** Replaces the whole content (a relist); returns the differences. */
+  replace(items: KubeObject[]): InformerEvent[] {
+    const events: InformerEvent[] = [];
+    const seen = new Set<string>();
+    for (const raw of items) {
+      const object = slim(raw);
+      const key = cacheKey(object);
+      seen.add(key);
+      const old = this.#items.get(key);
+      this.#items.set(key, object);
+      if (!old) events.push({ type: "add", object });
+      else if (
+        old.metadata.resourceVersion !== object.metadata.resourceVersion
+      ) events.push({ type: "update", object, old });
+    }
+    for (const [key, object] of this.#items) {
+      if (seen.has(key)) continue;
+      this.#items.delete(key);
+      events.push({ type: "delete", object });
+    }
+    return events;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * A list+watch cache for one (cluster, type, namespace or all, selector).
+ * Unlike client-node's ListWatch it never stops on its own:
+ *
+ *   relist ──► watch from rv ──► (stream end | error | watchdog) ──► backoff ─┐
+ *     ▲            │ 410 Gone: forget rv                                    │
+ *     └────────────┴──────────── rv unknown? ◄──────────────────────────────┘
+ *
+ * Lists are paginated; watches ask for bookmarks and a randomised server
+ * timeout; a relist diffs against the cache so changes and deletes missed
+ * while the watch was down are delivered.
+ */
+import type { ClusterClient } from "../kube/client.ts";
+import { type Clock, sleep, systemClock } from "../clock.ts";
+import { classifyError, isGone } from "../kube/errors.ts";
+import type { KubeObject } from "../sync/types.ts";
+import { Backoff, type BackoffOptions } from "./backoff.ts";
+import { type InformerEvent, ObjectCache } from "./cache.ts";
+import { openWatch, type WatchOutcome } from "./watch.ts";
+
+/** A resource type by group/version/plural. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  resource: string;
+}
+
+/** What one informer watches. */
+export interface InformerSpec {
+  type: ResourceType;
+  /** Absent: all namespaces (or a cluster-scoped type). */
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/** Tuning; defaults suit production, tests shorten them. */
+export interface InformerOptions {
+  pageSize?: number;
+  /** Server-side watch timeout range in seconds, picked at random. */
+  watchTimeoutSeconds?: [number, number];
+  /** No event or bookmark for this long: abort and re-watch. */
+  watchdogMs?: number;
+  backoff?: BackoffOptions;
+  clock?: Clock;
+  random?: () => number;
+  /** Told about each restart cause (for logs and metrics). */
+  onRestart?: (cause: string, delayMs: number, spec: InformerSpec) => void;
+}
+
+/** Consumer callback; called synchronously, in order. */
+export type InformerHandler = (event: InformerEvent) => void;
+
+const DEFAULT_PAGE_SIZE = 500;
+const DEFAULT_WATCH_TIMEOUT: [number, number] = [300, 600];
+const DEFAULT_WATCHDOG_MS = 5 * 60_000;
+
+/** URL path of a collection. */
+export function collectionPath(spec: InformerSpec): string {
+  const { group, version, resource } = spec.type;
+  const base = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
+  const ns = spec.namespace ? `/namespaces/${spec.namespace}` : "";
+  return `${base}${ns}/${resource}`;
+}
+
+interface ListPage {
+  kind?: string;
+  apiVersion?: string;
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: KubeObject[];
+}
+
+/** See the module comment. */
+export class Informer {
+  readonly spec: InformerSpec;
+  readonly #client: ClusterClient;
+  readonly #cache = new ObjectCache();
+  readonly #handlers = new Set<InformerHandler>();
+  readonly #stop = new AbortController();
+  readonly #opts: InformerOptions;
+  readonly #clock: Clock;
+  readonly #backoff: Backoff;
+  #rv: string | undefined;
+  #loop: Promise<void> | undefined;
+  #hasSynced = false;
+  #markSynced!: () => void;
+  /** Resolves after the first complete list was delivered. */
+  readonly synced: Promise<void>;
+  /** Counters for metrics and tests. */
+  readonly stats = { relists: 0, restarts: 0, watches: 0 };
+
+  constructor(
+    client: ClusterClient,
+    spec: InformerSpec,
+    opts: InformerOptions = {},
+  ) {
+    this.#client = client;
+    this.spec = spec;
+    this.#opts = opts;
+    this.#clock = opts.clock ?? systemClock;
+    this.#backoff = new Backoff({ clock: this.#clock, ...opts.backoff });
+    this.synced = new Promise((resolve) => this.#markSynced = resolve);
+  }
+
+  get hasSynced(): boolean {
+    return this.#hasSynced;
+  }
+
+  /** Cached objects (do not mutate). */
+  list(): KubeObject[] {
+    return this.#cache.list();
+  }
+
+  /** One cached object by namespace and name. */
+  get(name: string, namespace?: string): KubeObject | undefined {
+    return this.#cache.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  /** Subscribes; a late subscriber first gets "add" for every cached object. */
+  addHandler(h: InformerHandler): () => void {
+    this.#handlers.add(h);
+    for (const object of this.#cache.list()) h({ type: "add", object });
+    return () => this.#handlers.delete(h);
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** Stops the loop and its watch; resolves when nothing is left running. */
+  async stop(): Promise<void> {
+    this.#stop.abort(new DOMException("informer stopped", "AbortError"));
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      let cause: string;
+      try {
+        if (this.#rv === undefined) await this.#relist(signal);
+        cause = await this.#watch(signal);
+      } catch (e) {
+        if (signal.aborted) break;
+        if (isGone(e)) this.#rv = undefined;
+        cause = classifyError(e).reason;
+      }
+      if (signal.aborted) break;
+      if (cause === "Expired") this.#rv = undefined;
+      const delay = this.#backoff.next();
+      this.stats.restarts++;
+      this.#opts.onRestart?.(cause, delay, this.spec);
+      await sleep(this.#clock, delay, signal).catch(() => {});
+    }
+  }
+
+  async #relist(signal: AbortSignal): Promise<void> {
+    const items: KubeObject[] = [];
+    let page: ListPage;
+    let token: string | undefined;
+    do {
+      page = await this.#client.requestJson<ListPage>(
+        collectionPath(this.spec),
+        {
+          query: {
+            limit: this.#opts.pageSize ?? DEFAULT_PAGE_SIZE,
+            continue: token,
+            labelSelector: this.spec.labelSelector,
+          },
+          signal,
+        },
+      );
+      const kind = page.kind?.replace(/List$/, "") ?? "";
+      for (const item of page.items ?? []) {
+        items.push({
+          ...item,
+          kind: item.kind ?? kind,
+          apiVersion: item.apiVersion ?? page.apiVersion ?? "",
+        });
+      }
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    this.stats.relists++;
+    this.#rv = page.metadata?.resourceVersion;
+    this.#emit(this.#cache.replace(items));
+    if (!this.#hasSynced) {
+      this.#hasSynced = true;
+      this.#markSynced();
+    }
+  }
+
+  async #watch(signal: AbortSignal): Promise<string> {
+    await this.#client.limiter?.take(signal);
+    const [lo, hi] = this.#opts.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT;
+    const random = this.#opts.random ?? Math.random;
+    this.stats.watches++;
+    const outcome: WatchOutcome = await openWatch({
+      client: this.#client,
+      path: collectionPath(this.spec),
+      query: {
+        resourceVersion: this.#rv,
+        allowWatchBookmarks: true,
+        timeoutSeconds: Math.round(lo + random() * (hi - lo)),
+        labelSelector: this.spec.labelSelector,
+      },
+      watchdogMs: this.#opts.watchdogMs ?? DEFAULT_WATCHDOG_MS,
+      clock: this.#clock,
+      signal,
+      onEvent: (type, object) => this.#onWatchEvent(type, object),
+    });
+    return outcome;
+  }
+
+  #onWatchEvent(type: string, object: KubeObject): void {
+    const rv = object?.metadata?.resourceVersion;
+    if (type === "BOOKMARK") {
+      if (rv) this.#rv = rv;
+      return;
+    }
+    if (type !== "ADDED" && type !== "MODIFIED" && type !== "DELETED") return;
+    if (rv) this.#rv = rv;
+    const event = this.#cache.apply(type, object);
+    if (event) this.#emit([event]);
+  }
+
+  #emit(events: InformerEvent[]): void {
+    for (const event of events) {
+      for (const h of this.#handlers) {
+        try {
+          h(event);
+        } catch {
+          // A consumer's bug must not stop delivery to the others.
+        }
+      }
+    }
+  }
+}
