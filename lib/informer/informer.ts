@@ -11,6 +11,7 @@
  * while the watch was down are delivered.
  */
 import type { ClusterClient } from "../kube/client.ts";
+import { collectionPath } from "../kube/paths.ts";
 import { type Clock, sleep, systemClock } from "../clock.ts";
 import { classifyError, isGone } from "../kube/errors.ts";
 import type { KubeObject } from "../sync/types.ts";
@@ -53,14 +54,6 @@ export type InformerHandler = (event: InformerEvent) => void;
 const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_WATCH_TIMEOUT: [number, number] = [300, 600];
 const DEFAULT_WATCHDOG_MS = 5 * 60_000;
-
-/** URL path of a collection. */
-export function collectionPath(spec: InformerSpec): string {
-  const { group, version, resource } = spec.type;
-  const base = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
-  const ns = spec.namespace ? `/namespaces/${spec.namespace}` : "";
-  return `${base}${ns}/${resource}`;
-}
 
 interface ListPage {
   kind?: string;
@@ -159,7 +152,7 @@ export class Informer {
     let token: string | undefined;
     do {
       page = await this.#client.requestJson<ListPage>(
-        collectionPath(this.spec),
+        collectionPath(this.spec.type, this.spec.namespace),
         {
           query: {
             limit: this.#opts.pageSize ?? DEFAULT_PAGE_SIZE,
@@ -195,7 +188,7 @@ export class Informer {
     this.stats.watches++;
     const outcome: WatchOutcome = await openWatch({
       client: this.#client,
-      path: collectionPath(this.spec),
+      path: collectionPath(this.spec.type, this.spec.namespace),
       query: {
         resourceVersion: this.#rv,
         allowWatchBookmarks: true,

@@ -131,6 +131,8 @@ export interface JsonRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Accept header; default application/json. */
+  accept?: string;
   signal?: AbortSignal;
 }
 
@@ -199,7 +201,7 @@ export class ClusterClient {
     }
     const ctx = new RequestContext(url.toString(), r.method ?? "GET");
     await this.#kc.applySecurityAuthentication(ctx);
-    ctx.setHeaderParam("Accept", "application/json");
+    ctx.setHeaderParam("Accept", r.accept ?? "application/json");
     if (r.body !== undefined) {
       ctx.setHeaderParam("Content-Type", r.contentType ?? "application/json");
       ctx.setBody(JSON.stringify(r.body));

@@ -5,6 +5,8 @@
 import type { ClusterClient } from "../kube/client.ts";
 import { isNotFound } from "../kube/errors.ts";
 import { collectionPath, objectPath } from "../kube/paths.ts";
+import { discoverResources } from "../kube/discovery.ts";
+import type { DiscoveredResource } from "../sync/resource-types.ts";
 import {
   type ApiResource,
   apiVersionOf,
@@ -100,4 +102,11 @@ export class ApiCluster implements ClusterReader, ClusterWriter {
       },
     });
   }
+}
+
+/** Discovery of `client`'s cluster (aggregated form when served). */
+export function discover(client: ClusterClient): Promise<DiscoveredResource[]> {
+  return discoverResources((path, accept) =>
+    client.requestJson(path, { accept })
+  );
 }
