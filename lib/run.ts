@@ -37,6 +37,8 @@ export interface RunConfig {
   signal?: AbortSignal;
   informers?: InformerOptions;
   log?: RuntimeLog;
+  /** Called once the manager exists, e.g. to register metric collectors. */
+  onManager?: (manager: Manager, ctx: RunContext) => void;
 }
 
 /** What controllers are built from. */
