@@ -17,8 +17,14 @@ export interface HealthServer {
   shutdown(): Promise<void>;
 }
 
+/** A listen address as the command line parses it. */
+export interface ListenAddress {
+  hostname: string;
+  port: number;
+}
+
 /** Parses ":8081", "0.0.0.0:8081", "127.0.0.1:0" into host and port. */
-export function parseAddr(addr: string): { hostname: string; port: number } {
+export function parseAddr(addr: string): ListenAddress {
   const i = addr.lastIndexOf(":");
   const host = i >= 0 ? addr.slice(0, i) : "";
   const port = Number(i >= 0 ? addr.slice(i + 1) : addr);
@@ -30,10 +36,10 @@ export function parseAddr(addr: string): { hostname: string; port: number } {
 
 /** Serves the probes until `shutdown()`. */
 export function serveHealth(
-  addr: string,
+  addr: string | ListenAddress,
   readiness: () => Readiness,
 ): HealthServer {
-  const { hostname, port } = parseAddr(addr);
+  const { hostname, port } = typeof addr === "string" ? parseAddr(addr) : addr;
   const server = Deno.serve(
     { hostname, port, onListen: () => {} },
     (req) => {

@@ -14,7 +14,12 @@ import type {
   WatchSource,
 } from "./controller.ts";
 import { type InformerLease, SharedInformers } from "./informer/shared.ts";
-import { type HealthServer, type Readiness, serveHealth } from "./health.ts";
+import {
+  type HealthServer,
+  type ListenAddress,
+  type Readiness,
+  serveHealth,
+} from "./health.ts";
 import type { LeaderElector } from "./leader-election.ts";
 import { WorkQueue } from "./workqueue.ts";
 
@@ -32,7 +37,7 @@ export interface ManagerOptions {
   /** Absent: this replica always leads. */
   elector?: LeaderElector;
   /** e.g. ":8081"; absent: no probe server. */
-  healthAddr?: string;
+  healthAddr?: string | ListenAddress;
   /** Bound on draining in-flight work at shutdown. Default 30 s. */
   shutdownTimeoutMs?: number;
   informers?: InformerOptions;

@@ -5,6 +5,7 @@
  * mistakes (bad kubeconfig, unreachable cluster at start) are one line on
  * stderr and exit 1.
  */
+import type { ListenAddress } from "./health.ts";
 import type { InformerOptions } from "./informer/informer.ts";
 import type { ClusterClient } from "./kube/client.ts";
 import { RemoteClients, sourceClient } from "./kube/clients.ts";
@@ -21,7 +22,7 @@ export interface RunConfig {
   kubeconfig?: string;
   namespace: string;
   leaderElect: boolean;
-  healthAddr?: string;
+  healthAddr?: string | ListenAddress;
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
@@ -36,6 +37,8 @@ export interface RunConfig {
   signal?: AbortSignal;
   informers?: InformerOptions;
   log?: RuntimeLog;
+  /** Called once the manager exists, e.g. to register metric collectors. */
+  onManager?: (manager: Manager, ctx: RunContext) => void;
 }
 
 /** What controllers are built from. */

@@ -11,28 +11,21 @@
  * while the watch was down are delivered.
  */
 import type { ClusterClient } from "../kube/client.ts";
-import { collectionPath } from "../kube/paths.ts";
 import { type Clock, sleep, systemClock } from "../clock.ts";
 import { classifyError, isGone } from "../kube/errors.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import { type InformerEvent, ObjectCache } from "./cache.ts";
+import {
+  collectionPath,
+  DEFAULT_PAGE_SIZE,
+  type InformerSpec,
+  listAll,
+} from "./list.ts";
 import { openWatch, type WatchOutcome } from "./watch.ts";
 
-/** A resource type by group/version/plural. */
-export interface ResourceType {
-  group: string;
-  version: string;
-  resource: string;
-}
-
-/** What one informer watches. */
-export interface InformerSpec {
-  type: ResourceType;
-  /** Absent: all namespaces (or a cluster-scoped type). */
-  namespace?: string;
-  labelSelector?: string;
-}
+export type { InformerSpec, ResourceType } from "./list.ts";
+export { collectionPath } from "./list.ts";
 
 /** Tuning; defaults suit production, tests shorten them. */
 export interface InformerOptions {
@@ -51,16 +44,8 @@ export interface InformerOptions {
 /** Consumer callback; called synchronously, in order. */
 export type InformerHandler = (event: InformerEvent) => void;
 
-const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_WATCH_TIMEOUT: [number, number] = [300, 600];
 const DEFAULT_WATCHDOG_MS = 5 * 60_000;
-
-interface ListPage {
-  kind?: string;
-  apiVersion?: string;
-  metadata?: { resourceVersion?: string; continue?: string };
-  items?: KubeObject[];
-}
 
 /** See the module comment. */
 export class Informer {
@@ -147,34 +132,11 @@ export class Informer {
   }
 
   async #relist(signal: AbortSignal): Promise<void> {
-    const items: KubeObject[] = [];
-    let page: ListPage;
-    let token: string | undefined;
-    do {
-      page = await this.#client.requestJson<ListPage>(
-        collectionPath(this.spec.type, this.spec.namespace),
-        {
-          query: {
-            limit: this.#opts.pageSize ?? DEFAULT_PAGE_SIZE,
-            continue: token,
-            labelSelector: this.spec.labelSelector,
-          },
-          signal,
-        },
-      );
-      const kind = page.kind?.replace(/List$/, "") ?? "";
-      for (const item of page.items ?? []) {
-        items.push({
-          ...item,
-          kind: item.kind ?? kind,
-          apiVersion: item.apiVersion ?? page.apiVersion ?? "",
-        });
-      }
-      token = page.metadata?.continue || undefined;
-    } while (token);
+    const pageSize = this.#opts.pageSize ?? DEFAULT_PAGE_SIZE;
+    const list = await listAll(this.#client, this.spec, signal, pageSize);
     this.stats.relists++;
-    this.#rv = page.metadata?.resourceVersion;
-    this.#emit(this.#cache.replace(items));
+    this.#rv = list.resourceVersion;
+    this.#emit(this.#cache.replace(list.items));
     if (!this.#hasSynced) {
       this.#hasSynced = true;
       this.#markSynced();
@@ -188,7 +150,7 @@ export class Informer {
     this.stats.watches++;
     const outcome: WatchOutcome = await openWatch({
       client: this.#client,
-      path: collectionPath(this.spec.type, this.spec.namespace),
+      path: collectionPath(this.spec),
       query: {
         resourceVersion: this.#rv,
         allowWatchBookmarks: true,

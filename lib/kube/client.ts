@@ -1,9 +1,6 @@
 /**
  * A client for one cluster: client-node's KubeConfig with three changes.
- * 1. One keep-alive connection pool per cluster. client-node 2.0.1 builds a
- *    new undici Agent for every request when any TLS option is set, so each
- *    call paid a TCP+TLS handshake and left an idle socket behind; here one
- *    Agent per client serves every request and watch.
+ * 1. One keep-alive connection pool per cluster (see pool.ts).
  * 2. Typed API clients send through {@link ClusterHttp} (rate limit, timeout,
  *    retries).
  * 3. `requestJson` for plain-JSON calls (lists of any type, no class
@@ -14,23 +11,17 @@ import {
   ApiException,
   type ApiType,
   type ConfigurationOptions,
-  createConfiguration,
-  KubeConfig,
+  type KubeConfig,
   Observable,
   type ObservableMiddleware,
   RequestContext,
-  ServerConfiguration,
   Watch,
-  wrapHttpLibrary,
 } from "@kubernetes/client-node";
-import type https from "node:https";
-import { Agent } from "undici";
 import type { Clock } from "../clock.ts";
 import { ClusterHttp, type RequestObserver } from "./http.ts";
+import { PooledKubeConfig } from "./pool.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import type { RetryPolicy } from "./retry.ts";
-
-type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
 /** Default per-request timeout. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -45,67 +36,6 @@ export interface ClusterClientOptions {
   retry?: RetryPolicy;
   clock?: Clock;
   onRequest?: RequestObserver;
-}
-
-/** Idle keep-alive sockets close after this long without a request. */
-const KEEP_ALIVE_MS = 30_000;
-
-/**
- * KubeConfig that hands every request and watch one pooled HTTP/1.1 agent
- * and routes typed calls via ClusterHttp. HTTP/1.1 on purpose: undici
- * negotiates h2 by default, and Deno's node:http2 layer aborts the whole
- * process (nghttp2 assertion) when a server sends GOAWAY, which API servers
- * do on shutdown and at random for load balancing.
- */
-class PooledKubeConfig extends KubeConfig {
-  pool?: Promise<Dispatcher | undefined>;
-  http?: ClusterHttp;
-  closed = false;
-
-  override async applySecurityAuthentication(
-    context: RequestContext,
-  ): Promise<void> {
-    // A closed client must not quietly open a new pool (e.g. an informer
-    // still running on a client replaced after a credentials rotation).
-    if (this.closed) throw new Error("cluster client is closed");
-    await super.applySecurityAuthentication(context);
-    this.pool ??= this.#buildPool();
-    const pool = await this.pool;
-    if (pool) context.setDispatcher(pool);
-  }
-
-  async #buildPool(): Promise<Dispatcher | undefined> {
-    const tls: https.RequestOptions = {};
-    await this.applyToHTTPSOptions(tls);
-    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } =
-      tls;
-    const opts = this.createDispatcherOptions(this.getCurrentCluster(), {
-      ca,
-      cert,
-      key,
-      pfx,
-      passphrase,
-      rejectUnauthorized,
-      servername,
-    });
-    // Proxies keep client-node's own per-request dispatcher.
-    if (opts.type !== "agent" && opts.type !== "none") return undefined;
-    return new Agent({
-      connect: opts.type === "agent" ? opts.connect : {},
-      allowH2: false,
-      keepAliveTimeout: KEEP_ALIVE_MS,
-    });
-  }
-
-  override makeApiClient<T extends ApiType>(type: ApiConstructor<T>): T {
-    const cluster = this.getCurrentCluster();
-    if (!cluster || !this.http) return super.makeApiClient(type);
-    return new type(createConfiguration({
-      baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: this },
-      httpApi: wrapHttpLibrary(this.http),
-    }));
-  }
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { ClusterClient } from "../kube/client.ts";
 import { isNotFound } from "../kube/errors.ts";
+import { listAll } from "../informer/list.ts";
 import { collectionPath, objectPath } from "../kube/paths.ts";
 import { discoverResources } from "../kube/discovery.ts";
 import type { DiscoveredResource } from "../sync/resource-types.ts";
@@ -21,12 +22,6 @@ import {
 
 /** Name under which our writes appear in managedFields. */
 export const FIELD_MANAGER = "dr-syncer";
-const PAGE_SIZE = 500;
-
-interface ListPage {
-  metadata?: { continue?: string };
-  items?: KubeObject[];
-}
 
 /** See the module comment. */
 export class ApiCluster implements ClusterReader, ClusterWriter {
@@ -37,19 +32,14 @@ export class ApiCluster implements ClusterReader, ClusterWriter {
   }
 
   async list(type: ApiResource, namespace: string): Promise<KubeObject[]> {
-    const out: KubeObject[] = [];
-    let cont: string | undefined;
-    do {
-      const page = await this.client.requestJson<ListPage>(
-        collectionPath(type, namespace),
-        { query: { limit: PAGE_SIZE, continue: cont } },
-      );
-      for (const item of page.items ?? []) {
-        out.push({ ...item, apiVersion: apiVersionOf(type), kind: type.kind });
-      }
-      cont = page.metadata?.continue || undefined;
-    } while (cont);
-    return out;
+    const never = new AbortController().signal;
+    const { items } = await listAll(this.client, { type, namespace }, never);
+    // Items of a list may lack apiVersion/kind; the type knows them.
+    return items.map((o) => ({
+      ...o,
+      apiVersion: apiVersionOf(type),
+      kind: type.kind,
+    }));
   }
 
   async get(

@@ -26,3 +26,16 @@ Deno.test("health: address parsing", () => {
   assertEquals(parseAddr("[::1]:9"), { hostname: "::1", port: 9 });
   assertThrows(() => parseAddr("localhost:http"), /invalid address/);
 });
+
+Deno.test("health: accepts a parsed address object", async () => {
+  const server = serveHealth(
+    { hostname: "127.0.0.1", port: 0 },
+    () => ({ ready: true, reasons: [] }),
+  );
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.port}/readyz`);
+    assertEquals([res.status, await res.text()], [200, "ok\n"]);
+  } finally {
+    await server.shutdown();
+  }
+});

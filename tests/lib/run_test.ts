@@ -1,6 +1,7 @@
 import "../../lib/preload.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { LEASE_NAME, runController } from "../../lib/run.ts";
+import type { Manager } from "../../lib/manager.ts";
 import { eventually, simWriter, withSim } from "./sim-helpers.ts";
 import { quiesceUndici } from "../sim/harness.ts";
 
@@ -90,6 +91,7 @@ Deno.test("run: leads, reconciles, and on stop releases the lease and exits 0", 
   await withSim(async (c) => {
     simWriter(c, "dr-syncer-system").namespace();
     const seen: string[] = [];
+    const managers: Manager[] = [];
     const stop = new AbortController();
     const done = runController({
       kubeconfig: c.kubeconfigPath,
@@ -101,6 +103,7 @@ Deno.test("run: leads, reconciles, and on stop releases the lease and exits 0", 
       retryPeriodMs: 250,
       signal: stop.signal,
       env: {},
+      onManager: (m) => managers.push(m),
     }, () => [{
       reconciler: {
         name: "ns",
