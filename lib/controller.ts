@@ -23,12 +23,22 @@ export interface WatchSource {
   keys(event: InformerEvent): string[];
 }
 
+/** Where a controller puts keys of its own (timers, dynamic watches). */
+export interface QueueHandle {
+  add(key: string): void;
+  addAfter(key: string, ms: number): void;
+}
+
 /** A reconciler and its event sources. */
 export interface Controller {
   reconciler: Reconciler;
   watches: WatchSource[];
   /** Parallel keys. Default 1. */
   concurrency?: number;
+  /** Called once this replica leads, with the controller's own queue. */
+  attach?(queue: QueueHandle): void;
+  /** Called when the queue is gone: release dynamic watches and timers. */
+  detach?(): Promise<void>;
 }
 
 /** Minimal structured logger (logtape's Logger fits). */

@@ -82,6 +82,11 @@ export class Manager {
     this.#controllers.push(c);
   }
 
+  /** The shared informers: controllers add watches of their own here. */
+  get informers(): SharedInformers {
+    return this.#informers;
+  }
+
   /** The port the probe server listens on (tests use port 0). */
   get healthPort(): number | undefined {
     return this.#health?.port;
@@ -187,6 +192,7 @@ export class Manager {
           }),
       });
       this.#queues.set(c, queue);
+      c.attach?.(queue);
       // Events seen while standing by were not queued: replay the caches.
       for (const w of c.watches) {
         for (const object of this.#leases.get(w)?.informer.list() ?? []) {
@@ -210,6 +216,7 @@ export class Manager {
   async #cleanup(): Promise<void> {
     for (const q of this.#queues.values()) await q.shutdown(0);
     this.#queues.clear();
+    for (const c of this.#controllers) await c.detach?.();
     const leases = [...this.#leases.values()];
     this.#leases.clear();
     await Promise.all(leases.map((l) => l.release()));

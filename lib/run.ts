@@ -12,6 +12,7 @@ import { RemoteClients, sourceClient } from "./kube/clients.ts";
 import { classifyError } from "./kube/errors.ts";
 import { LeaderElector } from "./leader-election.ts";
 import { apiLeaseStore } from "./lease-store.ts";
+import type { SharedInformers } from "./informer/shared.ts";
 import { type Controller, Manager, type RuntimeLog } from "./manager.ts";
 
 /** Name of the leader-election Lease in the controller namespace. */
@@ -46,6 +47,8 @@ export interface RunContext {
   source: ClusterClient;
   namespace: string;
   remotes: RemoteClients;
+  /** The manager's shared informers, for watches made at run time. */
+  informers: SharedInformers;
 }
 
 const STARTUP_PROBE_TIMEOUT_MS = 10_000;
@@ -134,7 +137,12 @@ export async function runController(
       log: config.log,
     });
     for (
-      const c of controllers({ source, namespace: config.namespace, remotes })
+      const c of controllers({
+        source,
+        namespace: config.namespace,
+        remotes,
+        informers: manager.informers,
+      })
     ) {
       manager.add(c);
     }

@@ -1,0 +1,140 @@
+/**
+ * What the three reconcilers share: clients, the watch caches of our own
+ * kinds in the controller namespace, the remote-cluster readiness they
+ * publish to each other, an event recorder, and a bus to enqueue each
+ * other's keys (a RemoteCluster turning ready wakes its replications).
+ */
+import { API_VERSION, GROUP, VERSION } from "../lib/api/v1alpha1.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { QueueHandle, RuntimeLog } from "../lib/controller.ts";
+import type { EventRecorder, EventSubject } from "../lib/events.ts";
+import type { InformerSpec } from "../lib/informer/informer.ts";
+import type { Informer } from "../lib/informer/informer.ts";
+import type { SharedInformers } from "../lib/informer/shared.ts";
+import type { ClusterClient } from "../lib/kube/client.ts";
+import type { RemoteClients } from "../lib/kube/clients.ts";
+import type { KubeObject } from "../lib/sync/types.ts";
+
+export const PLURALS = {
+  RemoteCluster: "remoteclusters",
+  NamespaceMapping: "namespacemappings",
+  NamespaceReplication: "namespacereplications",
+} as const;
+
+export type OwnKind = keyof typeof PLURALS;
+
+/** Watch spec of one of our kinds in the controller namespace. */
+export function ownKindSpec(kind: OwnKind, namespace: string): InformerSpec {
+  return {
+    type: { group: GROUP, version: VERSION, resource: PLURALS[kind] },
+    namespace,
+  };
+}
+
+export const SECRETS = { group: "", version: "v1", resource: "secrets" };
+export const NAMESPACES = { group: "", version: "v1", resource: "namespaces" };
+
+/** Readiness of a RemoteCluster as its reconciler last saw it. */
+export interface RemoteState {
+  ready: boolean;
+  reason: string;
+  message: string;
+  client?: ClusterClient;
+}
+
+/** Observer the metrics module implements; every method is optional. */
+export interface ControllerMetrics {
+  remoteClusterReady?(name: string, ready: boolean): void;
+  forgetRemoteCluster?(name: string): void;
+  syncFinished?(replication: string, o: {
+    durationSeconds: number;
+    result: "success" | "failure" | "partial";
+    successAt?: number;
+  }): void;
+  objectsWritten?(replication: string, operation: string, count: number): void;
+  syncError?(replication: string, reason: string): void;
+  pruneBlocked?(replication: string, blocked: boolean): void;
+  replicationSeen?(replication: string): void;
+  forgetReplication?(replication: string): void;
+}
+
+export interface Bus {
+  remoteClusters?: QueueHandle;
+  mappings?: QueueHandle;
+  replications?: QueueHandle;
+}
+
+/** Reads of our kinds from the shared caches. */
+export interface OwnCaches {
+  remoteClusters: Informer;
+  mappings: Informer;
+  replications: Informer;
+  secrets: Informer;
+  namespaces: Informer;
+}
+
+export interface ControllerContext {
+  source: ClusterClient;
+  namespace: string;
+  remotes: RemoteClients;
+  informers: SharedInformers;
+  caches: OwnCaches;
+  events: EventRecorder;
+  clock: Clock;
+  log: RuntimeLog;
+  metrics: ControllerMetrics;
+  bus: Bus;
+  remoteStates: Map<string, RemoteState>;
+}
+
+/** The Event subject of one of our objects. */
+export function subjectOf(o: KubeObject): EventSubject {
+  return {
+    apiVersion: API_VERSION,
+    kind: o.kind,
+    name: o.metadata.name,
+    namespace: o.metadata.namespace ?? "",
+    uid: o.metadata.uid,
+  };
+}
+
+/** Canonical JSON of a status, for "did it change" checks. */
+export function sameStatus(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(
+    v,
+    (_k, value) =>
+      value && typeof value === "object" && !Array.isArray(value)
+        ? Object.fromEntries(
+          Object.entries(value).sort(([x], [y]) => x < y ? -1 : 1),
+        )
+        : value,
+  );
+}
+
+/**
+ * Replaces the status through the status subresource. The cached object's
+ * resourceVersion makes a stale write fail with 409 (the key is retried).
+ */
+export async function writeStatus(
+  ctx: Pick<ControllerContext, "source">,
+  kind: OwnKind,
+  object: KubeObject,
+  status: unknown,
+  signal?: AbortSignal,
+): Promise<void> {
+  const { name, namespace } = object.metadata;
+  await ctx.source.requestJson(
+    `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${
+      PLURALS[kind]
+    }/${name}/status`,
+    {
+      method: "PUT",
+      body: { ...object, status: JSON.parse(JSON.stringify(status)) },
+      signal,
+    },
+  );
+}

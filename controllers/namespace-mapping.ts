@@ -1,0 +1,159 @@
+/**
+ * NamespaceMapping: resolve names or selector + template against the source
+ * namespaces, report problems and destination conflicts in status, and wake
+ * the replications using the mapping when its pairs change (a namespace
+ * gaining the selected label starts replicating).
+ */
+import type {
+  NamespaceMappingSpec,
+  NamespaceMappingStatus,
+  NamespacePair,
+} from "../lib/api/v1alpha1.ts";
+import { type ConditionInput, setCondition } from "../lib/conditions.ts";
+import type { Controller } from "../lib/controller.ts";
+import { detectDestinationConflicts } from "../lib/sync/namespace-conflicts.ts";
+import { resolveNamespaceMapping } from "../lib/sync/namespace-mapping.ts";
+import type { KubeObject } from "../lib/sync/types.ts";
+import {
+  type ControllerContext,
+  NAMESPACES,
+  ownKindSpec,
+  sameStatus,
+  subjectOf,
+  writeStatus,
+} from "./context.ts";
+
+function readyCondition(
+  problems: string[],
+  conflicts: string[],
+  missing: string[],
+): ConditionInput {
+  if (problems.length > 0) {
+    return {
+      type: "Ready",
+      status: "False",
+      reason: "InvalidSpec",
+      message: problems.join("; "),
+    };
+  }
+  if (conflicts.length > 0) {
+    return {
+      type: "Ready",
+      status: "False",
+      reason: "DestinationConflict",
+      message: conflicts.join("; "),
+    };
+  }
+  if (missing.length > 0) {
+    return {
+      type: "Ready",
+      status: "False",
+      reason: "SourceNamespaceMissing",
+      message: `source namespace(s) not found: ${missing.join(", ")}`,
+    };
+  }
+  return { type: "Ready", status: "True", reason: "Resolved", message: "" };
+}
+
+/** Mapping → its pairs and status (pure over the cached namespaces). */
+export function mappingStatus(
+  nm: KubeObject,
+  namespaces: readonly KubeObject[],
+  now: Date,
+): {
+  status: NamespaceMappingStatus;
+  pairs: NamespacePair[];
+  problem?: string;
+} {
+  const previous = (nm.status ?? {}) as NamespaceMappingStatus;
+  const spec = (nm.spec ?? {}) as NamespaceMappingSpec;
+  const resolution = resolveNamespaceMapping(
+    spec,
+    namespaces,
+    previous.namespaces ?? [],
+  );
+  const conflicts = detectDestinationConflicts([{
+    mapping: nm.metadata.name,
+    pairs: resolution.pairs,
+  }]).map((c) => c.message);
+  const ready = readyCondition(
+    resolution.problems,
+    conflicts,
+    resolution.missing,
+  );
+  const status: NamespaceMappingStatus = {
+    observedGeneration: nm.metadata.generation,
+    conditions: setCondition(
+      previous.conditions,
+      ready,
+      now,
+      nm.metadata.generation,
+    ),
+    namespaces: resolution.pairs,
+  };
+  return {
+    status,
+    pairs: resolution.pairs,
+    problem: ready.status === "False"
+      ? `${ready.reason}: ${ready.message}`
+      : undefined,
+  };
+}
+
+function wakeReplications(ctx: ControllerContext, mapping: string): void {
+  for (const nr of ctx.caches.replications.list()) {
+    const refs = (nr.spec as { namespaceMappingRefs?: { name?: string }[] })
+      ?.namespaceMappingRefs;
+    if (refs?.some((r) => r.name === mapping)) {
+      ctx.bus.replications?.add(nr.metadata.name);
+    }
+  }
+}
+
+async function reconcile(
+  ctx: ControllerContext,
+  name: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const nm = ctx.caches.mappings.get(name, ctx.namespace);
+  if (!nm) return wakeReplications(ctx, name);
+  const now = new Date(ctx.clock.now());
+  const { status, problem } = mappingStatus(
+    nm,
+    ctx.caches.namespaces.list(),
+    now,
+  );
+  const previous = (nm.status ?? {}) as NamespaceMappingStatus;
+  if (sameStatus(status, previous)) return;
+  await writeStatus(ctx, "NamespaceMapping", nm, status, signal);
+  const wasReady = previous.conditions?.find((c) => c.type === "Ready");
+  if (problem && wasReady?.message !== status.conditions?.[0]?.message) {
+    const reason = problem.split(":")[0];
+    ctx.events.record(subjectOf(nm), "Warning", reason, problem);
+  }
+  if (!sameStatus(previous.namespaces ?? [], status.namespaces)) {
+    wakeReplications(ctx, name);
+  }
+}
+
+/** The NamespaceMapping controller. */
+export function namespaceMappingController(ctx: ControllerContext): Controller {
+  return {
+    reconciler: {
+      name: "namespacemapping",
+      reconcile: (key, signal) => reconcile(ctx, key, signal),
+    },
+    watches: [
+      {
+        spec: ownKindSpec("NamespaceMapping", ctx.namespace),
+        keys: (e) => [e.object.metadata.name],
+      },
+      // Namespaces come and go rarely; every mapping re-resolves.
+      {
+        spec: { type: NAMESPACES },
+        keys: () => ctx.caches.mappings.list().map((m) => m.metadata.name),
+      },
+    ],
+    attach: (queue) => (ctx.bus.mappings = queue),
+  };
+}

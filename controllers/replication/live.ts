@@ -1,0 +1,107 @@
+/**
+ * Continuous mode's watches: cluster-wide source informers per selected
+ * type (shared by every replication through SharedInformers) and the DR
+ * informers of owned copies. Changes after the initial sync are forwarded
+ * as single-object work; the initial lists are covered by the full pass.
+ */
+import type { InformerEvent } from "../../lib/informer/cache.ts";
+import type { Informer } from "../../lib/informer/informer.ts";
+import type { InformerLease } from "../../lib/informer/shared.ts";
+import type { ClusterClient } from "../../lib/kube/client.ts";
+import { ApiCluster } from "../../lib/replication/api-ports.ts";
+import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
+import type { ControllerContext } from "../context.ts";
+import type { RemoteCaches } from "./remote-caches.ts";
+import {
+  type LiveView,
+  releaseLive,
+  type ReplicationRuntime,
+} from "./runtime.ts";
+
+export type SourceEventHandler = (
+  type: ApiResource,
+  event: InformerEvent,
+) => void;
+
+function acquireSource(
+  ctx: ControllerContext,
+  type: ApiResource,
+  onEvent: SourceEventHandler,
+): InformerLease {
+  let ready = false;
+  const lease = ctx.informers.acquire(ctx.source, { type }, (e) => {
+    // Skips the replay of the cache on subscribe and the initial list.
+    if (ready && lease.informer.hasSynced) onEvent(type, e);
+  });
+  ready = true;
+  return lease;
+}
+
+/** Makes the runtime's watches match `types` on `remote`. */
+export async function ensureLive(
+  ctx: ControllerContext,
+  caches: RemoteCaches,
+  rt: ReplicationRuntime,
+  remote: { name: string; client: ClusterClient },
+  types: readonly ApiResource[],
+  onSourceEvent: SourceEventHandler,
+): Promise<LiveView> {
+  if (
+    rt.live &&
+    (rt.live.remote !== remote.name || rt.live.drClient !== remote.client)
+  ) {
+    await releaseLive(rt);
+  }
+  const live: LiveView = rt.live ?? {
+    remote: remote.name,
+    drClient: remote.client,
+    drApi: new ApiCluster(remote.client),
+    sourceLeases: new Map(),
+    drInformers: new Map(),
+    drNamespaces: await caches.namespaces(remote.name, remote.client),
+  };
+  rt.live = live;
+  const wanted = new Set(types.map(groupResource));
+  for (const [gr, lease] of live.sourceLeases) {
+    if (!wanted.has(gr)) {
+      live.sourceLeases.delete(gr);
+      live.drInformers.delete(gr);
+      await lease.release();
+    }
+  }
+  for (const type of types) {
+    const gr = groupResource(type);
+    if (!live.sourceLeases.has(gr)) {
+      live.sourceLeases.set(gr, acquireSource(ctx, type, onSourceEvent));
+    }
+    if (!live.drInformers.has(gr)) {
+      live.drInformers.set(
+        gr,
+        await caches.informer(remote.name, remote.client, type),
+      );
+    }
+  }
+  return live;
+}
+
+/** Waits until every informer of `live` has synced, or `ms` passed. */
+export async function liveSynced(live: LiveView, ms: number): Promise<boolean> {
+  const all: Informer[] = [
+    live.drNamespaces,
+    ...live.drInformers.values(),
+    ...[...live.sourceLeases.values()].map((l) => l.informer),
+  ];
+  if (all.every((i) => i.hasSynced)) return true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((
+    r,
+  ) => (timer = setTimeout(() => r(false), ms)));
+  const synced = Promise.all(all.map((i) => i.synced)).then(() =>
+    true as const
+  );
+  try {
+    return await Promise.race([synced, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

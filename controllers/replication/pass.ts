@@ -1,0 +1,336 @@
+/**
+ * One full pass of a NamespaceReplication: check the remote cluster, resolve
+ * the mappings and resource types, then sync every namespace pair with the
+ * shared engine. Anything that stops the whole pass becomes a Blocker;
+ * anything that stops one pair or one object is reported and the rest goes on.
+ */
+import {
+  ANNOTATION_ALLOW_MASS_PRUNE,
+  type NamespaceMappingSpec,
+  type NamespaceMappingStatus,
+  type NamespaceReplication,
+  type ObjectFailure,
+} from "../../lib/api/v1alpha1.ts";
+import { classifyError } from "../../lib/kube/errors.ts";
+import { ApiCluster } from "../../lib/replication/api-ports.ts";
+import {
+  type NamespaceSyncResult,
+  syncNamespace,
+} from "../../lib/replication/namespace-sync.ts";
+import { emptyCounts } from "../../lib/replication/outcome.ts";
+import { runPool } from "../../lib/replication/pool.ts";
+import type { ClusterReader } from "../../lib/replication/ports.ts";
+import { resolveSettings, typeLookup } from "../../lib/replication/settings.ts";
+import type { Blocker } from "../../lib/replication/status.ts";
+import { detectDestinationConflicts } from "../../lib/sync/namespace-conflicts.ts";
+import { resolveNamespaceMapping } from "../../lib/sync/namespace-mapping.ts";
+import { groupResource } from "../../lib/sync/types.ts";
+import type { ControllerContext, RemoteState } from "../context.ts";
+import { CacheReader } from "./cache-ports.ts";
+import type { DiscoveryCache } from "./discovery-cache.ts";
+import { ensureLive, liveSynced, type SourceEventHandler } from "./live.ts";
+import type { RemoteCaches } from "./remote-caches.ts";
+import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
+
+const PAIR_CONCURRENCY = 2;
+const WRITE_CONCURRENCY = 8;
+const CACHE_SYNC_TIMEOUT_MS = 30_000;
+
+export interface PassDeps {
+  ctx: ControllerContext;
+  discovery: DiscoveryCache;
+  remoteCaches: RemoteCaches;
+  onSourceEvent: SourceEventHandler;
+}
+
+export interface PassOutput {
+  results: NamespaceSyncResult[];
+  notes: ObjectFailure[];
+  blocker?: Blocker;
+  consumedAllowToken?: string;
+  /** Earliest prune due time among the pairs. */
+  nextPruneAt?: number;
+}
+
+function note(
+  kind: string,
+  name: string,
+  reason: string,
+  message: string,
+): ObjectFailure {
+  return { kind, namespace: "", name, reason, message };
+}
+
+function missingResult(
+  source: string,
+  destination: string,
+): NamespaceSyncResult {
+  return {
+    pair: { source, destination },
+    state: "SourceNamespaceMissing",
+    outcomes: [],
+    warnings: [],
+    counts: emptyCounts(),
+  };
+}
+
+interface Resolved {
+  pairs: ResolvedPair[];
+  missing: NamespaceSyncResult[];
+  notes: ObjectFailure[];
+}
+
+/** Mappings → namespace pairs; conflicting destinations are left out. */
+export function resolvePairs(
+  ctx: ControllerContext,
+  nr: NamespaceReplication,
+): Resolved {
+  const out: Resolved = { pairs: [], missing: [], notes: [] };
+  const namespaces = ctx.caches.namespaces.list();
+  const perMapping: { mapping: string; pairs: ResolvedPair[] }[] = [];
+  for (const ref of nr.spec.namespaceMappingRefs ?? []) {
+    const nm = ctx.caches.mappings.get(ref.name, ctx.namespace);
+    if (!nm) {
+      out.notes.push(
+        note(
+          "NamespaceMapping",
+          ref.name,
+          "MappingNotFound",
+          `NamespaceMapping ${ref.name} not found`,
+        ),
+      );
+      continue;
+    }
+    const spec = (nm.spec ?? {}) as NamespaceMappingSpec;
+    const previous = ((nm.status ?? {}) as NamespaceMappingStatus).namespaces ??
+      [];
+    const r = resolveNamespaceMapping(spec, namespaces, previous);
+    for (const p of r.problems) {
+      out.notes.push(note("NamespaceMapping", ref.name, "InvalidMapping", p));
+    }
+    for (const source of r.missing) {
+      const before = previous.find((p) => p.source === source);
+      const destination = before?.destination ?? spec.destinationNamespace ??
+        source;
+      out.missing.push(missingResult(source, destination));
+    }
+    const copyNamespaceMetadata = spec.copyNamespaceMetadata ?? true;
+    perMapping.push({
+      mapping: ref.name,
+      pairs: r.pairs.map((p) => ({ ...p, copyNamespaceMetadata })),
+    });
+  }
+  const conflicts = detectDestinationConflicts(perMapping);
+  const taken = new Set(conflicts.map((c) => c.destination));
+  for (const c of conflicts) {
+    out.notes.push(
+      note("Namespace", c.destination, "DestinationConflict", c.message),
+    );
+  }
+  const seen = new Set<string>();
+  for (const { pairs } of perMapping) {
+    for (const p of pairs) {
+      const id = `${p.source}>${p.destination}`;
+      if (taken.has(p.destination) || seen.has(id)) continue;
+      seen.add(id);
+      out.pairs.push(p);
+    }
+  }
+  return out;
+}
+
+function remoteBlocker(
+  ctx: ControllerContext,
+  name: string,
+  state?: RemoteState,
+): Blocker | undefined {
+  if (!ctx.caches.remoteClusters.get(name, ctx.namespace)) {
+    return {
+      reason: "RemoteClusterNotFound",
+      message: `RemoteCluster ${name} not found`,
+    };
+  }
+  if (!state?.ready || !state.client) {
+    const why = state ? `${state.reason}: ${state.message}` : "not probed yet";
+    return {
+      reason: "RemoteClusterNotReady",
+      message: `RemoteCluster ${name} is not ready (${why})`,
+    };
+  }
+  return undefined;
+}
+
+/** See the module comment. */
+export async function runPass(
+  deps: PassDeps,
+  rt: ReplicationRuntime,
+  nr: NamespaceReplication,
+  now: Date,
+): Promise<PassOutput> {
+  const { ctx } = deps;
+  const rcName = nr.spec.remoteClusterRef?.name ?? "";
+  const remote = ctx.remoteStates.get(rcName);
+  const blockedByRemote = remoteBlocker(ctx, rcName, remote);
+  if (blockedByRemote) {
+    return { results: [], notes: [], blocker: blockedByRemote };
+  }
+  const resolved = resolvePairs(ctx, nr);
+  if (resolved.pairs.length === 0 && resolved.missing.length === 0) {
+    const message = resolved.notes.map((n) => n.message).join("; ") ||
+      "the mappings select no namespace";
+    return {
+      results: [],
+      notes: resolved.notes,
+      blocker: { reason: "NoNamespaces", message },
+    };
+  }
+  let discovery;
+  try {
+    discovery = await deps.discovery.get();
+  } catch (e) {
+    const message = `source discovery failed: ${classifyError(e).message}`;
+    return {
+      results: [],
+      notes: [],
+      blocker: { reason: "DiscoveryFailed", message },
+    };
+  }
+  const { settings, problems } = resolveSettings(
+    { namespace: ctx.namespace, name: nr.metadata.name, spec: nr.spec },
+    discovery,
+  );
+  if (problems.length > 0) {
+    return {
+      results: [],
+      notes: resolved.notes,
+      blocker: { reason: "InvalidSpec", message: problems.join("; ") },
+    };
+  }
+  rt.settings = settings;
+  rt.pairs = resolved.pairs;
+  rt.typeByGroupKind = new Map(
+    settings.types.map((t) => [`${t.group}/${t.kind}`, t]),
+  );
+  const readers = await readersFor(deps, rt, nr, remote!);
+  if ("blocker" in readers) {
+    return { results: [], notes: resolved.notes, blocker: readers.blocker };
+  }
+  const out: PassOutput = {
+    results: [...resolved.missing],
+    notes: resolved.notes,
+  };
+  await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
+    out.results.push(
+      await syncPair(deps, rt, nr, pair, readers, remote!, now, out),
+    );
+  });
+  return out;
+}
+
+type Readers = { source: ClusterReader; dr: ClusterReader } | {
+  blocker: Blocker;
+};
+
+async function readersFor(
+  deps: PassDeps,
+  rt: ReplicationRuntime,
+  nr: NamespaceReplication,
+  remote: RemoteState,
+): Promise<Readers> {
+  const drApi = new ApiCluster(remote.client!);
+  if ((nr.spec.mode ?? "Continuous") !== "Continuous") {
+    return { source: new ApiCluster(deps.ctx.source), dr: drApi };
+  }
+  const live = await ensureLive(
+    deps.ctx,
+    deps.remoteCaches,
+    rt,
+    { name: nr.spec.remoteClusterRef.name, client: remote.client! },
+    rt.settings!.types,
+    deps.onSourceEvent,
+  );
+  if (!await liveSynced(live, CACHE_SYNC_TIMEOUT_MS)) {
+    return {
+      blocker: {
+        reason: "CachesNotSynced",
+        message: "watch caches did not sync in time",
+      },
+    };
+  }
+  const sourceOf = (t: { group: string; resource: string }) =>
+    live.sourceLeases.get(groupResource(t))!.informer;
+  const drOf = (t: { group: string; resource: string }) =>
+    live.drInformers.get(groupResource(t))!;
+  return {
+    source: new CacheReader(deps.ctx.caches.namespaces, sourceOf),
+    dr: new CacheReader(live.drNamespaces, drOf, drApi),
+  };
+}
+
+async function syncPair(
+  deps: PassDeps,
+  rt: ReplicationRuntime,
+  nr: NamespaceReplication,
+  pair: ResolvedPair,
+  readers: { source: ClusterReader; dr: ClusterReader },
+  remote: RemoteState,
+  now: Date,
+  out: PassOutput,
+): Promise<NamespaceSyncResult> {
+  const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
+  const allow = nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE];
+  const pending = rt.pendingSince.get(pair.destination) ?? new Map();
+  try {
+    const result = await syncNamespace({
+      pair: { source: pair.source, destination: pair.destination },
+      copyNamespaceMetadata: pair.copyNamespaceMetadata,
+      settings: rt.settings!,
+      source: readers.source,
+      dr: readers.dr,
+      writer,
+      drTypeOf: typeLookup(rt.settings!.types),
+      prune: {
+        pendingSince: pending,
+        allowToken: {
+          current: allow,
+          lastHandled: rt.lastAllowHandled ?? nr.status?.lastMassPruneApproval,
+        },
+      },
+      now,
+      concurrency: WRITE_CONCURRENCY,
+      dryRun: false,
+    });
+    if (result.prune) {
+      rt.pendingSince.set(pair.destination, result.prune.nextPendingSince);
+      if (result.prune.consumedAllowToken) {
+        out.consumedAllowToken = result.prune.consumedAllowToken;
+      }
+      const due = result.prune.nextDueAt?.getTime();
+      if (due !== undefined) {
+        out.nextPruneAt = Math.min(out.nextPruneAt ?? due, due);
+      }
+    }
+    return result;
+  } catch (e) {
+    const err = classifyError(e);
+    return {
+      pair,
+      state: "DestinationUnavailable",
+      message: err.message,
+      namespaceOutcome: {
+        action: "skip",
+        key: `/Namespace//${pair.destination}`,
+        kind: "Namespace",
+        namespace: "",
+        name: pair.destination,
+        status: "failed",
+        reason: err.reason,
+        message: err.message,
+        transient: err.transient,
+      },
+      outcomes: [],
+      warnings: [],
+      counts: emptyCounts(),
+    };
+  }
+}

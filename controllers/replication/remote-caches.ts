@@ -1,0 +1,93 @@
+/**
+ * Watch caches on DR clusters: per remote cluster and type, every object
+ * carrying our ownership label (all replications to that cluster share
+ * them), plus our DR namespaces. A rebuilt remote client (rotated
+ * credentials) replaces all of that remote's informers.
+ */
+import { LABEL_REPLICATION } from "../../lib/api/v1alpha1.ts";
+import type { InformerEvent } from "../../lib/informer/cache.ts";
+import { Informer, type InformerOptions } from "../../lib/informer/informer.ts";
+import type { ResourceType } from "../../lib/informer/list.ts";
+import type { ClusterClient } from "../../lib/kube/client.ts";
+import { NAMESPACES } from "../context.ts";
+
+export type DrEventHandler = (remote: string, event: InformerEvent) => void;
+
+interface RemoteEntry {
+  client: ClusterClient;
+  informers: Map<string, Informer>;
+}
+
+function typeKey(t: ResourceType): string {
+  return `${t.resource}.${t.group}/${t.version}`;
+}
+
+/** See the module comment. */
+export class RemoteCaches {
+  readonly #entries = new Map<string, RemoteEntry>();
+  readonly #opts: InformerOptions;
+  readonly #onEvent: DrEventHandler;
+
+  constructor(opts: InformerOptions, onEvent: DrEventHandler) {
+    this.#opts = opts;
+    this.#onEvent = onEvent;
+  }
+
+  /** Owned objects of `type` on `remote` (started on first use). */
+  async informer(
+    remote: string,
+    client: ClusterClient,
+    type: ResourceType,
+  ): Promise<Informer> {
+    let entry = this.#entries.get(remote);
+    if (entry && entry.client !== client) {
+      await this.forget(remote);
+      entry = undefined;
+    }
+    if (!entry) {
+      entry = { client, informers: new Map() };
+      this.#entries.set(remote, entry);
+    }
+    const key = typeKey(type);
+    let informer = entry.informers.get(key);
+    if (!informer) {
+      informer = new Informer(client, {
+        type,
+        labelSelector: LABEL_REPLICATION,
+      }, this.#opts);
+      const started = informer;
+      // Events before the first sync are the initial list: the full pass
+      // that follows covers them, so only later changes are forwarded.
+      informer.addHandler((e) => {
+        if (started.hasSynced) this.#onEvent(remote, e);
+      });
+      entry.informers.set(key, informer);
+      informer.start();
+    }
+    return informer;
+  }
+
+  /** Our namespaces on `remote`. */
+  namespaces(remote: string, client: ClusterClient): Promise<Informer> {
+    return this.informer(remote, client, NAMESPACES);
+  }
+
+  /** Every running informer (for metrics). */
+  all(): Informer[] {
+    return [...this.#entries.values()].flatMap((
+      e,
+    ) => [...e.informers.values()]);
+  }
+
+  async forget(remote: string): Promise<void> {
+    const entry = this.#entries.get(remote);
+    this.#entries.delete(remote);
+    await Promise.all(
+      [...entry?.informers.values() ?? []].map((i) => i.stop()),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#entries.keys()].map((r) => this.forget(r)));
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * After a pass: Events (bounded: one per kind of news, aggregated by the
+ * recorder) and metrics. Never per object, so a thousand failures make one
+ * Event and one series per reason.
+ */
+import type { NamespaceReplication } from "../../lib/api/v1alpha1.ts";
+import type { ActionOutcome } from "../../lib/replication/outcome.ts";
+import type { PassReport } from "../../lib/replication/status.ts";
+import { type ControllerContext, subjectOf } from "../context.ts";
+
+const NAMES_IN_MESSAGE = 5;
+
+function names(outcomes: ActionOutcome[]): string {
+  const shown = outcomes.slice(0, NAMES_IN_MESSAGE).map((o) =>
+    `${o.kind}/${o.name}`
+  );
+  const more = outcomes.length > NAMES_IN_MESSAGE
+    ? ` and ${outcomes.length - NAMES_IN_MESSAGE} more`
+    : "";
+  return shown.join(", ") + more;
+}
+
+/** Emits the pass's Events. */
+export function recordEvents(
+  ctx: ControllerContext,
+  nr: NamespaceReplication,
+  r: PassReport,
+): void {
+  const subject = subjectOf(nr as never);
+  const warn = (reason: string, message: string) =>
+    ctx.events.record(subject, "Warning", reason, message);
+  if (r.blocker) return warn(r.blocker.reason, r.blocker.message);
+  const outcomes = r.results.flatMap((x) => x.outcomes);
+  const conflicts = outcomes.filter((o) =>
+    o.reason === "NotOwned" || o.reason === "OwnedByOtherReplication"
+  );
+  const failed = outcomes.filter((o) =>
+    o.status === "failed" && !conflicts.includes(o)
+  );
+  const recreated = outcomes.filter((o) =>
+    o.action === "recreate" && o.status === "done"
+  );
+  if (failed.length) {
+    const first = failed[0];
+    warn(
+      "SyncFailed",
+      `${failed.length} object(s) failed (${
+        names(failed)
+      }); first: ${first.reason}: ${first.message}`,
+    );
+  }
+  if (conflicts.length) {
+    warn(
+      "Conflict",
+      `${conflicts.length} DR object(s) exist but are not ours: ${
+        names(conflicts)
+      }`,
+    );
+  }
+  for (const x of r.results) {
+    if (x.prune?.blocked) {
+      warn("PruneBlocked", `${x.pair.destination}: ${x.prune.blocked.message}`);
+    }
+    if (x.state === "DestinationPromoted") {
+      warn("DestinationPromoted", x.message ?? "");
+    }
+    if (x.state === "SourceNamespaceMissing") {
+      warn(
+        "SourceNamespaceMissing",
+        `source namespace ${x.pair.source} is missing; its DR copy is kept`,
+      );
+    }
+  }
+  if (recreated.length) {
+    ctx.events.record(
+      subject,
+      "Normal",
+      "Recreated",
+      `recreated after an immutable change: ${names(recreated)}`,
+    );
+  }
+  for (const note of r.notes) warn(note.reason, note.message);
+}
+
+/** Feeds the pass into the metrics. */
+export function recordMetrics(
+  ctx: ControllerContext,
+  name: string,
+  r: PassReport,
+): void {
+  const m = ctx.metrics;
+  const outcomes = r.results.flatMap((
+    x,
+  ) => [...x.outcomes, ...(x.namespaceOutcome ? [x.namespaceOutcome] : [])]);
+  const failed = outcomes.filter((o) => o.status === "failed");
+  const result = r.blocker ? "failure" : failed.length ? "partial" : "success";
+  m.syncFinished?.(name, {
+    durationSeconds: (r.finishedAt.getTime() - r.startedAt.getTime()) / 1000,
+    result,
+    successAt: result === "success" ? r.finishedAt.getTime() : undefined,
+  });
+  const written = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o.status === "done") {
+      written.set(o.action, (written.get(o.action) ?? 0) + 1);
+    }
+  }
+  for (const [op, n] of written) m.objectsWritten?.(name, op, n);
+  if (r.blocker) m.syncError?.(name, r.blocker.reason);
+  for (const o of failed) m.syncError?.(name, o.reason ?? "Other");
+  m.pruneBlocked?.(name, r.results.some((x) => x.prune?.blocked));
+}
