@@ -19,6 +19,8 @@ import {
 } from "./metrics/labels.ts";
 import { createInstruments, type Instruments } from "./metrics/instruments.ts";
 import { SeriesIndex } from "./metrics/series.ts";
+import { tallyOutcomes } from "./metrics/outcomes.ts";
+import type { ActionOutcome } from "./replication/outcome.ts";
 
 export { type MetricsServer, serveMetrics } from "./metrics/server.ts";
 export { SYNC_ERROR_REASONS, WATCH_RESTART_CAUSES } from "./metrics/labels.ts";
@@ -132,6 +134,13 @@ export class Metrics {
     const labels = { replication, reason: errorReasonLabel(reason) };
     this.#m.syncErrors.inc(labels, n);
     this.#note(replication, this.#m.syncErrors, labels);
+  }
+
+  /** Counts the writes and failures of one sync's outcomes. */
+  recordOutcomes(replication: string, outcomes: Iterable<ActionOutcome>): void {
+    const { writes, errors } = tallyOutcomes(outcomes);
+    for (const [op, n] of writes) this.objectsWritten(replication, op, n);
+    for (const [reason, n] of errors) this.syncError(replication, reason, n);
   }
 
   /** Sets whether the mass-prune guard holds back this replication. */

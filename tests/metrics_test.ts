@@ -282,3 +282,19 @@ Deno.test("each Metrics owns its registry, defaults included", async () => {
   assertEquals(samples(ta, "drsyncer_sync_errors_total").length, 1);
   assertEquals(samples(tb, "drsyncer_sync_errors_total").length, 0);
 });
+
+Deno.test("recordOutcomes feeds writes and capped errors", async () => {
+  const { m } = aMetrics();
+  const base = { key: "k", kind: "ConfigMap", namespace: "shop", name: "a" };
+  m.recordOutcomes("shop", [
+    { ...base, action: "create", status: "done" },
+    { ...base, action: "update", status: "failed", reason: "Invalid" },
+    { ...base, action: "update", status: "failed", reason: "Brand-new" },
+  ]);
+  const text = await m.scrape();
+  const written = "drsyncer_objects_written_total";
+  assertEquals(sampleValue(text, written, { operation: "create" }), 1);
+  const errors = "drsyncer_sync_errors_total";
+  assertEquals(sampleValue(text, errors, { reason: "Invalid" }), 1);
+  assertEquals(sampleValue(text, errors, { reason: "Other" }), 1);
+});
