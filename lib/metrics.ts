@@ -19,6 +19,7 @@ import {
 } from "./metrics/labels.ts";
 import { createInstruments, type Instruments } from "./metrics/instruments.ts";
 import { SeriesIndex } from "./metrics/series.ts";
+import { applyManagerStats } from "./metrics/manager-stats.ts";
 import { tallyOutcomes } from "./metrics/outcomes.ts";
 import type { ActionOutcome } from "./replication/outcome.ts";
 
@@ -229,17 +230,7 @@ export class Metrics {
 
   /** Applies one manager snapshot: leader, queue depth, adds and retries. */
   observeManager(stats: ManagerStats): void {
-    this.#m.leader.set(stats.leading ? 1 : 0);
-    this.#m.queueDepth.reset();
-    for (const q of stats.queues) {
-      const queue = q.reconciler;
-      this.#m.queueDepth.set({ queue }, q.depth);
-      const last = this.#queueTotals.get(queue) ?? { adds: 0, retries: 0 };
-      // A queue made anew (after regaining the lease) restarts at zero.
-      this.#m.queueAdds.inc({ queue }, growth(last.adds, q.adds));
-      this.#m.queueRetries.inc({ queue }, growth(last.retries, q.retries));
-      this.#queueTotals.set(queue, { adds: q.adds, retries: q.retries });
-    }
+    applyManagerStats(this.#m, this.#queueTotals, stats);
   }
 
   #track(replication: string): ReplicationTimes {
@@ -255,9 +246,4 @@ export class Metrics {
   ): void {
     this.#series.note(REPLICATION + replication, metric, labels);
   }
-}
-
-/** What a cumulative total added since `last` (all of it after a reset). */
-function growth(last: number, current: number): number {
-  return current >= last ? current - last : current;
 }
