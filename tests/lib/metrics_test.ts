@@ -1,7 +1,7 @@
-import "../lib/preload.ts";
-import { assert, assertEquals } from "./assert.ts";
-import { Metrics } from "../lib/metrics.ts";
-import type { ManagerStats } from "../lib/controller.ts";
+import "../../lib/preload.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { Metrics } from "../../lib/metrics.ts";
+import type { ManagerStats } from "../../lib/controller.ts";
 import { samples, sampleValue } from "./metrics/exposition.ts";
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,5 +1,5 @@
-import "../../lib/preload.ts";
-import { assertEquals, assertMatch } from "../assert.ts";
+import "../../../lib/preload.ts";
+import { assertEquals, assertMatch } from "../../assert.ts";
 import {
   codeLabel,
   errorReasonLabel,
@@ -7,7 +7,7 @@ import {
   verbLabel,
   WATCH_RESTART_CAUSES,
   watchCauseLabel,
-} from "../../lib/metrics/labels.ts";
+} from "../../../lib/metrics/labels.ts";
 
 const CAMEL = /^[A-Z][A-Za-z]+$/;
 
