@@ -7,6 +7,7 @@ import { type Invocation, parseArgs } from "./lib/cli/args.ts";
 import { helpText } from "./lib/cli/help.ts";
 import { crdYamlStream } from "./crds/mod.ts";
 import { versionText } from "./lib/version.ts";
+import { runCommand } from "./controllers/run.ts";
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -41,6 +42,8 @@ function dispatch(invocation: Invocation): Promise<number> | number {
     case "crds":
       console.log(crdYamlStream().trimEnd());
       return EXIT_OK;
+    case "run":
+      return runCommand(invocation);
     default:
       console.error(`dr-syncer: ${invocation.command}: not yet implemented`);
       return EXIT_USAGE;

@@ -14,6 +14,7 @@ import type { SharedInformers } from "../lib/informer/shared.ts";
 import type { ClusterClient } from "../lib/kube/client.ts";
 import type { RemoteClients } from "../lib/kube/clients.ts";
 import type { KubeObject } from "../lib/sync/types.ts";
+import type { Metrics } from "../lib/metrics.ts";
 
 export const PLURALS = {
   RemoteCluster: "remoteclusters",
@@ -42,26 +43,11 @@ export interface RemoteState {
   client?: ClusterClient;
 }
 
-/** Observer the metrics module implements; every method is optional. */
-export interface ControllerMetrics {
-  remoteClusterReady?(name: string, ready: boolean): void;
-  forgetRemoteCluster?(name: string): void;
-  syncFinished?(replication: string, o: {
-    durationSeconds: number;
-    result: "success" | "failure" | "partial";
-    successAt?: number;
-  }): void;
-  objectsWritten?(replication: string, operation: string, count: number): void;
-  syncError?(replication: string, reason: string): void;
-  pruneBlocked?(replication: string, blocked: boolean): void;
-  replicationSeen?(replication: string): void;
-  forgetReplication?(replication: string): void;
-}
-
 export interface Bus {
   remoteClusters?: QueueHandle;
   mappings?: QueueHandle;
-  replications?: QueueHandle;
+  /** Something a replication depends on changed: re-run its full pass. */
+  wakeReplication?: (name: string) => void;
 }
 
 /** Reads of our kinds from the shared caches. */
@@ -82,7 +68,7 @@ export interface ControllerContext {
   events: EventRecorder;
   clock: Clock;
   log: RuntimeLog;
-  metrics: ControllerMetrics;
+  metrics: Metrics;
   bus: Bus;
   remoteStates: Map<string, RemoteState>;
 }
@@ -116,24 +102,32 @@ function canonical(v: unknown): string {
 }
 
 /**
- * Replaces the status through the status subresource. The cached object's
- * resourceVersion makes a stale write fail with 409 (the key is retried).
+ * Writes the status through the status subresource as a JSON merge patch:
+ * no resourceVersion, so a cache that lags behind our own last write does
+ * not turn every write into a 409. Top-level fields the new status drops
+ * are sent as null so they are removed.
  */
 export async function writeStatus(
   ctx: Pick<ControllerContext, "source">,
   kind: OwnKind,
   object: KubeObject,
-  status: unknown,
+  status: object,
   signal?: AbortSignal,
 ): Promise<void> {
   const { name, namespace } = object.metadata;
+  const previous = (object.status ?? {}) as Record<string, unknown>;
+  const patch: Record<string, unknown> = JSON.parse(JSON.stringify(status));
+  for (const key of Object.keys(previous)) {
+    if (!(key in patch)) patch[key] = null;
+  }
   await ctx.source.requestJson(
     `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${
       PLURALS[kind]
     }/${name}/status`,
     {
-      method: "PUT",
-      body: { ...object, status: JSON.parse(JSON.stringify(status)) },
+      method: "PATCH",
+      contentType: "application/merge-patch+json",
+      body: { status: patch },
       signal,
     },
   );

@@ -5,9 +5,9 @@ import { type Clock, systemClock } from "../lib/clock.ts";
 import type { Controller, RuntimeLog } from "../lib/controller.ts";
 import { EventRecorder } from "../lib/events.ts";
 import type { RunContext } from "../lib/run.ts";
+import type { Metrics } from "../lib/metrics.ts";
 import {
   type ControllerContext,
-  type ControllerMetrics,
   NAMESPACES,
   ownKindSpec,
   SECRETS,
@@ -21,7 +21,7 @@ import { remoteClusterController } from "./remote-cluster.ts";
 
 export interface ControllerOptions {
   log: RuntimeLog;
-  metrics?: ControllerMetrics;
+  metrics: Metrics;
   clock?: Clock;
   replication?: ReplicationControllerOptions;
 }
@@ -50,7 +50,7 @@ export function buildControllers(
     events: new EventRecorder(source, { clock: opts.clock, log: opts.log }),
     clock: opts.clock ?? systemClock,
     log: opts.log,
-    metrics: opts.metrics ?? {},
+    metrics: opts.metrics,
     bus: {},
     remoteStates: new Map(),
   };

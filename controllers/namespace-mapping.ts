@@ -105,7 +105,7 @@ function wakeReplications(ctx: ControllerContext, mapping: string): void {
     const refs = (nr.spec as { namespaceMappingRefs?: { name?: string }[] })
       ?.namespaceMappingRefs;
     if (refs?.some((r) => r.name === mapping)) {
-      ctx.bus.replications?.add(nr.metadata.name);
+      ctx.bus.wakeReplication?.(nr.metadata.name);
     }
   }
 }

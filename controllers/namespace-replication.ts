@@ -15,6 +15,7 @@ import {
 } from "../lib/api/v1alpha1.ts";
 import type { Controller, QueueHandle } from "../lib/controller.ts";
 import type { InformerEvent } from "../lib/informer/cache.ts";
+import type { ClusterClient } from "../lib/kube/client.ts";
 import type { InformerOptions } from "../lib/informer/informer.ts";
 import type { WorkResult } from "../lib/workqueue.ts";
 import {
@@ -63,11 +64,14 @@ class ReplicationController {
   readonly deps: PassDeps;
   queue?: QueueHandle;
   #failures = new Map<string, number>();
+  readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
+  readonly #discoveryTtlMs?: number;
 
   constructor(
     readonly ctx: ControllerContext,
     opts: ReplicationControllerOptions,
   ) {
+    this.#discoveryTtlMs = opts.discoveryTtlMs;
     this.deps = {
       ctx,
       discovery: new DiscoveryCache(
@@ -75,6 +79,7 @@ class ReplicationController {
         () => ctx.clock.now(),
         opts.discoveryTtlMs,
       ),
+      drDiscovery: (client) => this.drDiscovery(client),
       remoteCaches: new RemoteCaches(
         opts.informers ?? {},
         (remote, e) => this.onDrEvent(remote, e),
@@ -121,6 +126,26 @@ class ReplicationController {
     );
   }
 
+  drDiscovery(client: ClusterClient): DiscoveryCache {
+    let cache = this.#drDiscovery.get(client);
+    if (!cache) {
+      cache = new DiscoveryCache(
+        client,
+        () => this.ctx.clock.now(),
+        this.#discoveryTtlMs,
+      );
+      this.#drDiscovery.set(client, cache);
+    }
+    return cache;
+  }
+
+  /** A dependency changed (remote readiness, a mapping's namespaces). */
+  wake(name: string): void {
+    const rt = this.runtimes.get(name);
+    if (rt) rt.dirty = true;
+    this.queue?.add(name);
+  }
+
   async reconcile(
     key: string,
     signal: AbortSignal,
@@ -135,7 +160,11 @@ class ReplicationController {
     if (!rt) {
       rt = newRuntime(replication, this.ctx.clock.now());
       this.runtimes.set(replication, rt);
-      this.ctx.metrics.replicationSeen?.(replication);
+      const last = nr.status?.lastSuccessfulSyncTime;
+      this.ctx.metrics.seeReplication(
+        replication,
+        last ? Date.parse(last) : undefined,
+      );
     }
     if (!object) return await this.fullReconcile(nr, rt, signal);
     if (rt.passGeneration === undefined) return;
@@ -145,11 +174,8 @@ class ReplicationController {
       this.queue?.add(replication);
     } else if (result.kind === "done") {
       const o = result.outcome;
-      if (o.status === "done") {
-        this.ctx.metrics.objectsWritten?.(replication, o.action, 1);
-      }
+      this.ctx.metrics.recordOutcomes(replication, [o]);
       if (o.status === "failed") {
-        this.ctx.metrics.syncError?.(replication, o.reason ?? "Other");
         rt.dirty = true;
         this.queue?.addAfter(replication, RETRY_BASE_MS);
       }
@@ -175,7 +201,6 @@ class ReplicationController {
     const pass = await runPass(this.deps, rt, nr, startedAt);
     const finishedAt = new Date(this.ctx.clock.now());
     rt.passGeneration = nr.metadata.generation;
-    rt.dirty = false;
     rt.blocked = pass.blocker !== undefined;
     if (decision.syncNowToken) rt.lastSyncNowHandled = decision.syncNowToken;
     if (pass.consumedAllowToken) rt.lastAllowHandled = pass.consumedAllowToken;
@@ -195,9 +220,16 @@ class ReplicationController {
       lastMassPruneApproval: pass.consumedAllowToken,
     };
     await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
+    // Only now: a failed status write retries the whole pass.
+    rt.dirty = false;
     recordEvents(this.ctx, nr, report);
-    recordMetrics(this.ctx, nr.metadata.name, report);
-    this.trackFailures(rt, report, finishedAt.getTime());
+    recordMetrics(this.ctx, nr, report);
+    this.trackFailures(
+      rt,
+      report,
+      finishedAt.getTime(),
+      pass.incomplete ?? false,
+    );
     return this.requeue(rt, finishedAt.getTime());
   }
 
@@ -237,8 +269,14 @@ class ReplicationController {
   }
 
   /** Transient failures come back sooner than the next scheduled pass. */
-  trackFailures(rt: ReplicationRuntime, r: PassReport, now: number): void {
-    const transient = r.blocker?.reason === "CachesNotSynced" ||
+  trackFailures(
+    rt: ReplicationRuntime,
+    r: PassReport,
+    now: number,
+    incomplete: boolean,
+  ): void {
+    const transient = incomplete ||
+      r.blocker?.reason === "RemoteClusterUnreachable" ||
       r.results.some((x) =>
         [...x.outcomes, x.namespaceOutcome].some((o) =>
           o?.status === "failed" && o.transient
@@ -313,7 +351,7 @@ class ReplicationController {
     this.runtimes.delete(name);
     this.#failures.delete(name);
     if (rt) await releaseLive(rt);
-    this.ctx.metrics.forgetReplication?.(name);
+    this.ctx.metrics.forget(name);
   }
 
   async close(): Promise<void> {
@@ -341,7 +379,7 @@ export function namespaceReplicationController(
     concurrency: 4,
     attach: (queue) => {
       c.queue = queue;
-      ctx.bus.replications = queue;
+      ctx.bus.wakeReplication = (name) => c.wake(name);
     },
     detach: () => c.close(),
   };

@@ -142,7 +142,7 @@ function wakeReplications(ctx: ControllerContext, rcName: string): void {
   for (const nr of ctx.caches.replications.list()) {
     const ref = (nr.spec as { remoteClusterRef?: { name?: string } })
       ?.remoteClusterRef;
-    if (ref?.name === rcName) ctx.bus.replications?.add(nr.metadata.name);
+    if (ref?.name === rcName) ctx.bus.wakeReplication?.(nr.metadata.name);
   }
 }
 
@@ -155,14 +155,14 @@ async function reconcile(
   if (!rc) {
     ctx.remoteStates.delete(name);
     await ctx.remotes.remove(name);
-    ctx.metrics.forgetRemoteCluster?.(name);
+    ctx.metrics.forgetRemoteCluster(name);
     wakeReplications(ctx, name);
     return;
   }
   const state = await evaluate(ctx, rc);
   const before = ctx.remoteStates.get(name);
   ctx.remoteStates.set(name, state);
-  ctx.metrics.remoteClusterReady?.(name, state.ready);
+  ctx.metrics.setRemoteClusterReady(name, state.ready);
   if (before?.ready !== state.ready || before?.client !== state.client) {
     wakeReplications(ctx, name);
     if (!state.ready) {

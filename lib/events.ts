@@ -56,9 +56,16 @@ export class EventRecorder {
   }
 
   /** Queues one event; see the module comment. */
-  record(subject: EventSubject, type: EventType, reason: string, message: string): void {
+  record(
+    subject: EventSubject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): void {
     const text = message.slice(0, MAX_MESSAGE);
-    this.#chain = this.#chain.then(() => this.#send(subject, type, reason, text));
+    this.#chain = this.#chain.then(() =>
+      this.#send(subject, type, reason, text)
+    );
   }
 
   /** Resolves once every queued event was sent (or failed). */
@@ -66,28 +73,53 @@ export class EventRecorder {
     return this.#chain;
   }
 
-  async #send(s: EventSubject, type: EventType, reason: string, message: string): Promise<void> {
-    const key = JSON.stringify([s.kind, s.namespace, s.name, s.uid, type, reason, message]);
+  async #send(
+    s: EventSubject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    const key = JSON.stringify([
+      s.kind,
+      s.namespace,
+      s.name,
+      s.uid,
+      type,
+      reason,
+      message,
+    ]);
     const now = this.#clock.now();
     const prior = this.#seen.get(key);
     try {
       if (prior && now - prior.at < AGGREGATION_WINDOW_MS) {
-        await this.#client.requestJson(`/api/v1/namespaces/${s.namespace}/events/${prior.name}`, {
-          method: "PATCH",
-          contentType: "application/merge-patch+json",
-          body: { count: prior.count + 1, lastTimestamp: rfc3339(now) },
+        await this.#client.requestJson(
+          `/api/v1/namespaces/${s.namespace}/events/${prior.name}`,
+          {
+            method: "PATCH",
+            contentType: "application/merge-patch+json",
+            body: { count: prior.count + 1, lastTimestamp: rfc3339(now) },
+          },
+        );
+        this.#remember(key, {
+          name: prior.name,
+          count: prior.count + 1,
+          at: now,
         });
-        this.#remember(key, { name: prior.name, count: prior.count + 1, at: now });
         return;
       }
-      const created = await this.#client.requestJson<{ metadata: { name: string } }>(
+      const created = await this.#client.requestJson<
+        { metadata: { name: string } }
+      >(
         `/api/v1/namespaces/${s.namespace}/events`,
         { method: "POST", body: this.#body(s, type, reason, message, now) },
       );
       this.#remember(key, { name: created.metadata.name, count: 1, at: now });
     } catch (e) {
       this.#seen.delete(key);
-      this.#log?.warn("event not recorded", { reason, error: classifyError(e).message });
+      this.#log?.warn("event not recorded", {
+        reason,
+        error: classifyError(e).message,
+      });
     }
   }
 
@@ -99,7 +131,13 @@ export class EventRecorder {
     }
   }
 
-  #body(s: EventSubject, type: EventType, reason: string, message: string, now: number) {
+  #body(
+    s: EventSubject,
+    type: EventType,
+    reason: string,
+    message: string,
+    now: number,
+  ) {
     return {
       apiVersion: "v1",
       kind: "Event",

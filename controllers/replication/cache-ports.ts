@@ -26,11 +26,15 @@ function inNamespace(
   return out;
 }
 
-/** Reads from cluster-wide informers, one per type. */
+/**
+ * Reads from cluster-wide informers, one per type. A type without a synced
+ * informer fails its list: the engine then treats it as unreadable and
+ * protects its copies, instead of taking "nothing cached" for "nothing there".
+ */
 export class CacheReader implements ClusterReader {
   constructor(
     readonly namespaces: Informer,
-    readonly informerOf: (type: ApiResource) => Informer,
+    readonly informerOf: (type: ApiResource) => Informer | undefined,
     /** Fallback for namespaces the cache cannot hold (not ours on DR). */
     readonly direct?: ApiCluster,
   ) {}
@@ -40,6 +44,12 @@ export class CacheReader implements ClusterReader {
   }
 
   list(type: ApiResource, namespace: string): Promise<KubeObject[]> {
-    return Promise.resolve(inNamespace(this.informerOf(type), type, namespace));
+    const informer = this.informerOf(type);
+    if (!informer?.hasSynced) {
+      return Promise.reject(
+        new Error(`watch cache of ${type.resource} is not synced yet`),
+      );
+    }
+    return Promise.resolve(inNamespace(informer, type, namespace));
   }
 }

@@ -45,6 +45,7 @@ export async function ensureLive(
   remote: { name: string; client: ClusterClient },
   types: readonly ApiResource[],
   onSourceEvent: SourceEventHandler,
+  drServes: (type: ApiResource) => boolean,
 ): Promise<LiveView> {
   if (
     rt.live &&
@@ -74,7 +75,7 @@ export async function ensureLive(
     if (!live.sourceLeases.has(gr)) {
       live.sourceLeases.set(gr, acquireSource(ctx, type, onSourceEvent));
     }
-    if (!live.drInformers.has(gr)) {
+    if (!live.drInformers.has(gr) && drServes(type)) {
       live.drInformers.set(
         gr,
         await caches.informer(remote.name, remote.client, type),
@@ -84,7 +85,10 @@ export async function ensureLive(
   return live;
 }
 
-/** Waits until every informer of `live` has synced, or `ms` passed. */
+/**
+ * Waits until every informer of `live` has synced, or `ms` passed (a type
+ * the controller may not list never syncs; the pass goes on without it).
+ */
 export async function liveSynced(live: LiveView, ms: number): Promise<boolean> {
   const all: Informer[] = [
     live.drNamespaces,

@@ -24,7 +24,8 @@ import { resolveSettings, typeLookup } from "../../lib/replication/settings.ts";
 import type { Blocker } from "../../lib/replication/status.ts";
 import { detectDestinationConflicts } from "../../lib/sync/namespace-conflicts.ts";
 import { resolveNamespaceMapping } from "../../lib/sync/namespace-mapping.ts";
-import { groupResource } from "../../lib/sync/types.ts";
+import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
+import type { ClusterClient } from "../../lib/kube/client.ts";
 import type { ControllerContext, RemoteState } from "../context.ts";
 import { CacheReader } from "./cache-ports.ts";
 import type { DiscoveryCache } from "./discovery-cache.ts";
@@ -34,11 +35,13 @@ import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
 
 const PAIR_CONCURRENCY = 2;
 const WRITE_CONCURRENCY = 8;
-const CACHE_SYNC_TIMEOUT_MS = 30_000;
+const CACHE_SYNC_TIMEOUT_MS = 10_000;
 
 export interface PassDeps {
   ctx: ControllerContext;
   discovery: DiscoveryCache;
+  /** Discovery of a remote cluster (cached per client). */
+  drDiscovery(client: ClusterClient): DiscoveryCache;
   remoteCaches: RemoteCaches;
   onSourceEvent: SourceEventHandler;
 }
@@ -50,6 +53,8 @@ export interface PassOutput {
   consumedAllowToken?: string;
   /** Earliest prune due time among the pairs. */
   nextPruneAt?: number;
+  /** Some watch cache was not synced: the pass should be retried soon. */
+  incomplete?: boolean;
 }
 
 function note(
@@ -218,18 +223,36 @@ export async function runPass(
   const out: PassOutput = {
     results: [...resolved.missing],
     notes: resolved.notes,
+    incomplete: readers.incomplete,
   };
   await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
     out.results.push(
-      await syncPair(deps, rt, nr, pair, readers, remote!, now, out),
+      await syncPair({ rt, nr, pair, readers, remote: remote!, now, out }),
     );
   });
   return out;
 }
 
-type Readers = { source: ClusterReader; dr: ClusterReader } | {
-  blocker: Blocker;
-};
+interface ReadyReaders {
+  source: ClusterReader;
+  dr: ClusterReader;
+  drServes: (type: ApiResource) => boolean;
+  incomplete: boolean;
+}
+
+type Readers = ReadyReaders | { blocker: Blocker };
+
+async function servedOn(
+  deps: PassDeps,
+  client: ClusterClient,
+): Promise<(t: ApiResource) => boolean> {
+  const served = new Set(
+    (await deps.drDiscovery(client).get()).map((d) =>
+      `${d.group}/${d.version}/${d.resource}`
+    ),
+  );
+  return (t) => served.has(`${t.group}/${t.version}/${t.resource}`);
+}
 
 async function readersFor(
   deps: PassDeps,
@@ -238,8 +261,18 @@ async function readersFor(
   remote: RemoteState,
 ): Promise<Readers> {
   const drApi = new ApiCluster(remote.client!);
+  let drServes: (t: ApiResource) => boolean;
+  try {
+    drServes = await servedOn(deps, remote.client!);
+  } catch (e) {
+    const message = `discovery of the DR cluster failed: ${
+      classifyError(e).message
+    }`;
+    return { blocker: { reason: "RemoteClusterUnreachable", message } };
+  }
   if ((nr.spec.mode ?? "Continuous") !== "Continuous") {
-    return { source: new ApiCluster(deps.ctx.source), dr: drApi };
+    const source = new ApiCluster(deps.ctx.source);
+    return { source, dr: drApi, drServes, incomplete: false };
   }
   const live = await ensureLive(
     deps.ctx,
@@ -248,35 +281,32 @@ async function readersFor(
     { name: nr.spec.remoteClusterRef.name, client: remote.client! },
     rt.settings!.types,
     deps.onSourceEvent,
+    drServes,
   );
-  if (!await liveSynced(live, CACHE_SYNC_TIMEOUT_MS)) {
-    return {
-      blocker: {
-        reason: "CachesNotSynced",
-        message: "watch caches did not sync in time",
-      },
-    };
-  }
-  const sourceOf = (t: { group: string; resource: string }) =>
-    live.sourceLeases.get(groupResource(t))!.informer;
-  const drOf = (t: { group: string; resource: string }) =>
-    live.drInformers.get(groupResource(t))!;
+  const synced = await liveSynced(live, CACHE_SYNC_TIMEOUT_MS);
+  const sourceOf = (t: ApiResource) =>
+    live.sourceLeases.get(groupResource(t))?.informer;
+  const drOf = (t: ApiResource) => live.drInformers.get(groupResource(t));
   return {
     source: new CacheReader(deps.ctx.caches.namespaces, sourceOf),
     dr: new CacheReader(live.drNamespaces, drOf, drApi),
+    drServes,
+    incomplete: !synced,
   };
 }
 
-async function syncPair(
-  deps: PassDeps,
-  rt: ReplicationRuntime,
-  nr: NamespaceReplication,
-  pair: ResolvedPair,
-  readers: { source: ClusterReader; dr: ClusterReader },
-  remote: RemoteState,
-  now: Date,
-  out: PassOutput,
-): Promise<NamespaceSyncResult> {
+interface PairJob {
+  rt: ReplicationRuntime;
+  nr: NamespaceReplication;
+  pair: ResolvedPair;
+  readers: ReadyReaders;
+  remote: RemoteState;
+  now: Date;
+  out: PassOutput;
+}
+
+async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
+  const { rt, nr, pair, readers, remote, now, out } = job;
   const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
   const allow = nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE];
   const pending = rt.pendingSince.get(pair.destination) ?? new Map();
@@ -289,6 +319,7 @@ async function syncPair(
       dr: readers.dr,
       writer,
       drTypeOf: typeLookup(rt.settings!.types),
+      drServes: readers.drServes,
       prune: {
         pendingSince: pending,
         allowToken: {

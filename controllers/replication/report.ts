@@ -85,28 +85,31 @@ export function recordEvents(
 /** Feeds the pass into the metrics. */
 export function recordMetrics(
   ctx: ControllerContext,
-  name: string,
+  nr: NamespaceReplication,
   r: PassReport,
 ): void {
   const m = ctx.metrics;
-  const outcomes = r.results.flatMap((
-    x,
-  ) => [...x.outcomes, ...(x.namespaceOutcome ? [x.namespaceOutcome] : [])]);
-  const failed = outcomes.filter((o) => o.status === "failed");
-  const result = r.blocker ? "failure" : failed.length ? "partial" : "success";
-  m.syncFinished?.(name, {
-    durationSeconds: (r.finishedAt.getTime() - r.startedAt.getTime()) / 1000,
-    result,
-    successAt: result === "success" ? r.finishedAt.getTime() : undefined,
-  });
-  const written = new Map<string, number>();
-  for (const o of outcomes) {
-    if (o.status === "done") {
-      written.set(o.action, (written.get(o.action) ?? 0) + 1);
-    }
+  const name = nr.metadata.name;
+  const outcomes = r.results.flatMap((x) => [
+    ...x.outcomes,
+    ...(x.namespaceOutcome ? [x.namespaceOutcome] : []),
+  ]);
+  const failed = outcomes.some((o) => o.status === "failed");
+  const result = r.blocker ? "failure" : failed ? "partial" : "success";
+  m.syncFinished(name, result, r.finishedAt.getTime() - r.startedAt.getTime());
+  m.recordOutcomes(name, outcomes);
+  if (r.blocker) m.syncError(name, r.blocker.reason);
+  m.setPruneBlocked(name, r.results.some((x) => x.prune?.blocked));
+  const counts = { desired: 0, inSync: 0, failed: 0 };
+  for (const x of r.results) {
+    counts.desired += x.counts.desired;
+    counts.inSync += x.counts.inSync;
+    counts.failed += x.counts.failed;
   }
-  for (const [op, n] of written) m.objectsWritten?.(name, op, n);
-  if (r.blocker) m.syncError?.(name, r.blocker.reason);
-  for (const o of failed) m.syncError?.(name, o.reason ?? "Other");
-  m.pruneBlocked?.(name, r.results.some((x) => x.prune?.blocked));
+  m.setReplicationObjects(name, counts);
+  m.setReplicationInfo(
+    name,
+    nr.spec.remoteClusterRef?.name ?? "",
+    nr.spec.mode ?? "Continuous",
+  );
 }

@@ -1,5 +1,5 @@
 /** GET /metrics on --metrics-addr; everything else is 404. */
-import { parseAddr } from "../health.ts";
+import { type ListenAddress, parseAddr } from "../health.ts";
 import type { Metrics } from "../metrics.ts";
 
 /** A running metrics server. */
@@ -9,8 +9,11 @@ export interface MetricsServer {
 }
 
 /** Serves `metrics` on `addr` (":8080" listens on 0.0.0.0) until `close()`. */
-export function serveMetrics(addr: string, metrics: Metrics): MetricsServer {
-  const { hostname, port } = parseAddr(addr);
+export function serveMetrics(
+  addr: string | ListenAddress,
+  metrics: Metrics,
+): MetricsServer {
+  const { hostname, port } = typeof addr === "string" ? parseAddr(addr) : addr;
   const server = Deno.serve(
     { hostname, port, onListen: () => {} },
     async (req) => {

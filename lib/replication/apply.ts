@@ -23,6 +23,8 @@ export interface ApplyContext {
   namespace: string;
   concurrency: number;
   dryRun: boolean;
+  /** Whether the DR cluster serves a type (absent: assume it does). */
+  served?(type: ApiResource): boolean;
 }
 
 function outcome(

@@ -59,7 +59,7 @@ async function readType(
       );
       return undefined;
     }),
-    drNamespaceExists
+    drNamespaceExists && (input.drServes?.(type) ?? true)
       ? input.dr.list(type, pair.destination).catch(() => [] as KubeObject[])
       : Promise.resolve([] as KubeObject[]),
   ]);

@@ -49,6 +49,8 @@ export interface NamespaceSyncInput {
   writer: ClusterWriter;
   /** The DR type of a planned object (kind → resource). */
   drTypeOf(o: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
+  /** Whether the DR cluster serves a type (absent: assume it does). */
+  drServes?(type: ApiResource): boolean;
   prune: PruneState;
   now: Date;
   concurrency: number;
@@ -153,6 +155,7 @@ async function planAndApply(
     namespace: pair.destination,
     concurrency: input.concurrency,
     dryRun: input.dryRun,
+    served: input.drServes,
   };
   const outcomes = await applyActions(plan.actions, ctx);
   const prune = planPrunes({

@@ -318,3 +318,25 @@ Deno.test("resolveResourceTypes: read-only metrics 'pods' does not shadow core p
   assertEquals(got.ignoredNeverCopy, ["pods.metrics.k8s.io"]);
   assertEquals(got.selected, []);
 });
+
+Deno.test('resource types: DR Syncer\'s own kinds are never copied by "*"', () => {
+  const own = ["remoteclusters", "namespacemappings", "namespacereplications"]
+    .map((resource) => ({
+      group: "drsyncer.io",
+      version: "v1alpha1",
+      resource,
+      kind: resource,
+      namespaced: true,
+      verbs: ["list", "watch", "create", "get"],
+    }));
+  const configmaps = {
+    group: "",
+    version: "v1",
+    resource: "configmaps",
+    kind: "ConfigMap",
+    namespaced: true,
+    verbs: ["list", "watch", "create", "get"],
+  };
+  const r = resolveResourceTypes({ include: ["*"] }, [configmaps, ...own]);
+  assertEquals(r.selected.map((t) => t.resource), ["configmaps"]);
+});

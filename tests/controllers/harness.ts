@@ -1,0 +1,232 @@
+/**
+ * End-to-end fixture: two kube-sim clusters (source, dr), our CRDs installed
+ * on the source, the DR kubeconfig in a Secret, and the real controller
+ * process logic (runController + the three controllers) running in-process
+ * against them over HTTPS.
+ */
+import "../../lib/preload.ts";
+import { CRDS } from "../../crds/mod.ts";
+import {
+  API_VERSION,
+  type NamespaceReplicationSpec,
+} from "../../lib/api/v1alpha1.ts";
+import type { RuntimeLog } from "../../lib/controller.ts";
+import { ClusterClient } from "../../lib/kube/client.ts";
+import { Metrics } from "../../lib/metrics.ts";
+import { ApiCluster, discover } from "../../lib/replication/api-ports.ts";
+import { NAMESPACES } from "../../lib/replication/ports.ts";
+import { runController } from "../../lib/run.ts";
+import type { DiscoveredResource } from "../../lib/sync/resource-types.ts";
+import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
+import { buildControllers } from "../../controllers/mod.ts";
+import { quiesceUndici } from "../sim/harness.ts";
+import { type SimCluster, startSim } from "../sim/mod.ts";
+
+export const NS = "dr-syncer-system";
+const GROUP_PATH = "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system";
+
+export interface E2e {
+  source: SimCluster;
+  dr: SimCluster;
+  src: ApiCluster;
+  drApi: ApiCluster;
+  metrics: Metrics;
+  logs: string[];
+  type(resource: string, group?: string): ApiResource;
+  /** Creates or replaces one of our objects on the source. */
+  apply(
+    kind: string,
+    name: string,
+    spec: unknown,
+    annotations?: Record<string, string>,
+  ): Promise<void>;
+  getOwn(kind: string, name: string): Promise<KubeObject | undefined>;
+  /** Starts the controller (once per call; `stop` ends all). */
+  start(): void;
+  stopController(): Promise<void>;
+}
+
+const PLURAL: Record<string, string> = {
+  RemoteCluster: "remoteclusters",
+  NamespaceMapping: "namespacemappings",
+  NamespaceReplication: "namespacereplications",
+};
+
+function memoryLog(lines: string[]): RuntimeLog {
+  const put =
+    (level: string) => (message: string, props?: Record<string, unknown>) =>
+      lines.push(`${level} ${message} ${JSON.stringify(props ?? {})}`);
+  return { info: put("INFO"), warn: put("WARN"), error: put("ERROR") };
+}
+
+async function installCrds(
+  src: ApiCluster,
+  discovery: DiscoveredResource[],
+): Promise<void> {
+  const crdType = discovery.find((d) =>
+    d.resource === "customresourcedefinitions"
+  )!;
+  for (const crd of CRDS) {
+    await src.create(crdType, crd as unknown as KubeObject);
+  }
+}
+
+/** Runs `fn` with a fresh pair of clusters; everything is torn down. */
+export async function withController(
+  fn: (e: E2e) => Promise<void>,
+): Promise<void> {
+  const sim = await startSim({ clusters: ["source", "dr"] });
+  const make = (c: SimCluster) =>
+    new ClusterClient((kc) => kc.loadFromString(c.kubeconfig), {
+      name: c.name,
+    });
+  const srcClient = make(sim.clusters.source);
+  const drClient = make(sim.clusters.dr);
+  const src = new ApiCluster(srcClient);
+  const stops: (() => Promise<void>)[] = [];
+  const logs: string[] = [];
+  const metrics = new Metrics({ defaultMetrics: false });
+  try {
+    await installCrds(src, await discover(srcClient));
+    await src.create(NAMESPACES, {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: NS },
+    });
+    await srcClient.requestJson(`/api/v1/namespaces/${NS}/secrets`, {
+      method: "POST",
+      body: {
+        metadata: { name: "dr-kubeconfig" },
+        stringData: { kubeconfig: sim.clusters.dr.kubeconfig },
+      },
+    });
+    const discovery = await discover(srcClient);
+    const e: E2e = {
+      source: sim.clusters.source,
+      dr: sim.clusters.dr,
+      src,
+      drApi: new ApiCluster(drClient),
+      metrics,
+      logs,
+      type: (resource, group = "") =>
+        discovery.find((d) => d.resource === resource && d.group === group)!,
+      apply: async (kind, name, spec, annotations) => {
+        const path = `${GROUP_PATH}/${PLURAL[kind]}`;
+        const current = await e.getOwn(kind, name);
+        const body = {
+          apiVersion: API_VERSION,
+          kind,
+          metadata: {
+            name,
+            namespace: NS,
+            annotations,
+            resourceVersion: current?.metadata.resourceVersion,
+          },
+          spec,
+        };
+        await srcClient.requestJson(current ? `${path}/${name}` : path, {
+          method: current ? "PUT" : "POST",
+          body,
+        });
+      },
+      getOwn: (kind, name) =>
+        srcClient.requestJson<KubeObject>(
+          `${GROUP_PATH}/${PLURAL[kind]}/${name}`,
+        ).catch(() => undefined),
+      start: () => {
+        const stop = new AbortController();
+        const done = runController({
+          kubeconfig: sim.clusters.source.kubeconfigPath,
+          namespace: NS,
+          leaderElect: false,
+          signal: stop.signal,
+          log: memoryLog(logs),
+          env: {},
+        }, (run) =>
+          buildControllers(run, {
+            log: memoryLog(logs),
+            metrics,
+            replication: { informers: { watchdogMs: 60_000 } },
+          }));
+        stops.push(async () => {
+          stop.abort();
+          const code = await done;
+          if (code !== 0) {
+            throw new Error(
+              `controller exited ${code}: ${logs.slice(-5).join("\n")}`,
+            );
+          }
+        });
+      },
+      stopController: async () => {
+        for (const s of stops.splice(0)) await s();
+      },
+    };
+    await fn(e);
+    await e.stopController();
+  } finally {
+    for (const s of stops.splice(0)) await s().catch(() => {});
+    await srcClient.close();
+    await drClient.close();
+    await sim.stop();
+    await quiesceUndici();
+  }
+}
+
+/** The usual trio: RemoteCluster "dr", mapping "shop" (shop → shop-dr), replication "shop-to-dr". */
+export async function standardSetup(
+  e: E2e,
+  spec: Partial<NamespaceReplicationSpec> = {},
+  annotations?: Record<string, string>,
+): Promise<void> {
+  await e.apply("RemoteCluster", "dr", {
+    kubeconfigSecretRef: { name: "dr-kubeconfig" },
+    probeInterval: "60s",
+  });
+  await e.apply("NamespaceMapping", "shop", {
+    sourceNamespace: "shop",
+    destinationNamespace: "shop-dr",
+  });
+  await e.apply("NamespaceReplication", "shop-to-dr", {
+    remoteClusterRef: { name: "dr" },
+    namespaceMappingRefs: [{ name: "shop" }],
+    pruneSafety: { delay: "0s" },
+    ...spec,
+  }, annotations);
+}
+
+/** Polls until `cond` holds (20 ms steps), failing after `ms`. */
+export async function until(
+  what: string,
+  cond: () => Promise<boolean> | boolean,
+  ms = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function statusOf(
+  e: E2e,
+  name = "shop-to-dr",
+): Promise<Record<string, unknown>> {
+  return ((await e.getOwn("NamespaceReplication", name))?.status ??
+    {}) as Record<string, unknown>;
+}
+
+interface ConditionView {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
+
+export function conditionOf(
+  status: Record<string, unknown>,
+  type: string,
+): ConditionView | undefined {
+  return (status.conditions as ConditionView[] | undefined)
+    ?.find((c) => c.type === type);
+}
