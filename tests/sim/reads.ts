@@ -1,0 +1,88 @@
+/**
+ * Read handlers: list (selectors, limit/continue pagination over the sorted
+ * namespace/name order) and watch (stream set-up; events come from watch.ts).
+ */
+import { badRequest } from "./errors.ts";
+import { type ResourceType, storeKey } from "./registry.ts";
+import { json, JSON_TYPE, listJson, objectJson } from "./respond.ts";
+import { selectorFrom } from "./selectors.ts";
+import type { Store } from "./store.ts";
+import type { WatchHub } from "./watch.ts";
+
+interface Continue {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(c: Continue): string {
+  return btoa(JSON.stringify(c)).replace(/=+$/, "");
+}
+
+function decodeContinue(s: string): Continue {
+  try {
+    return JSON.parse(atob(s));
+  } catch {
+    throw badRequest("continue key is not valid: illegal base64 data");
+  }
+}
+
+/** GET of a collection. */
+export function list(
+  store: Store,
+  t: ResourceType,
+  ns: string | undefined,
+  params: URLSearchParams,
+): Response {
+  const match = selectorFrom(params);
+  const limit = Number(params.get("limit") ?? 0);
+  const cont = params.get("continue");
+  const start = cont ? decodeContinue(cont).start : "";
+  const items: string[] = [];
+  let last: string | undefined;
+  let remaining = 0;
+  for (const s of store.list(storeKey(t), t.namespaced ? ns : undefined)) {
+    const key = `${s.obj.metadata.namespace ?? ""}/${s.obj.metadata.name}`;
+    if ((start && key <= start) || !match(s.obj)) continue;
+    if (limit > 0 && items.length >= limit) remaining++;
+    else {
+      items.push(objectJson(t, s));
+      last = key;
+    }
+  }
+  const rv = store.resourceVersion;
+  const meta: Record<string, unknown> = { resourceVersion: String(rv) };
+  if (remaining > 0 && last) {
+    meta.continue = encodeContinue({ rv, start: last });
+    meta.remainingItemCount = remaining;
+  }
+  return json(listJson(t, items, meta));
+}
+
+/** GET with watch=true: a chunked stream of newline-delimited events. */
+export function watch(
+  hub: WatchHub,
+  t: ResourceType,
+  ns: string | undefined,
+  params: URLSearchParams,
+): Response {
+  const timeout = params.get("timeoutSeconds");
+  const rv = params.get("resourceVersion") ?? undefined;
+  if (rv && rv !== "0" && !/^\d+$/.test(rv)) {
+    throw badRequest(`invalid resource version: ${rv}`);
+  }
+  const stream = hub.open({
+    type: t,
+    ns,
+    match: selectorFrom(params),
+    resourceVersion: rv,
+    bookmarks: params.get("allowWatchBookmarks") === "true",
+    timeoutSeconds: timeout ? Number(timeout) : undefined,
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": JSON_TYPE,
+      "transfer-encoding": "chunked",
+      "cache-control": "no-cache, private",
+    },
+  });
+}
