@@ -37,6 +37,22 @@ function needsNodePorts(type: unknown): boolean {
   return type === "NodePort" || type === "LoadBalancer";
 }
 
+/** The two causes the apiserver reports when a set clusterIP changes. */
+function ipChangeCauses(ip: string | undefined): StatusCause[] {
+  return [
+    {
+      reason: "FieldValueInvalid",
+      message: `Invalid value: []string{"${ip}"}: may not change once set`,
+      field: "spec.clusterIPs[0]",
+    },
+    {
+      reason: "FieldValueInvalid",
+      message: `Invalid value: "${ip}": field is immutable`,
+      field: "spec.clusterIP",
+    },
+  ];
+}
+
 /** IP and port allocation state of one cluster. */
 export class ServiceAllocator {
   #ips = new Set<string>();
@@ -85,44 +101,28 @@ export class ServiceAllocator {
       spec.clusterIPs ??= [ip];
       return [];
     }
-    if (oldSpec.clusterIP) {
-      const v = `[]string{"${ip}"}`;
-      return [
-        {
-          reason: "FieldValueInvalid",
-          message: `Invalid value: ${v}: may not change once set`,
-          field: "spec.clusterIPs[0]",
-        },
-        {
-          reason: "FieldValueInvalid",
-          message: `Invalid value: "${ip}": field is immutable`,
-          field: "spec.clusterIP",
-        },
-      ];
-    }
-    if (ip) {
-      const n = ipToInt(ip);
-      const why = n === undefined || n < CIDR_BASE || n >= CIDR_BASE + CIDR_SIZE
-        ? `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`
-        : this.#ips.has(ip)
-        ? "provided IP is already allocated"
-        : undefined;
-      if (why) {
-        const m =
-          `Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: ${why}`;
-        return [{
-          reason: "FieldValueInvalid",
-          message: m,
-          field: "spec.clusterIPs",
-        }];
-      }
-    }
+    if (oldSpec.clusterIP) return ipChangeCauses(ip);
+    const problem = ip ? this.#requestedIpProblem(ip) : undefined;
+    if (problem) return [problem];
     const chosen = ip ?? this.#freeIp();
     this.#ips.add(chosen);
     this.#added.push(chosen);
     spec.clusterIP = chosen;
     spec.clusterIPs = [chosen];
     return [];
+  }
+
+  #requestedIpProblem(ip: string): StatusCause | undefined {
+    const n = ipToInt(ip);
+    const why = n === undefined || n < CIDR_BASE || n >= CIDR_BASE + CIDR_SIZE
+      ? `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`
+      : this.#ips.has(ip)
+      ? "provided IP is already allocated"
+      : undefined;
+    if (!why) return undefined;
+    const message =
+      `Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: ${why}`;
+    return { reason: "FieldValueInvalid", message, field: "spec.clusterIPs" };
   }
 
   #freeIp(): string {
