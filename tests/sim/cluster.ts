@@ -148,7 +148,8 @@ export class SimCluster {
 
   /** Stops serving; data is kept. */
   async down(): Promise<void> {
-    this.hub.closeAll();
+    // An outage breaks connections; it does not end watches politely.
+    this.hub.closeAll(true);
     const s = this.#server;
     this.#server = undefined;
     await s?.close();

@@ -207,3 +207,14 @@ simTest(
     assertEquals(back.metadata!.name, NS);
   },
 );
+
+simTest(
+  "an outage breaks open watches with an error (not a clean end)",
+  async ({ cluster, core, kc }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const w = await recordWatch(kc, CMS, { resourceVersion: "1" });
+    const restore = await cluster.faults.outage();
+    assert(await w.ended !== null, "watch saw a broken connection");
+    await restore();
+  },
+);
