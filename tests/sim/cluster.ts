@@ -3,7 +3,12 @@
  * and faults, serves them over HTTPS on 127.0.0.1, writes its kubeconfig,
  * and can go down and come back on the same port with its data (outage).
  */
-import { type PolicyRule, ruleAuthorizer, Tokens } from "./auth.ts";
+import {
+  type Authorizer,
+  type PolicyRule,
+  ruleAuthorizer,
+  Tokens,
+} from "./auth.ts";
 import { Counters } from "./counters.ts";
 import { installLifecycle } from "./crds.ts";
 import { Deleter } from "./deletion.ts";
@@ -34,6 +39,8 @@ export interface ClusterOptions {
   bookmarkIntervalMs?: number;
   /** Delay before a Terminating namespace's contents are deleted. */
   namespacePurgeDelayMs?: number;
+  /** Decides requests of non-admin tokens; default: the token's own rules. */
+  authorizer?: Authorizer;
 }
 
 /** Fault controls of one cluster (see README). */
@@ -86,7 +93,7 @@ export class SimCluster {
       hub: this.hub,
       registry: this.registry,
       tokens: this.tokens,
-      authorize: ruleAuthorizer,
+      authorize: opts.authorizer ?? ruleAuthorizer,
       counters: this.counters,
       faults: this.#requestFaults,
       address: () => `127.0.0.1:${this.#port}`,

@@ -14,7 +14,8 @@ import { type ClusterOptions, SimCluster } from "./cluster.ts";
 
 export { SimCluster } from "./cluster.ts";
 export type { ClusterFaults, ClusterOptions } from "./cluster.ts";
-export type { PolicyRule } from "./auth.ts";
+export type { Attributes, Authorizer, PolicyRule, User } from "./auth.ts";
+export { ruleAuthorizer } from "./auth.ts";
 
 /** Options of startSim. */
 export interface SimOptions extends ClusterOptions {
