@@ -9,7 +9,7 @@ import type { Engine, WriteOptions } from "./engine.ts";
 import { notFound } from "./errors.ts";
 import { applyPatch, PATCH_TYPES, unsupportedPatch } from "./patch.ts";
 import type { ResourceType } from "./registry.ts";
-import { list, watch } from "./reads.ts";
+import { getOne, list, watch } from "./reads.ts";
 import {
   body,
   json,
@@ -96,9 +96,23 @@ async function deleteOptions(c: Call): Promise<DeleteOptions> {
 }
 
 const VERBS: Record<string, (c: Call) => Response | Promise<Response>> = {
-  get: (c) => json(objectJson(c.t, c.ctx.engine.mustGet(c.t, c.ns, c.r.name!))),
-  list: (c) => list(c.ctx.engine.store, c.t, c.r.ns, c.params),
-  watch: (c) => watch(c.ctx.hub, c.t, c.r.ns, c.params),
+  get: (c) =>
+    getOne(
+      c.ctx.engine.store,
+      c.t,
+      c.ctx.engine.mustGet(c.t, c.ns, c.r.name!),
+      c.r.subresource ? null : c.req.headers.get("accept"),
+    ),
+  list: (c) =>
+    list(
+      c.ctx.engine.store,
+      c.t,
+      c.r.ns,
+      c.params,
+      c.req.headers.get("accept"),
+    ),
+  watch: (c) =>
+    watch(c.ctx.hub, c.t, c.r.ns, c.params, c.req.headers.get("accept")),
   create: async (c) => {
     if (c.r.name) throw methodNotAllowed();
     const s = c.ctx.engine.create(

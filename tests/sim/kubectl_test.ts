@@ -491,3 +491,47 @@ simTest(
     );
   },
 );
+
+simTest(
+  "kubectl get prints server-side Table columns, including CRD printer columns",
+  async ({ cluster }) => {
+    await ok(cluster, ["create", "-f", "-"], MANIFESTS);
+    const ns = await ok(cluster, ["get", "ns", "kc"]);
+    assertMatch(ns, /^NAME\s+STATUS\s+AGE\nkc\s+Active\s+\d+s\n$/);
+    const deploy = await ok(cluster, ["get", "deploy", "-n", "kc"]);
+    assertMatch(
+      deploy,
+      /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/1\s+0\s+0\s+\d+s\n$/,
+    );
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: remotes.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: remotes, singular: remote, kind: Remote}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    additionalPrinterColumns:
+    - {name: Ready, type: string, jsonPath: '.status.conditions[?(@.type=="Ready")].status'}
+    - {name: Server, type: string, jsonPath: .spec.server}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`;
+    await ok(cluster, ["create", "-f", "-"], crd);
+    await ok(
+      cluster,
+      ["create", "-f", "-"],
+      "apiVersion: example.com/v1\nkind: Remote\nmetadata: {name: dr, namespace: kc}\nspec: {server: 'https://dr'}\n",
+    );
+    const remote = await ok(cluster, ["get", "remotes", "-n", "kc"]);
+    assertMatch(
+      remote,
+      /^NAME\s+READY\s+SERVER\s+AGE\ndr\s+https:\/\/dr\s+\d+s\n$/,
+    );
+  },
+);

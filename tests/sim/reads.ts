@@ -1,12 +1,14 @@
 /**
- * Read handlers: list (selectors, limit/continue pagination over the sorted
- * namespace/name order) and watch (stream set-up; events come from watch.ts).
+ * Read handlers: get and list (selectors, limit/continue pagination over the
+ * sorted namespace/name order, Table form for kubectl) and watch (stream
+ * set-up; events come from watch.ts).
  */
 import { badRequest } from "./errors.ts";
 import { type ResourceType, storeKey } from "./registry.ts";
 import { json, JSON_TYPE, listJson, objectJson } from "./respond.ts";
 import { selectorFrom } from "./selectors.ts";
-import type { Store } from "./store.ts";
+import type { Store, Stored } from "./store.ts";
+import { toTable, wantsTable } from "./tables.ts";
 import type { WatchHub } from "./watch.ts";
 
 interface Continue {
@@ -26,18 +28,23 @@ function decodeContinue(s: string): Continue {
   }
 }
 
-/** GET of a collection. */
-export function list(
+interface Page {
+  items: Stored[];
+  meta: Record<string, unknown>;
+}
+
+/** The objects of one list request, after selectors and pagination. */
+function page(
   store: Store,
   t: ResourceType,
   ns: string | undefined,
   params: URLSearchParams,
-): Response {
+): Page {
   const match = selectorFrom(params);
   const limit = Number(params.get("limit") ?? 0);
   const cont = params.get("continue");
   const start = cont ? decodeContinue(cont).start : "";
-  const items: string[] = [];
+  const items: Stored[] = [];
   let last: string | undefined;
   let remaining = 0;
   for (const s of store.list(storeKey(t), t.namespaced ? ns : undefined)) {
@@ -45,7 +52,7 @@ export function list(
     if ((start && key <= start) || !match(s.obj)) continue;
     if (limit > 0 && items.length >= limit) remaining++;
     else {
-      items.push(objectJson(t, s));
+      items.push(s);
       last = key;
     }
   }
@@ -55,8 +62,53 @@ export function list(
     meta.continue = encodeContinue({ rv, start: last });
     meta.remainingItemCount = remaining;
   }
-  return json(listJson(t, items, meta));
+  return { items, meta };
 }
+
+/** GET of a collection, as a List or (when kubectl asks) a Table. */
+export function list(
+  store: Store,
+  t: ResourceType,
+  ns: string | undefined,
+  params: URLSearchParams,
+  accept: string | null,
+): Response {
+  const p = page(store, t, ns, params);
+  if (wantsTable(accept)) {
+    return json(
+      toTable(
+        t,
+        storeKey(t),
+        p.items.map((s) => s.obj),
+        String(p.meta.resourceVersion),
+      ),
+      200,
+      TABLE_HEADERS,
+    );
+  }
+  return json(listJson(t, p.items.map((s) => objectJson(t, s)), p.meta));
+}
+
+/** GET of one object, as itself or as a one-row Table. */
+export function getOne(
+  store: Store,
+  t: ResourceType,
+  s: Stored,
+  accept: string | null,
+): Response {
+  if (wantsTable(accept)) {
+    return json(
+      toTable(t, storeKey(t), [s.obj], String(store.resourceVersion)),
+      200,
+      TABLE_HEADERS,
+    );
+  }
+  return json(objectJson(t, s));
+}
+
+const TABLE_HEADERS = {
+  "content-type": "application/json;as=Table;v=v1;g=meta.k8s.io",
+};
 
 /** GET with watch=true: a chunked stream of newline-delimited events. */
 export function watch(
@@ -64,6 +116,7 @@ export function watch(
   t: ResourceType,
   ns: string | undefined,
   params: URLSearchParams,
+  accept: string | null,
 ): Response {
   const timeout = params.get("timeoutSeconds");
   const rv = params.get("resourceVersion") ?? undefined;
@@ -77,6 +130,7 @@ export function watch(
     resourceVersion: rv,
     bookmarks: params.get("allowWatchBookmarks") === "true",
     timeoutSeconds: timeout ? Number(timeout) : undefined,
+    table: wantsTable(accept),
   });
   return new Response(stream, {
     headers: {

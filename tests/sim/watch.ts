@@ -8,6 +8,7 @@
 import { groupVersion, type ResourceType, storeKey } from "./registry.ts";
 import type { Predicate } from "./selectors.ts";
 import type { KObj, Store, StoreEvent } from "./store.ts";
+import { toTable } from "./tables.ts";
 
 /** What a watch request asks for. */
 export interface WatchRequest {
@@ -17,6 +18,8 @@ export interface WatchRequest {
   match: Predicate;
   resourceVersion?: string;
   bookmarks: boolean;
+  /** kubectl asked for Tables: each event object is a one-row Table. */
+  table?: boolean;
   timeoutSeconds?: number;
 }
 
@@ -36,8 +39,11 @@ function line(type: string, json: string): Uint8Array {
   return encoder.encode(`{"type":"${type}","object":${json}}\n`);
 }
 
-/** The object JSON as seen through the watcher's API version. */
+/** The object JSON as seen through the watcher's API version (or as a Table). */
 function viewJson(w: Watcher, obj: KObj, json: string): string {
+  if (w.req.table) {
+    return toTable(w.req.type, w.key, [obj], obj.metadata.resourceVersion);
+  }
   return obj.apiVersion === w.gv
     ? json
     : JSON.stringify({ ...obj, apiVersion: w.gv });
