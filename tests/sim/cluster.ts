@@ -10,6 +10,7 @@ import {
   Tokens,
 } from "./auth.ts";
 import { Counters } from "./counters.ts";
+import { installWorkloadStatus } from "./controllers.ts";
 import { installLifecycle } from "./crds.ts";
 import { Deleter } from "./deletion.ts";
 import { Engine } from "./engine.ts";
@@ -39,6 +40,8 @@ export interface ClusterOptions {
   bookmarkIntervalMs?: number;
   /** Delay before a Terminating namespace's contents are deleted. */
   namespacePurgeDelayMs?: number;
+  /** Write ready workload status after Deployment/StatefulSet/ReplicaSet changes. */
+  workloadStatus?: boolean;
   /** Decides requests of non-admin tokens; default: the token's own rules. */
   authorizer?: Authorizer;
 }
@@ -86,6 +89,9 @@ export class SimCluster {
     this.deleter = new Deleter(this.engine, opts.namespacePurgeDelayMs);
     this.hub = new WatchHub(this.store, opts.bookmarkIntervalMs);
     installLifecycle(this.engine, this.hub, CA_PEM);
+    if (opts.workloadStatus) {
+      installWorkloadStatus(this.engine, (fn) => this.deleter.later(fn));
+    }
     this.#seed();
     this.#handler = makeHandler({
       engine: this.engine,

@@ -1,7 +1,8 @@
 import "../../lib/preload.ts";
 import type * as k8s from "@kubernetes/client-node";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { expectStatus, simTest } from "./harness.ts";
+import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { eventually, expectStatus, simTest } from "./harness.ts";
 
 const NS = "def";
 
@@ -221,4 +222,38 @@ simTest(
       /a lowercase RFC 1123 subdomain must consist of/,
     );
   },
+);
+
+simTest(
+  "workloadStatus: Deployments report ready replicas after each spec change",
+  async ({ core, apps }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const spec = {
+      replicas: 3,
+      selector: { matchLabels: { a: "b" } },
+      template: {
+        metadata: { labels: { a: "b" } },
+        spec: { containers: [{ name: "c", image: "x:1" }] },
+      },
+    };
+    await apps.createNamespacedDeployment({
+      namespace: NS,
+      body: { metadata: { name: "d" }, spec },
+    });
+    const ready = async (n: number | undefined, gen: number) => {
+      const d = await apps.readNamespacedDeployment({
+        namespace: NS,
+        name: "d",
+      });
+      return d.status?.observedGeneration === gen &&
+        d.status?.readyReplicas === n;
+    };
+    await eventually(() => ready(3, 1), 3000, "3/3 ready");
+    await apps.patchNamespacedDeploymentScale(
+      { namespace: NS, name: "d", body: { spec: { replicas: 0 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    await eventually(() => ready(undefined, 2), 3000, "scaled to zero");
+  },
+  { workloadStatus: true },
 );

@@ -44,7 +44,7 @@ export class Deleter {
     this.gc = new GarbageCollector(
       engine,
       (t, ns, name, o) => this.delete(t, ns, name, o),
-      (fn) => this.#later(fn),
+      (fn) => this.later(fn),
     );
     engine.hooks.afterRemove.push((_t, obj) => this.#afterRemove(obj));
   }
@@ -165,7 +165,7 @@ export class Deleter {
   }
 
   /** Runs `fn` after `ms` unless the cluster stops first. */
-  #later(fn: () => void, ms = 0): void {
+  later(fn: () => void, ms = 0): void {
     const id = setTimeout(() => {
       this.#timers.delete(id);
       fn();
@@ -185,7 +185,7 @@ export class Deleter {
     next.status = { ...(next.status as object ?? {}), phase: "Terminating" };
     const stored = this.engine.store.put(storeKey(t), next, cur.obj);
     const name = cur.obj.metadata.name;
-    this.#later(() => this.#purge(name), this.namespacePurgeDelayMs);
+    this.later(() => this.#purge(name), this.namespacePurgeDelayMs);
     return { stored, gone: false };
   }
 

@@ -535,3 +535,24 @@ spec:
     );
   },
 );
+
+simTest(
+  "kubectl rollout status finishes when workloadStatus is on",
+  async ({ cluster }) => {
+    await ok(cluster, ["create", "-f", "-"], MANIFESTS);
+    const out = await ok(cluster, [
+      "rollout",
+      "status",
+      "deploy/web",
+      "-n",
+      "kc",
+      "--timeout=5s",
+    ]);
+    assertEquals(out.trim(), 'deployment "web" successfully rolled out');
+    assertMatch(
+      await ok(cluster, ["get", "deploy", "web", "-n", "kc"]),
+      /web\s+1\/1\s+1\s+1\s+/,
+    );
+  },
+  { workloadStatus: true },
+);
