@@ -9,6 +9,7 @@ import {
   ruleAuthorizer,
   Tokens,
 } from "./auth.ts";
+import { rbacAuthorizer, serviceAccountUser } from "./rbac.ts";
 import { Counters } from "./counters.ts";
 import { installWorkloadStatus } from "./controllers.ts";
 import { installLifecycle } from "./crds.ts";
@@ -66,6 +67,10 @@ export interface ClusterFaults {
   clear(): void;
 }
 
+function anyOf(...authorizers: Authorizer[]): Authorizer {
+  return (user, a) => authorizers.some((f) => f(user, a));
+}
+
 /** A running simulated cluster. */
 export class SimCluster {
   readonly store: Store;
@@ -99,7 +104,8 @@ export class SimCluster {
       hub: this.hub,
       registry: this.registry,
       tokens: this.tokens,
-      authorize: opts.authorizer ?? ruleAuthorizer,
+      authorize: opts.authorizer ??
+        anyOf(ruleAuthorizer, rbacAuthorizer(this.store)),
       counters: this.counters,
       faults: this.#requestFaults,
       address: () => `127.0.0.1:${this.#port}`,
@@ -148,8 +154,20 @@ export class SimCluster {
   }
 
   /** A token limited to `rules`, for 403 tests. */
-  createToken(opts: { name: string; rules: PolicyRule[] }): string {
-    return this.tokens.create(opts.name, opts.rules);
+  createToken(
+    opts: { name: string; rules?: PolicyRule[]; groups?: string[] },
+  ): string {
+    if (!opts.groups) return this.tokens.create(opts.name, opts.rules ?? []);
+    return this.tokens.createFor({
+      name: opts.name,
+      groups: ["system:authenticated", ...opts.groups],
+      rules: opts.rules,
+    });
+  }
+
+  /** A token of ServiceAccount `namespace/name`; its rights come from RBAC objects. */
+  createServiceAccountToken(namespace: string, name: string): string {
+    return this.tokens.createFor(serviceAccountUser(namespace, name));
   }
 
   /** Starts serving (on the previous port after an outage). */
@@ -190,6 +208,18 @@ export class SimCluster {
         clusterIP: "10.96.0.1",
         ports: [{ name: "https", port: 443, targetPort: 6443 }],
       },
+    });
+    const clusterRole = this.registry.find(
+      "rbac.authorization.k8s.io",
+      "v1",
+      "clusterroles",
+    )!;
+    this.engine.create(clusterRole, "", {
+      metadata: { name: "cluster-admin" },
+      rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, {
+        nonResourceURLs: ["*"],
+        verbs: ["*"],
+      }],
     });
   }
 
