@@ -351,3 +351,30 @@ simTest(
     assertEquals([viaV2.apiVersion, viaV2.spec.size], [`${GROUP}/v2`, 1]);
   },
 );
+
+simTest(
+  "without a status subresource, a status change is a spec-like change (generation bumps)",
+  async ({ core, custom, kc }) => {
+    const crd = widgetCrd();
+    delete crd.spec.versions[0].subresources;
+    await kc.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({
+      body: crd,
+    });
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const w = await custom.createNamespacedCustomObject({
+      ...W,
+      namespace: NS,
+      body: { ...widget("a", { size: 1 }), status: { phase: "x" } },
+    });
+    assertEquals(
+      [w.status.phase, w.metadata.generation],
+      ["x", 1],
+      "status kept on create",
+    );
+    const p = await custom.patchNamespacedCustomObject(
+      { ...W, namespace: NS, name: "a", body: { status: { phase: "y" } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    assertEquals([p.status.phase, p.metadata.generation], ["y", 2]);
+  },
+);

@@ -170,7 +170,7 @@ export class Engine {
       }
     }
     this.#normalize(t, next, old, opts);
-    if (t.generation && !deepEqual(specOf(old), specOf(next))) {
+    if (t.generation && !deepEqual(specOf(t, old), specOf(t, next))) {
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -289,8 +289,9 @@ function applySchema(t: ResourceType, o: KObj, strict: boolean): StatusCause[] {
   return validate(rest, t.schema!);
 }
 
-/** Everything but metadata and status: what generation tracks. */
-function specOf(o: KObj): Record<string, unknown> {
-  const { metadata: _m, status: _s, ...rest } = o;
-  return rest;
+/** Everything but metadata (and status, when it has its own endpoint): what generation tracks. */
+function specOf(t: ResourceType, o: KObj): Record<string, unknown> {
+  const { metadata: _m, status, ...rest } = o;
+  // Without a status subresource, status is ordinary content of the object.
+  return t.status ? rest : { ...rest, status };
 }

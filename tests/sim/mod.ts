@@ -16,6 +16,7 @@ export { SimCluster } from "./cluster.ts";
 export type { ClusterFaults, ClusterOptions } from "./cluster.ts";
 export type { Attributes, Authorizer, PolicyRule, User } from "./auth.ts";
 export { ruleAuthorizer } from "./auth.ts";
+export { rbacAuthorizer } from "./rbac.ts";
 
 /** Options of startSim. */
 export interface SimOptions extends ClusterOptions {
