@@ -168,7 +168,12 @@ export class Deleter {
   later(fn: () => void, ms = 0): void {
     const id = setTimeout(() => {
       this.#timers.delete(id);
-      fn();
+      // Background work must never take the test process down with it.
+      try {
+        fn();
+      } catch (e) {
+        console.error("kube-sim background task failed:", e);
+      }
     }, ms);
     this.#timers.add(id);
   }
