@@ -157,7 +157,12 @@ export class WatchHub {
 
   #send(w: Watcher, bytes: Uint8Array): void {
     if (w.closed || w.stalled) return;
-    w.ctrl.enqueue(bytes);
+    try {
+      w.ctrl.enqueue(bytes);
+    } catch {
+      // The stream is gone (client vanished): a write must not fail for it.
+      this.#close(w, false);
+    }
   }
 
   #close(w: Watcher, end: boolean, error?: Error): void {
