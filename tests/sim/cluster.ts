@@ -49,21 +49,32 @@ export interface ClusterOptions {
 
 /** Fault controls of one cluster (see README). */
 export interface ClusterFaults {
+  /** Every request waits `ms` before it is handled (0 turns it off). */
   latency(ms: number): void;
+  /** The next `n` matching resource requests fail with `status` (429/503 carry Retry-After). */
   failNext(
     n: number,
     status?: FaultCode,
     retryAfterSeconds?: number,
     filter?: FaultFilter,
   ): void;
+  /** Ends every open watch: cleanly, or as a broken connection with `abrupt`. */
   cutWatches(opts?: { abrupt?: boolean }): void;
+  /** The next `n` watches get a 410 Expired ERROR event and close. */
   forceGoneOnNextWatch(n?: number): void;
+  /** Open and new watches send nothing, ever; the returned function ends it for new watches. */
   stallWatches(): () => void;
+  /** Keeps only the newest `n` history events (older resourceVersions get 410). */
   shrinkHistory(n: number): void;
+  /** Sends a BOOKMARK to every watch that allowed bookmarks. */
   bookmarkNow(): void;
+  /** Stops serving (connections break, new ones are refused); data is kept. */
   down(): Promise<void>;
+  /** Serves again on the same port. */
   up(): Promise<void>;
+  /** `down()` now; the returned function is `up()`. */
   outage(): Promise<() => Promise<void>>;
+  /** Removes latency and pending failures. */
   clear(): void;
 }
 
@@ -73,15 +84,25 @@ function anyOf(...authorizers: Authorizer[]): Authorizer {
 
 /** A running simulated cluster. */
 export class SimCluster {
+  /** Objects, resourceVersions and history (white-box assertions). */
   readonly store: Store;
+  /** Served types, CRD types included. */
   readonly registry = new Registry();
+  /** Write semantics (create/update/patch) used by the HTTP handlers. */
   readonly engine: Engine;
+  /** Deletion, garbage collection and background tasks. */
   readonly deleter: Deleter;
+  /** Open watch streams. */
   readonly hub: WatchHub;
+  /** Bearer tokens of this cluster. */
   readonly tokens = new Tokens();
+  /** Requests per verb and resource. */
   readonly counters = new Counters();
+  /** Fault injection. */
   readonly faults: ClusterFaults;
+  /** PEM of the CA that signed the server certificate. */
   readonly caPem = CA_PEM;
+  /** Where startSim wrote this cluster's admin kubeconfig. */
   kubeconfigPath = "";
   #server?: HttpsListener;
   #port = 0;

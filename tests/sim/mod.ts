@@ -28,8 +28,11 @@ export interface SimOptions extends ClusterOptions {
 
 /** A running set of simulated clusters. */
 export interface Sim {
+  /** The clusters by name. */
   clusters: Record<string, SimCluster>;
+  /** Directory holding `<name>.kubeconfig`. */
   dir: string;
+  /** Closes every watch, then every server; removes the temp dir it created. */
   stop(): Promise<void>;
 }
 
