@@ -257,3 +257,86 @@ simTest(
   },
   { workloadStatus: true },
 );
+
+simTest(
+  "LoadBalancer with externalTrafficPolicy Local gets a healthCheckNodePort, kept on update",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const lb = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("lb", {
+        type: "LoadBalancer",
+        externalTrafficPolicy: "Local",
+      }),
+    });
+    const hc = lb.spec!.healthCheckNodePort!;
+    assert(
+      hc >= 30000 && hc <= 32767 && hc !== lb.spec!.ports![0].nodePort,
+      `healthCheckNodePort ${hc}`,
+    );
+    const again = await core.replaceNamespacedService({
+      namespace: NS,
+      name: "lb",
+      body: aService("lb", {
+        type: "LoadBalancer",
+        externalTrafficPolicy: "Local",
+      }),
+    });
+    assertEquals(again.spec!.healthCheckNodePort, hc);
+    const clash = await expectStatus(() =>
+      core.createNamespacedService({
+        namespace: NS,
+        body: aService("x", {
+          type: "NodePort",
+          ports: [{ port: 80, nodePort: hc }],
+        }),
+      })
+    );
+    assertEquals(clash.code, 422);
+  },
+);
+
+simTest(
+  "workloadStatus: the Deployment revision annotation follows template changes",
+  async ({ core, apps }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const tpl = (image: string) => ({
+      replicas: 1,
+      selector: { matchLabels: { a: "b" } },
+      template: {
+        metadata: { labels: { a: "b" } },
+        spec: { containers: [{ name: "c", image }] },
+      },
+    });
+    await apps.createNamespacedDeployment({
+      namespace: NS,
+      body: { metadata: { name: "d" }, spec: tpl("x:1") },
+    });
+    const revision = async () =>
+      (await apps.readNamespacedDeployment({ namespace: NS, name: "d" }))
+        .metadata!.annotations?.["deployment.kubernetes.io/revision"];
+    await eventually(async () => await revision() === "1", 3000, "revision 1");
+    await apps.patchNamespacedDeploymentScale(
+      { namespace: NS, name: "d", body: { spec: { replicas: 2 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    await apps.patchNamespacedDeployment(
+      {
+        namespace: NS,
+        name: "d",
+        body: {
+          spec: {
+            template: { spec: { containers: [{ name: "c", image: "x:2" }] } },
+          },
+        },
+      },
+      setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
+    );
+    await eventually(
+      async () => await revision() === "2",
+      3000,
+      "revision 2 after the template change only",
+    );
+  },
+  { workloadStatus: true },
+);

@@ -1,7 +1,8 @@
 /**
- * Service defaulting and allocation: clusterIPs from the service CIDR and
- * nodePorts from 30000–32767, released on delete, kept across updates that
- * omit them (as the apiserver's patchAllocatedValues does).
+ * Service defaulting and allocation: clusterIPs from the service CIDR,
+ * nodePorts (and healthCheckNodePort for LoadBalancer/Local) from
+ * 30000–32767, released on delete, kept across updates that omit them (as
+ * the apiserver's patchAllocatedValues does).
  */
 import type { StatusCause } from "./errors.ts";
 import type { KObj } from "./store.ts";
@@ -35,6 +36,16 @@ function intToIp(n: number): string {
 
 function needsNodePorts(type: unknown): boolean {
   return type === "NodePort" || type === "LoadBalancer";
+}
+
+/** Node ports a Service spec holds (nodePorts and healthCheckNodePort). */
+function heldPorts(spec: Obj): number[] {
+  const ports = ((spec.ports ?? []) as Port[]).flatMap((p) =>
+    p.nodePort ? [p.nodePort] : []
+  );
+  return spec.healthCheckNodePort
+    ? [...ports, spec.healthCheckNodePort as number]
+    : ports;
 }
 
 /** The two causes the apiserver reports when a set clusterIP changes. */
@@ -79,8 +90,33 @@ export class ServiceAllocator {
     this.#added = [];
     const causes = this.#clusterIp(spec, oldSpec);
     causes.push(...this.#nodePorts(spec, oldSpec));
+    causes.push(...this.#healthCheckPort(spec, oldSpec));
     if (causes.length > 0) this.#rollback();
     return causes;
+  }
+
+  /** LoadBalancer + externalTrafficPolicy Local get a healthCheckNodePort. */
+  #healthCheckPort(spec: Obj, oldSpec: Obj): StatusCause[] {
+    const field = "spec.healthCheckNodePort";
+    const wanted = spec.type === "LoadBalancer" &&
+      spec.externalTrafficPolicy === "Local";
+    if (!wanted) {
+      if (!spec.healthCheckNodePort) return [];
+      const m =
+        `Invalid value: ${spec.healthCheckNodePort}: may only be set when \`type\` is 'LoadBalancer' and ` +
+        "`externalTrafficPolicy` is 'Local'";
+      return [{ reason: "FieldValueInvalid", message: m, field }];
+    }
+    spec.healthCheckNodePort ||= oldSpec.healthCheckNodePort;
+    const port = spec.healthCheckNodePort as number | undefined;
+    if (port && port === oldSpec.healthCheckNodePort) return [];
+    const problems = port ? this.#claim(port, field) : [];
+    if (problems.length > 0) return problems;
+    const chosen = port ?? this.#freePort();
+    spec.healthCheckNodePort = chosen;
+    this.#ports.add(chosen);
+    this.#added.push(chosen);
+    return [];
   }
 
   /** Undoes the claims of a failed allocate() so nothing leaks. */
@@ -164,7 +200,9 @@ export class ServiceAllocator {
         if (same?.nodePort) p.nodePort = same.nodePort;
       }
       if (p.nodePort !== undefined && mine.has(p.nodePort)) return;
-      const problems = p.nodePort ? this.#claim(p.nodePort, i) : [];
+      const problems = p.nodePort
+        ? this.#claim(p.nodePort, `spec.ports[${i}].nodePort`)
+        : [];
       causes.push(...problems);
       if (problems.length > 0) return;
       p.nodePort ??= this.#freePort();
@@ -174,8 +212,7 @@ export class ServiceAllocator {
     return causes;
   }
 
-  #claim(port: number, i: number): StatusCause[] {
-    const field = `spec.ports[${i}].nodePort`;
+  #claim(port: number, field: string): StatusCause[] {
     if (port < NODE_PORT_MIN || port > NODE_PORT_MAX) {
       const m =
         `Invalid value: ${port}: provided port is not in the valid range. ` +
@@ -212,11 +249,9 @@ export class ServiceAllocator {
     ) {
       this.#ips.delete(spec.clusterIP);
     }
-    const kept = new Set(
-      ((keepSpec.ports ?? []) as Port[]).map((p) => p.nodePort),
-    );
-    for (const p of (spec.ports ?? []) as Port[]) {
-      if (p.nodePort && !kept.has(p.nodePort)) this.#ports.delete(p.nodePort);
+    const kept = new Set(heldPorts(keepSpec));
+    for (const port of heldPorts(spec)) {
+      if (!kept.has(port)) this.#ports.delete(port);
     }
   }
 }
