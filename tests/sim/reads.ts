@@ -3,7 +3,7 @@
  * sorted namespace/name order, Table form for kubectl) and watch (stream
  * set-up; events come from watch.ts).
  */
-import { badRequest } from "./errors.ts";
+import { badRequest, failure, type SimError } from "./errors.ts";
 import { type ResourceType, storeKey } from "./registry.ts";
 import { json, JSON_TYPE, listJson, objectJson } from "./respond.ts";
 import { selectorFrom } from "./selectors.ts";
@@ -43,7 +43,9 @@ function page(
   const match = selectorFrom(params);
   const limit = Number(params.get("limit") ?? 0);
   const cont = params.get("continue");
-  const start = cont ? decodeContinue(cont).start : "";
+  const token = cont ? decodeContinue(cont) : undefined;
+  if (token && token.rv < store.evictedUpTo) throw continueExpired();
+  const start = token?.start ?? "";
   const items: Stored[] = [];
   let last: string | undefined;
   let remaining = 0;
@@ -63,6 +65,16 @@ function page(
     meta.remainingItemCount = remaining;
   }
   return { items, meta };
+}
+
+/** 410 for a continue token older than the kept history (etcd compaction upstream). */
+function continueExpired(): SimError {
+  return failure(
+    410,
+    "Expired",
+    "The provided continue parameter is too old to display a consistent list result. " +
+      "You can start a new list without the continue parameter.",
+  );
 }
 
 /** GET of a collection, as a List or (when kubectl asks) a Table. */
