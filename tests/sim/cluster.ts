@@ -18,6 +18,7 @@ import { Engine } from "./engine.ts";
 import { type FaultCode, type FaultFilter, Faults } from "./faults.ts";
 import { Registry } from "./registry.ts";
 import { HttpsListener } from "./http.ts";
+import { kubeconfigYaml } from "./kubeconfig.ts";
 import { makeHandler } from "./server.ts";
 import { Store } from "./store.ts";
 import { WatchHub } from "./watch.ts";
@@ -146,27 +147,13 @@ export class SimCluster {
 
   /** A kubeconfig for the admin (or the given token). */
   kubeconfigFor(token = this.adminToken, user = `${this.name}-admin`): string {
-    const ca = btoa(CA_PEM);
-    return [
-      "apiVersion: v1",
-      "kind: Config",
-      "clusters:",
-      `- name: ${this.name}`,
-      "  cluster:",
-      `    server: ${this.url}`,
-      `    certificate-authority-data: ${ca}`,
-      "users:",
-      `- name: ${user}`,
-      "  user:",
-      `    token: ${token}`,
-      "contexts:",
-      `- name: ${this.name}`,
-      "  context:",
-      `    cluster: ${this.name}`,
-      `    user: ${user}`,
-      `current-context: ${this.name}`,
-      "",
-    ].join("\n");
+    return kubeconfigYaml({
+      cluster: this.name,
+      server: this.url,
+      caPem: CA_PEM,
+      user,
+      token,
+    });
   }
 
   /** The admin kubeconfig. */
