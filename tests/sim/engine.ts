@@ -7,6 +7,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  failure,
   invalid,
   namespaceTerminating,
   notFound,
@@ -68,6 +69,7 @@ export class Engine {
     }
     if (!meta.name) throw nameRequired(t);
     if (t.namespaced) this.#checkNamespace(t, ns, meta.name);
+    if (Number(meta.resourceVersion) > 0) throw rvOnCreate();
     if (this.store.get(storeKey(t), meta.namespace ?? "", meta.name)) {
       throw alreadyExists({
         group: t.group,
@@ -259,6 +261,20 @@ function resetServerMeta(t: ResourceType, meta: KObj["metadata"]): void {
   for (const k of SERVER_META) delete meta[k];
   if (t.generation) meta.generation = 1;
   else delete meta.generation;
+}
+
+/**
+ * The storage layer's answer to a create carrying a resourceVersion: a 500
+ * without a reason (a copied object that kept its resourceVersion).
+ */
+function rvOnCreate(): SimError {
+  const e = failure(
+    500,
+    "",
+    "resourceVersion should not be set on objects to be created",
+  );
+  delete (e.status as { reason?: string }).reason;
+  return e;
 }
 
 function nameRequired(t: ResourceType): SimError {
