@@ -340,3 +340,49 @@ simTest(
   },
   { workloadStatus: true },
 );
+
+simTest(
+  "a Job copied with another Job's generated selector is 422 (selector not auto-generated)",
+  async ({ core, batch }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const spec = {
+      template: {
+        spec: {
+          restartPolicy: "Never",
+          containers: [{ name: "c", image: "busybox:1" }],
+        },
+      },
+    };
+    const src = await batch.createNamespacedJob({
+      namespace: NS,
+      body: { metadata: { name: "src" }, spec },
+    });
+    const copy = {
+      metadata: { name: "copy" },
+      spec: { ...src.spec!, template: src.spec!.template },
+    };
+    const s = await expectStatus(() =>
+      batch.createNamespacedJob({ namespace: NS, body: copy })
+    );
+    assertEquals([s.code, s.causes!.map((c) => c.field)], [422, [
+      "spec.selector",
+      "spec.template.metadata.labels",
+    ]]);
+    assertMatch(s.message!, /`selector` not auto-generated/);
+    const manual = await batch.createNamespacedJob({
+      namespace: NS,
+      body: {
+        metadata: { name: "manual" },
+        spec: {
+          manualSelector: true,
+          selector: { matchLabels: { app: "m" } },
+          template: {
+            metadata: { labels: { app: "m" } },
+            spec: spec.template.spec,
+          },
+        },
+      },
+    });
+    assertEquals(manual.spec!.selector!.matchLabels, { app: "m" });
+  },
+);

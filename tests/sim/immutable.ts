@@ -7,6 +7,7 @@ import type { StatusCause } from "./errors.ts";
 import type { KObj } from "./store.ts";
 import { deepEqual } from "./util.ts";
 import { cause } from "./validation.ts";
+import { JOB_UID_LABEL } from "./defaults.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -194,12 +195,44 @@ function secretUpdate(old: KObj, o: KObj): StatusCause[] {
   return out;
 }
 
+/** A non-manual Job selector must be the one generated from this Job's uid. */
+function jobSelectorGenerated(o: KObj): StatusCause[] {
+  const s = spec(o);
+  if (s.manualSelector === true) return [];
+  const uid = o.metadata.uid;
+  const sel = s.selector as
+    | { matchLabels?: Record<string, string> }
+    | undefined;
+  const labels =
+    (((s.template as Obj | undefined)?.metadata as Obj | undefined)?.labels ??
+      {}) as Record<string, string>;
+  const out: StatusCause[] = [];
+  if (sel?.matchLabels?.[JOB_UID_LABEL] !== uid) {
+    out.push(
+      cause(
+        "spec.selector",
+        `Invalid value: ${goSelector(sel)}: \`selector\` not auto-generated`,
+      ),
+    );
+  }
+  if (labels[JOB_UID_LABEL] !== uid) {
+    const shown = Object.keys(labels).sort().map((k) => `"${k}":"${labels[k]}"`)
+      .join(", ");
+    out.push(cause(
+      "spec.template.metadata.labels",
+      `Invalid value: map[string]string{${shown}}: \`selector\` does not match template \`labels\``,
+    ));
+  }
+  return out;
+}
+
 /** Rules checked on create and update, by storage key. */
 export const CREATE_RULES: Record<string, (o: KObj) => StatusCause[]> = {
   "deployments.apps": selectorMatchesTemplate,
   "statefulsets.apps": selectorMatchesTemplate,
   "daemonsets.apps": selectorMatchesTemplate,
   "replicasets.apps": selectorMatchesTemplate,
+  "jobs.batch": jobSelectorGenerated,
 };
 
 /** Immutability rules on update, by storage key. */
