@@ -386,3 +386,17 @@ simTest(
     assertEquals(manual.spec!.selector!.matchLabels, { app: "m" });
   },
 );
+
+simTest(
+  "a Service given only clusterIPs requests that address",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const s = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("ips", { clusterIPs: ["10.96.77.7"] }),
+    });
+    assertEquals([s.spec!.clusterIP, s.spec!.clusterIPs], ["10.96.77.7", [
+      "10.96.77.7",
+    ]]);
+  },
+);

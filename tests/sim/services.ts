@@ -129,6 +129,9 @@ export class ServiceAllocator {
 
   #clusterIp(spec: Obj, oldSpec: Obj): StatusCause[] {
     if (spec.type === "ExternalName") return [];
+    // Only clusterIPs given: its first entry is the requested clusterIP.
+    const ips = spec.clusterIPs as string[] | undefined;
+    if (!spec.clusterIP && ips?.[0]) spec.clusterIP = ips[0];
     if (!spec.clusterIP && oldSpec.clusterIP) {
       spec.clusterIP = oldSpec.clusterIP;
     }
