@@ -1,13 +1,13 @@
 /**
  * Bearer-token authentication and rule-based authorization. A token maps to
- * a user; an Authorizer decides per request attributes. The default
- * authorizer reads the PolicyRules given to `createToken`; a later RBAC
- * authorizer can read Role/ClusterRole objects from the store instead,
- * behind the same interface.
+ * a user; an Authorizer decides per request attributes. `ruleAuthorizer`
+ * reads the PolicyRules given to `createToken`; rbac.ts evaluates the
+ * Role/ClusterRole objects stored in the sim; a cluster allows what either
+ * allows unless a custom authorizer is configured.
  */
 import { failure, qualified, SimError } from "./errors.ts";
 
-/** An RBAC-style PolicyRule (resourceNames not supported). */
+/** A PolicyRule given directly to a token (resourceNames not supported). */
 export interface PolicyRule {
   verbs: string[];
   apiGroups?: string[];
@@ -78,6 +78,13 @@ export class Tokens {
   create(name: string, rules: PolicyRule[]): string {
     const token = `${name}-${crypto.randomUUID()}`;
     this.#byToken.set(token, { name, groups: ["system:authenticated"], rules });
+    return token;
+  }
+
+  /** Issues a token for an arbitrary user (e.g. a ServiceAccount). */
+  createFor(user: User): string {
+    const token = `${user.name.replaceAll(":", "-")}-${crypto.randomUUID()}`;
+    this.#byToken.set(token, user);
     return token;
   }
 

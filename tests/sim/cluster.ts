@@ -3,14 +3,22 @@
  * and faults, serves them over HTTPS on 127.0.0.1, writes its kubeconfig,
  * and can go down and come back on the same port with its data (outage).
  */
-import { type PolicyRule, ruleAuthorizer, Tokens } from "./auth.ts";
+import {
+  type Authorizer,
+  type PolicyRule,
+  ruleAuthorizer,
+  Tokens,
+} from "./auth.ts";
+import { rbacAuthorizer, serviceAccountUser } from "./rbac.ts";
 import { Counters } from "./counters.ts";
+import { installWorkloadStatus } from "./controllers.ts";
 import { installLifecycle } from "./crds.ts";
 import { Deleter } from "./deletion.ts";
 import { Engine } from "./engine.ts";
 import { type FaultCode, type FaultFilter, Faults } from "./faults.ts";
 import { Registry } from "./registry.ts";
 import { HttpsListener } from "./http.ts";
+import { kubeconfigYaml } from "./kubeconfig.ts";
 import { makeHandler } from "./server.ts";
 import { Store } from "./store.ts";
 import { WatchHub } from "./watch.ts";
@@ -34,39 +42,68 @@ export interface ClusterOptions {
   bookmarkIntervalMs?: number;
   /** Delay before a Terminating namespace's contents are deleted. */
   namespacePurgeDelayMs?: number;
+  /** Write ready workload status after Deployment/StatefulSet/ReplicaSet changes. */
+  workloadStatus?: boolean;
+  /** Decides requests of non-admin tokens; default: the token's own rules. */
+  authorizer?: Authorizer;
 }
 
 /** Fault controls of one cluster (see README). */
 export interface ClusterFaults {
+  /** Every request waits `ms` before it is handled (0 turns it off). */
   latency(ms: number): void;
+  /** The next `n` matching resource requests fail with `status` (429/503 carry Retry-After). */
   failNext(
     n: number,
     status?: FaultCode,
     retryAfterSeconds?: number,
     filter?: FaultFilter,
   ): void;
+  /** Ends every open watch: cleanly, or as a broken connection with `abrupt`. */
   cutWatches(opts?: { abrupt?: boolean }): void;
+  /** The next `n` watches get a 410 Expired ERROR event and close. */
   forceGoneOnNextWatch(n?: number): void;
+  /** Open and new watches send nothing, ever; the returned function ends it for new watches. */
   stallWatches(): () => void;
+  /** Keeps only the newest `n` history events (older resourceVersions get 410). */
   shrinkHistory(n: number): void;
+  /** Sends a BOOKMARK to every watch that allowed bookmarks. */
   bookmarkNow(): void;
+  /** Stops serving (connections break, new ones are refused); data is kept. */
   down(): Promise<void>;
+  /** Serves again on the same port. */
   up(): Promise<void>;
+  /** `down()` now; the returned function is `up()`. */
   outage(): Promise<() => Promise<void>>;
+  /** Removes latency and pending failures. */
   clear(): void;
+}
+
+function anyOf(...authorizers: Authorizer[]): Authorizer {
+  return (user, a) => authorizers.some((f) => f(user, a));
 }
 
 /** A running simulated cluster. */
 export class SimCluster {
+  /** Objects, resourceVersions and history (white-box assertions). */
   readonly store: Store;
+  /** Served types, CRD types included. */
   readonly registry = new Registry();
+  /** Write semantics (create/update/patch) used by the HTTP handlers. */
   readonly engine: Engine;
+  /** Deletion, garbage collection and background tasks. */
   readonly deleter: Deleter;
+  /** Open watch streams. */
   readonly hub: WatchHub;
+  /** Bearer tokens of this cluster. */
   readonly tokens = new Tokens();
+  /** Requests per verb and resource. */
   readonly counters = new Counters();
+  /** Fault injection. */
   readonly faults: ClusterFaults;
+  /** PEM of the CA that signed the server certificate. */
   readonly caPem = CA_PEM;
+  /** Where startSim wrote this cluster's admin kubeconfig. */
   kubeconfigPath = "";
   #server?: HttpsListener;
   #port = 0;
@@ -79,6 +116,9 @@ export class SimCluster {
     this.deleter = new Deleter(this.engine, opts.namespacePurgeDelayMs);
     this.hub = new WatchHub(this.store, opts.bookmarkIntervalMs);
     installLifecycle(this.engine, this.hub, CA_PEM);
+    if (opts.workloadStatus) {
+      installWorkloadStatus(this.engine, (fn) => this.deleter.later(fn));
+    }
     this.#seed();
     this.#handler = makeHandler({
       engine: this.engine,
@@ -86,7 +126,8 @@ export class SimCluster {
       hub: this.hub,
       registry: this.registry,
       tokens: this.tokens,
-      authorize: ruleAuthorizer,
+      authorize: opts.authorizer ??
+        anyOf(ruleAuthorizer, rbacAuthorizer(this.store)),
       counters: this.counters,
       faults: this.#requestFaults,
       address: () => `127.0.0.1:${this.#port}`,
@@ -106,27 +147,13 @@ export class SimCluster {
 
   /** A kubeconfig for the admin (or the given token). */
   kubeconfigFor(token = this.adminToken, user = `${this.name}-admin`): string {
-    const ca = btoa(CA_PEM);
-    return [
-      "apiVersion: v1",
-      "kind: Config",
-      "clusters:",
-      `- name: ${this.name}`,
-      "  cluster:",
-      `    server: ${this.url}`,
-      `    certificate-authority-data: ${ca}`,
-      "users:",
-      `- name: ${user}`,
-      "  user:",
-      `    token: ${token}`,
-      "contexts:",
-      `- name: ${this.name}`,
-      "  context:",
-      `    cluster: ${this.name}`,
-      `    user: ${user}`,
-      `current-context: ${this.name}`,
-      "",
-    ].join("\n");
+    return kubeconfigYaml({
+      cluster: this.name,
+      server: this.url,
+      caPem: CA_PEM,
+      user,
+      token,
+    });
   }
 
   /** The admin kubeconfig. */
@@ -135,8 +162,20 @@ export class SimCluster {
   }
 
   /** A token limited to `rules`, for 403 tests. */
-  createToken(opts: { name: string; rules: PolicyRule[] }): string {
-    return this.tokens.create(opts.name, opts.rules);
+  createToken(
+    opts: { name: string; rules?: PolicyRule[]; groups?: string[] },
+  ): string {
+    if (!opts.groups) return this.tokens.create(opts.name, opts.rules ?? []);
+    return this.tokens.createFor({
+      name: opts.name,
+      groups: ["system:authenticated", ...opts.groups],
+      rules: opts.rules,
+    });
+  }
+
+  /** A token of ServiceAccount `namespace/name`; its rights come from RBAC objects. */
+  createServiceAccountToken(namespace: string, name: string): string {
+    return this.tokens.createFor(serviceAccountUser(namespace, name));
   }
 
   /** Starts serving (on the previous port after an outage). */
@@ -148,7 +187,8 @@ export class SimCluster {
 
   /** Stops serving; data is kept. */
   async down(): Promise<void> {
-    this.hub.closeAll();
+    // An outage breaks connections; it does not end watches politely.
+    this.hub.closeAll(true);
     const s = this.#server;
     this.#server = undefined;
     await s?.close();
@@ -176,6 +216,18 @@ export class SimCluster {
         clusterIP: "10.96.0.1",
         ports: [{ name: "https", port: 443, targetPort: 6443 }],
       },
+    });
+    const clusterRole = this.registry.find(
+      "rbac.authorization.k8s.io",
+      "v1",
+      "clusterroles",
+    )!;
+    this.engine.create(clusterRole, "", {
+      metadata: { name: "cluster-admin" },
+      rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, {
+        nonResourceURLs: ["*"],
+        verbs: ["*"],
+      }],
     });
   }
 

@@ -322,3 +322,59 @@ simTest(
     assertEquals(ws.spec.replicas, 1);
   },
 );
+
+simTest(
+  "a CRD serving two versions shows one object through both",
+  async ({ core, custom, kc }) => {
+    const crd = widgetCrd();
+    const v1 = crd.spec.versions[0];
+    crd.spec.versions = [{ ...v1, storage: false }, {
+      ...v1,
+      name: "v2",
+      storage: true,
+    }];
+    await kc.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({
+      body: crd,
+    });
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    await custom.createNamespacedCustomObject({
+      ...W,
+      namespace: NS,
+      body: widget("a", { size: 1 }),
+    });
+    const viaV2 = await custom.getNamespacedCustomObject({
+      ...W,
+      version: "v2",
+      namespace: NS,
+      name: "a",
+    });
+    assertEquals([viaV2.apiVersion, viaV2.spec.size], [`${GROUP}/v2`, 1]);
+  },
+);
+
+simTest(
+  "without a status subresource, a status change is a spec-like change (generation bumps)",
+  async ({ core, custom, kc }) => {
+    const crd = widgetCrd();
+    delete crd.spec.versions[0].subresources;
+    await kc.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({
+      body: crd,
+    });
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const w = await custom.createNamespacedCustomObject({
+      ...W,
+      namespace: NS,
+      body: { ...widget("a", { size: 1 }), status: { phase: "x" } },
+    });
+    assertEquals(
+      [w.status.phase, w.metadata.generation],
+      ["x", 1],
+      "status kept on create",
+    );
+    const p = await custom.patchNamespacedCustomObject(
+      { ...W, namespace: NS, name: "a", body: { status: { phase: "y" } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    assertEquals([p.status.phase, p.metadata.generation], ["y", 2]);
+  },
+);

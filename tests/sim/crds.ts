@@ -8,6 +8,7 @@ import { DEFAULTERS } from "./defaults.ts";
 import type { Engine } from "./engine.ts";
 import { type ResourceType, type ScaleSpec, storeKey } from "./registry.ts";
 import type { JsonSchema } from "./schema.ts";
+import type { PrinterColumn } from "./tables.ts";
 import type { KObj } from "./store.ts";
 import { timestamp } from "./util.ts";
 import type { WatchHub } from "./watch.ts";
@@ -20,6 +21,7 @@ interface CrdVersion {
   storage?: boolean;
   schema?: { openAPIV3Schema?: JsonSchema };
   subresources?: { status?: unknown; scale?: ScaleSpec };
+  additionalPrinterColumns?: PrinterColumn[];
 }
 
 interface CrdSpec {
@@ -53,6 +55,7 @@ export function typesOfCrd(crd: KObj): ResourceType[] {
     generation: true,
     defaultPropagation: "Background",
     schema: v.schema?.openAPIV3Schema,
+    printerColumns: v.additionalPrinterColumns,
     crd: crd.metadata.name,
   }));
 }

@@ -57,7 +57,7 @@ simTest(
     const cm = await core.createNamespacedConfigMap({
       namespace: NS,
       body: {
-        metadata: { generateName: "cfg-", uid: "mine", resourceVersion: "5" },
+        metadata: { generateName: "cfg-", uid: "mine" },
       },
     });
     assertMatch(cm.metadata!.name!, /^cfg-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
@@ -374,5 +374,23 @@ simTest(
       s.message!,
       /Precondition failed: UID in precondition: from-elsewhere, UID in object meta: /,
     );
+  },
+);
+
+simTest(
+  "create with a resourceVersion fails like the apiserver's storage layer (500)",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const s = await expectStatus(() =>
+      core.createNamespacedConfigMap({
+        namespace: NS,
+        body: { metadata: { name: "copied", resourceVersion: "42" } },
+      })
+    );
+    assertEquals([s.code, s.reason, s.message], [
+      500,
+      undefined,
+      "resourceVersion should not be set on objects to be created",
+    ]);
   },
 );

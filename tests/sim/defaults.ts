@@ -89,6 +89,24 @@ function replicaSet(o: KObj): void {
   defaultTemplate(obj(o, "spec"));
 }
 
+/** The label every non-manual Job selector carries, bound to the Job's uid. */
+export const JOB_UID_LABEL = "batch.kubernetes.io/controller-uid";
+
+/**
+ * Like the apiserver: missing selector/template keys are generated from the
+ * uid, present ones are kept (so a selector copied from another Job is
+ * caught by validation instead of being silently replaced).
+ */
+function generateJobSelector(o: KObj, spec: Obj, labels: Obj): void {
+  const uid = o.metadata.uid;
+  const matchLabels = obj(obj(spec, "selector"), "matchLabels");
+  setIfAbsent(matchLabels, JOB_UID_LABEL, uid);
+  setIfAbsent(labels, JOB_UID_LABEL, uid);
+  setIfAbsent(labels, "controller-uid", uid);
+  setIfAbsent(labels, "batch.kubernetes.io/job-name", o.metadata.name);
+  setIfAbsent(labels, "job-name", o.metadata.name);
+}
+
 /** Jobs get a generated selector and matching template labels (uid based). */
 function job(o: KObj): void {
   const spec = obj(o, "spec");
@@ -101,16 +119,8 @@ function job(o: KObj): void {
     spec.completions = 1;
   }
   const tpl = obj(spec, "template");
-  const labels = obj(obj(tpl, "metadata"), "labels") as Record<string, string>;
-  if (!spec.manualSelector && spec.selector === undefined) {
-    const uid = o.metadata.uid;
-    spec.selector = {
-      matchLabels: { "batch.kubernetes.io/controller-uid": uid },
-    };
-    labels["batch.kubernetes.io/controller-uid"] = uid;
-    labels["controller-uid"] = uid;
-    labels["batch.kubernetes.io/job-name"] = o.metadata.name;
-    labels["job-name"] = o.metadata.name;
+  if (!spec.manualSelector) {
+    generateJobSelector(o, spec, obj(obj(tpl, "metadata"), "labels"));
   }
   defaultPodSpec(obj(tpl, "spec"));
 }

@@ -1,7 +1,8 @@
 import "../../lib/preload.ts";
 import type * as k8s from "@kubernetes/client-node";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { expectStatus, simTest } from "./harness.ts";
+import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { eventually, expectStatus, simTest } from "./harness.ts";
 
 const NS = "def";
 
@@ -220,5 +221,182 @@ simTest(
       s.causes![0].message,
       /a lowercase RFC 1123 subdomain must consist of/,
     );
+  },
+);
+
+simTest(
+  "workloadStatus: Deployments report ready replicas after each spec change",
+  async ({ core, apps }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const spec = {
+      replicas: 3,
+      selector: { matchLabels: { a: "b" } },
+      template: {
+        metadata: { labels: { a: "b" } },
+        spec: { containers: [{ name: "c", image: "x:1" }] },
+      },
+    };
+    await apps.createNamespacedDeployment({
+      namespace: NS,
+      body: { metadata: { name: "d" }, spec },
+    });
+    const ready = async (n: number | undefined, gen: number) => {
+      const d = await apps.readNamespacedDeployment({
+        namespace: NS,
+        name: "d",
+      });
+      return d.status?.observedGeneration === gen &&
+        d.status?.readyReplicas === n;
+    };
+    await eventually(() => ready(3, 1), 3000, "3/3 ready");
+    await apps.patchNamespacedDeploymentScale(
+      { namespace: NS, name: "d", body: { spec: { replicas: 0 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    await eventually(() => ready(undefined, 2), 3000, "scaled to zero");
+  },
+  { workloadStatus: true },
+);
+
+simTest(
+  "LoadBalancer with externalTrafficPolicy Local gets a healthCheckNodePort, kept on update",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const lb = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("lb", {
+        type: "LoadBalancer",
+        externalTrafficPolicy: "Local",
+      }),
+    });
+    const hc = lb.spec!.healthCheckNodePort!;
+    assert(
+      hc >= 30000 && hc <= 32767 && hc !== lb.spec!.ports![0].nodePort,
+      `healthCheckNodePort ${hc}`,
+    );
+    const again = await core.replaceNamespacedService({
+      namespace: NS,
+      name: "lb",
+      body: aService("lb", {
+        type: "LoadBalancer",
+        externalTrafficPolicy: "Local",
+      }),
+    });
+    assertEquals(again.spec!.healthCheckNodePort, hc);
+    const clash = await expectStatus(() =>
+      core.createNamespacedService({
+        namespace: NS,
+        body: aService("x", {
+          type: "NodePort",
+          ports: [{ port: 80, nodePort: hc }],
+        }),
+      })
+    );
+    assertEquals(clash.code, 422);
+  },
+);
+
+simTest(
+  "workloadStatus: the Deployment revision annotation follows template changes",
+  async ({ core, apps }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const tpl = (image: string) => ({
+      replicas: 1,
+      selector: { matchLabels: { a: "b" } },
+      template: {
+        metadata: { labels: { a: "b" } },
+        spec: { containers: [{ name: "c", image }] },
+      },
+    });
+    await apps.createNamespacedDeployment({
+      namespace: NS,
+      body: { metadata: { name: "d" }, spec: tpl("x:1") },
+    });
+    const revision = async () =>
+      (await apps.readNamespacedDeployment({ namespace: NS, name: "d" }))
+        .metadata!.annotations?.["deployment.kubernetes.io/revision"];
+    await eventually(async () => await revision() === "1", 3000, "revision 1");
+    await apps.patchNamespacedDeploymentScale(
+      { namespace: NS, name: "d", body: { spec: { replicas: 2 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    await apps.patchNamespacedDeployment(
+      {
+        namespace: NS,
+        name: "d",
+        body: {
+          spec: {
+            template: { spec: { containers: [{ name: "c", image: "x:2" }] } },
+          },
+        },
+      },
+      setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
+    );
+    await eventually(
+      async () => await revision() === "2",
+      3000,
+      "revision 2 after the template change only",
+    );
+  },
+  { workloadStatus: true },
+);
+
+simTest(
+  "a Job copied with another Job's generated selector is 422 (selector not auto-generated)",
+  async ({ core, batch }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const spec = {
+      template: {
+        spec: {
+          restartPolicy: "Never",
+          containers: [{ name: "c", image: "busybox:1" }],
+        },
+      },
+    };
+    const src = await batch.createNamespacedJob({
+      namespace: NS,
+      body: { metadata: { name: "src" }, spec },
+    });
+    const copy = {
+      metadata: { name: "copy" },
+      spec: { ...src.spec!, template: src.spec!.template },
+    };
+    const s = await expectStatus(() =>
+      batch.createNamespacedJob({ namespace: NS, body: copy })
+    );
+    assertEquals([s.code, s.causes!.map((c) => c.field)], [422, [
+      "spec.selector",
+      "spec.template.metadata.labels",
+    ]]);
+    assertMatch(s.message!, /`selector` not auto-generated/);
+    const manual = await batch.createNamespacedJob({
+      namespace: NS,
+      body: {
+        metadata: { name: "manual" },
+        spec: {
+          manualSelector: true,
+          selector: { matchLabels: { app: "m" } },
+          template: {
+            metadata: { labels: { app: "m" } },
+            spec: spec.template.spec,
+          },
+        },
+      },
+    });
+    assertEquals(manual.spec!.selector!.matchLabels, { app: "m" });
+  },
+);
+
+simTest(
+  "a Service given only clusterIPs requests that address",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const s = await core.createNamespacedService({
+      namespace: NS,
+      body: aService("ips", { clusterIPs: ["10.96.77.7"] }),
+    });
+    assertEquals([s.spec!.clusterIP, s.spec!.clusterIPs], ["10.96.77.7", [
+      "10.96.77.7",
+    ]]);
   },
 );

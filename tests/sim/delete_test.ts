@@ -281,3 +281,25 @@ simTest(
     );
   },
 );
+
+simTest(
+  "deletecollection deletes what the selector matches",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    for (const [name, tier] of [["a", "x"], ["b", "x"], ["c", "y"]]) {
+      await core.createNamespacedConfigMap({
+        namespace: NS,
+        body: { metadata: { name, labels: { tier } } },
+      });
+    }
+    await core.deleteCollectionNamespacedConfigMap({
+      namespace: NS,
+      labelSelector: "tier=x",
+    });
+    const left = await core.listNamespacedConfigMap({
+      namespace: NS,
+      labelSelector: "tier",
+    });
+    assertEquals(left.items.map((i) => i.metadata!.name), ["c"]);
+  },
+);

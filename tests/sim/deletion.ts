@@ -44,7 +44,7 @@ export class Deleter {
     this.gc = new GarbageCollector(
       engine,
       (t, ns, name, o) => this.delete(t, ns, name, o),
-      (fn) => this.#later(fn),
+      (fn) => this.later(fn),
     );
     engine.hooks.afterRemove.push((_t, obj) => this.#afterRemove(obj));
   }
@@ -165,10 +165,15 @@ export class Deleter {
   }
 
   /** Runs `fn` after `ms` unless the cluster stops first. */
-  #later(fn: () => void, ms = 0): void {
+  later(fn: () => void, ms = 0): void {
     const id = setTimeout(() => {
       this.#timers.delete(id);
-      fn();
+      // Background work must never take the test process down with it.
+      try {
+        fn();
+      } catch (e) {
+        console.error("kube-sim background task failed:", e);
+      }
     }, ms);
     this.#timers.add(id);
   }
@@ -185,7 +190,7 @@ export class Deleter {
     next.status = { ...(next.status as object ?? {}), phase: "Terminating" };
     const stored = this.engine.store.put(storeKey(t), next, cur.obj);
     const name = cur.obj.metadata.name;
-    this.#later(() => this.#purge(name), this.namespacePurgeDelayMs);
+    this.later(() => this.#purge(name), this.namespacePurgeDelayMs);
     return { stored, gone: false };
   }
 

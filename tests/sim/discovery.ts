@@ -126,6 +126,41 @@ export function apiGroupList(reg: Registry): Record<string, unknown> {
   return { kind: "APIGroupList", apiVersion: "v1", groups };
 }
 
+/** The APIResourceList entries of one type: main resource and subresources. */
+function legacyResources(t: ResourceType): Record<string, unknown>[] {
+  const base = {
+    singularName: t.singular,
+    namespaced: t.namespaced,
+    kind: t.kind,
+  };
+  const main: Record<string, unknown> = {
+    name: t.resource,
+    ...base,
+    verbs: t.verbs ?? RESOURCE_VERBS,
+  };
+  if (t.shortNames.length) main.shortNames = t.shortNames;
+  if (t.categories) main.categories = t.categories;
+  const out = [main];
+  if (t.status) {
+    out.push({
+      name: `${t.resource}/status`,
+      ...base,
+      singularName: "",
+      verbs: SUB_VERBS,
+    });
+  }
+  if (t.scale) {
+    out.push({
+      name: `${t.resource}/scale`,
+      singularName: "",
+      namespaced: t.namespaced,
+      ...SCALE_KIND,
+      verbs: SUB_VERBS,
+    });
+  }
+  return out;
+}
+
 /** /api/v1 or /apis/<g>/<v>; undefined if nothing is served there. */
 export function apiResourceList(
   reg: Registry,
@@ -136,41 +171,7 @@ export function apiResourceList(
     t.group === group && t.version === version
   );
   if (types.length === 0) return undefined;
-  const resources: Record<string, unknown>[] = [];
-  for (const t of types) {
-    const base = {
-      singularName: t.singular,
-      namespaced: t.namespaced,
-      kind: t.kind,
-    };
-    const main: Record<string, unknown> = {
-      name: t.resource,
-      ...base,
-      verbs: RESOURCE_VERBS,
-    };
-    if (t.shortNames.length) main.shortNames = t.shortNames;
-    if (t.categories) main.categories = t.categories;
-    resources.push(main);
-    if (t.status) {
-      resources.push({
-        name: `${t.resource}/status`,
-        ...base,
-        singularName: "",
-        verbs: SUB_VERBS,
-      });
-    }
-    if (t.scale) {
-      resources.push({
-        name: `${t.resource}/scale`,
-        singularName: "",
-        namespaced: t.namespaced,
-        group: "autoscaling",
-        version: "v1",
-        kind: "Scale",
-        verbs: SUB_VERBS,
-      });
-    }
-  }
+  const resources = types.flatMap(legacyResources);
   return {
     kind: "APIResourceList",
     apiVersion: "v1",

@@ -11,21 +11,19 @@ import {
   invalid,
   namespaceTerminating,
   notFound,
+  type SimError,
   type StatusCause,
 } from "./errors.ts";
 import { DEFAULTERS } from "./defaults.ts";
 import { applyPatch } from "./patch.ts";
-import {
-  groupVersion,
-  type Registry,
-  type ResourceType,
-  storeKey,
-} from "./registry.ts";
+import { type Registry, type ResourceType, storeKey } from "./registry.ts";
 import { applyDefaults, prune, validate } from "./schema.ts";
 import { ServiceAllocator } from "./services.ts";
 import { type KObj, type Store, type Stored, thaw } from "./store.ts";
 import { deepEqual, randomSuffix, timestamp } from "./util.ts";
-import { CREATE_RULES, UPDATE_RULES, validateMeta } from "./validation.ts";
+import { CREATE_RULES, UPDATE_RULES } from "./immutable.ts";
+import { validateMeta } from "./validation.ts";
+import { mainOnly, prepareBody, statusOnly } from "./writes.ts";
 
 /** Options of a write request. */
 export interface WriteOptions {
@@ -64,19 +62,14 @@ export class Engine {
     body: unknown,
     opts: WriteOptions = {},
   ): Stored {
-    const o = this.#prepareBody(t, ns, body);
+    const o = prepareBody(t, ns, body);
     const meta = o.metadata;
     if (!meta.name && meta.generateName) {
       meta.name = meta.generateName + randomSuffix();
     }
-    if (!meta.name) {
-      throw invalid({ group: t.group, kind: t.kind, name: "" }, [{
-        reason: "FieldValueRequired",
-        message: "Required value: name or generateName is required",
-        field: "metadata.name",
-      }]);
-    }
+    if (!meta.name) throw nameRequired(t);
     if (t.namespaced) this.#checkNamespace(t, ns, meta.name);
+    if (Number(meta.resourceVersion) > 0) throw rvOnCreate();
     if (this.store.get(storeKey(t), meta.namespace ?? "", meta.name)) {
       throw alreadyExists({
         group: t.group,
@@ -84,21 +77,7 @@ export class Engine {
         name: meta.name,
       });
     }
-    meta.uid = crypto.randomUUID();
-    meta.creationTimestamp = timestamp();
-    for (
-      const k of [
-        "resourceVersion",
-        "deletionTimestamp",
-        "deletionGracePeriodSeconds",
-        "managedFields",
-        "selfLink",
-      ]
-    ) {
-      delete meta[k];
-    }
-    if (t.generation) meta.generation = 1;
-    else delete meta.generation;
+    resetServerMeta(t, meta);
     if (t.status) delete o.status;
     this.#normalize(t, o, undefined, opts);
     if (opts.dryRun) return this.#dryRun(t, o);
@@ -116,7 +95,7 @@ export class Engine {
     opts: WriteOptions = {},
   ): Stored {
     const cur = this.mustGet(t, ns, name);
-    const incoming = this.#prepareBody(t, ns, body);
+    const incoming = prepareBody(t, ns, body);
     if (incoming.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
@@ -134,8 +113,8 @@ export class Engine {
       );
     }
     const next = opts.subresource === "status"
-      ? this.#statusOnly(cur, incoming)
-      : this.#mainOnly(t, cur, incoming);
+      ? statusOnly(cur, incoming)
+      : mainOnly(t, cur, incoming);
     return this.#commit(t, cur, next, opts);
   }
 
@@ -193,7 +172,7 @@ export class Engine {
       }
     }
     this.#normalize(t, next, old, opts);
-    if (t.generation && !deepEqual(specOf(old), specOf(next))) {
+    if (t.generation && !deepEqual(specOf(t, old), specOf(t, next))) {
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -240,7 +219,7 @@ export class Engine {
     DEFAULTERS[storeKey(t)]?.(o);
     if (storeKey(t) === "namespaces" && !old) o.status = { phase: "Active" };
     const causes: StatusCause[] = [];
-    if (t.schema) causes.push(...this.#schema(t, o, opts));
+    if (t.schema) causes.push(...applySchema(t, o, opts.strict ?? false));
     causes.push(...validateMeta(o, storeKey(t) === "namespaces"));
     causes.push(...(CREATE_RULES[storeKey(t)]?.(o) ?? []));
     if (old) causes.push(...(UPDATE_RULES[storeKey(t)]?.(old, o) ?? []));
@@ -255,51 +234,6 @@ export class Engine {
     }
   }
 
-  #schema(t: ResourceType, o: KObj, opts: WriteOptions): StatusCause[] {
-    const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = o;
-    const dropped = prune(rest, t.schema!);
-    if (opts.strict && dropped.length > 0) {
-      const fields = dropped.map((f) => `unknown field "${f}"`).join(", ");
-      throw badRequest(
-        `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${fields}`,
-      );
-    }
-    for (const k of Object.keys(o)) {
-      if (!["apiVersion", "kind", "metadata"].includes(k) && !(k in rest)) {
-        delete o[k];
-      }
-    }
-    applyDefaults(rest, t.schema!);
-    Object.assign(o, rest);
-    return validate(rest, t.schema!);
-  }
-
-  /** Turns a request body into a KObj with kind/apiVersion/namespace set. */
-  #prepareBody(t: ResourceType, ns: string, body: unknown): KObj {
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw badRequest("the body of the request was not a JSON object");
-    }
-    const o = body as KObj;
-    if (o.kind && o.kind !== t.kind) {
-      throw badRequest(
-        `the kind of the object (${o.kind}) does not match the resource (${t.kind})`,
-      );
-    }
-    o.apiVersion = groupVersion(t);
-    o.kind = t.kind;
-    o.metadata = { ...(o.metadata ?? {}) } as KObj["metadata"];
-    if (t.namespaced) {
-      if (o.metadata.namespace && o.metadata.namespace !== ns) {
-        throw badRequest(
-          "the namespace of the provided object does not match the namespace sent on the request",
-        );
-      }
-      o.metadata.namespace = ns;
-    } else delete o.metadata.namespace;
-    o.metadata.name ??= "";
-    return o;
-  }
-
   #checkNamespace(t: ResourceType, ns: string, name: string): void {
     const n = this.store.get("namespaces", "", ns);
     if (!n) throw notFound({ group: "", kind: "namespaces", name: ns });
@@ -310,45 +244,70 @@ export class Engine {
       );
     }
   }
-
-  /** Main-resource write: server-owned metadata and (with /status) status kept. */
-  #mainOnly(t: ResourceType, cur: Stored, o: KObj): KObj {
-    const m = cur.obj.metadata;
-    o.metadata.uid = m.uid;
-    o.metadata.creationTimestamp = m.creationTimestamp;
-    o.metadata.generation = m.generation;
-    if (!t.generation) delete o.metadata.generation;
-    for (
-      const k of ["deletionTimestamp", "deletionGracePeriodSeconds"] as const
-    ) {
-      if (m[k] !== undefined) o.metadata[k] = m[k] as never;
-      else delete o.metadata[k];
-    }
-    delete o.metadata.managedFields;
-    if (t.status) {
-      if (cur.obj.status !== undefined) {
-        o.status = structuredClone(cur.obj.status);
-      } else delete o.status;
-    }
-    return o;
-  }
-
-  /** /status write: only status changes. */
-  #statusOnly(cur: Stored, o: KObj): KObj {
-    const next = thaw(cur);
-    if (o.status === undefined) delete next.status;
-    else next.status = o.status;
-    return next;
-  }
-
-  /** Rejects a request with a generic failure (used by callers). */
-  static fail(code: number, reason: string, message: string): never {
-    throw failure(code, reason, message);
-  }
 }
 
-/** Everything but metadata and status: what generation tracks. */
-function specOf(o: KObj): Record<string, unknown> {
-  const { metadata: _m, status: _s, ...rest } = o;
-  return rest;
+const SERVER_META = [
+  "resourceVersion",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "managedFields",
+  "selfLink",
+];
+
+/** Metadata the server owns, set fresh on create. */
+function resetServerMeta(t: ResourceType, meta: KObj["metadata"]): void {
+  meta.uid = crypto.randomUUID();
+  meta.creationTimestamp = timestamp();
+  for (const k of SERVER_META) delete meta[k];
+  if (t.generation) meta.generation = 1;
+  else delete meta.generation;
+}
+
+/**
+ * The storage layer's answer to a create carrying a resourceVersion: a 500
+ * without a reason (a copied object that kept its resourceVersion).
+ */
+function rvOnCreate(): SimError {
+  const e = failure(
+    500,
+    "",
+    "resourceVersion should not be set on objects to be created",
+  );
+  delete (e.status as { reason?: string }).reason;
+  return e;
+}
+
+function nameRequired(t: ResourceType): SimError {
+  return invalid({ group: t.group, kind: t.kind, name: "" }, [{
+    reason: "FieldValueRequired",
+    message: "Required value: name or generateName is required",
+    field: "metadata.name",
+  }]);
+}
+
+/** A CR body through its CRD schema: pruned (or 400 if strict), defaulted, validated. */
+function applySchema(t: ResourceType, o: KObj, strict: boolean): StatusCause[] {
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = o;
+  const dropped = prune(rest, t.schema!);
+  if (strict && dropped.length > 0) {
+    const fields = dropped.map((f) => `unknown field "${f}"`).join(", ");
+    throw badRequest(
+      `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${fields}`,
+    );
+  }
+  for (const k of Object.keys(o)) {
+    if (!["apiVersion", "kind", "metadata"].includes(k) && !(k in rest)) {
+      delete o[k];
+    }
+  }
+  applyDefaults(rest, t.schema!);
+  Object.assign(o, rest);
+  return validate(rest, t.schema!);
+}
+
+/** Everything but metadata (and status, when it has its own endpoint): what generation tracks. */
+function specOf(t: ResourceType, o: KObj): Record<string, unknown> {
+  const { metadata: _m, status, ...rest } = o;
+  // Without a status subresource, status is ordinary content of the object.
+  return t.status ? rest : { ...rest, status };
 }

@@ -207,3 +207,29 @@ simTest(
     assertEquals(back.metadata!.name, NS);
   },
 );
+
+simTest(
+  "an outage breaks open watches with an error (not a clean end)",
+  async ({ cluster, core, kc }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const w = await recordWatch(kc, CMS, { resourceVersion: "1" });
+    const restore = await cluster.faults.outage();
+    assert(await w.ended !== null, "watch saw a broken connection");
+    await restore();
+  },
+);
+
+simTest("a custom authorizer replaces the token rules", async ({ cluster }) => {
+  const token = cluster.createToken({ name: "ops", rules: [] });
+  const ops = clientsFor(cluster, token);
+  const list = await ops.core.listNamespace();
+  assert(list.items.length > 0, "ops may list namespaces");
+  const denied = await expectStatus(() =>
+    ops.core.createNamespace({ body: { metadata: { name: "nope" } } })
+  );
+  assertEquals(denied.code, 403);
+}, {
+  authorizer: (user, a) =>
+    user.groups.includes("system:masters") ||
+    (user.name === "ops" && a.verb === "list"),
+});

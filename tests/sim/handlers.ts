@@ -1,34 +1,27 @@
 /**
- * HTTP handlers of resource requests: get, list (selectors, pagination),
- * watch, create, update, patch, delete, deletecollection, and the status
- * and scale subresources.
+ * Dispatch of resource requests to the verb handlers (get, list, watch,
+ * create, update, patch, delete, deletecollection) and the status and scale
+ * subresources.
  */
 import type { DeleteOptions, Deleter } from "./deletion.ts";
 import { returnsObject } from "./deletion.ts";
 import type { Engine, WriteOptions } from "./engine.ts";
-import { badRequest, failure, notFound } from "./errors.ts";
+import { notFound } from "./errors.ts";
 import { applyPatch, PATCH_TYPES, unsupportedPatch } from "./patch.ts";
-import { groupVersion, type ResourceType, storeKey } from "./registry.ts";
+import type { ResourceType } from "./registry.ts";
+import { getOne, list, watch } from "./reads.ts";
+import {
+  body,
+  json,
+  listJson,
+  methodNotAllowed,
+  objectJson,
+} from "./respond.ts";
 import type { ResourceRequest } from "./router.ts";
 import { readScale, writeScale } from "./scale.ts";
-import { decodeProtobuf, isProtobuf } from "./protobuf.ts";
 import { selectorFrom } from "./selectors.ts";
 import type { Stored } from "./store.ts";
 import type { WatchHub } from "./watch.ts";
-
-const JSON_TYPE = "application/json";
-
-/** A JSON response with the given status. */
-export function json(
-  body: string,
-  status = 200,
-  headers: HeadersInit = {},
-): Response {
-  return new Response(body, {
-    status,
-    headers: { "content-type": JSON_TYPE, ...headers },
-  });
-}
 
 /** What handlers need from the cluster. */
 export interface HandlerContext {
@@ -37,112 +30,14 @@ export interface HandlerContext {
   hub: WatchHub;
 }
 
-function objectJson(t: ResourceType, s: Stored): string {
-  const gv = groupVersion(t);
-  return s.obj.apiVersion === gv
-    ? s.json
-    : JSON.stringify({ ...s.obj, apiVersion: gv });
-}
-
-/** The request body as JSON (k8s protobuf bodies decoded); undefined if empty. */
-export async function body(req: Request): Promise<unknown> {
-  if (isProtobuf(req.headers.get("content-type"))) {
-    return decodeProtobuf(new Uint8Array(await req.arrayBuffer()));
-  }
-  const text = await req.text();
-  if (!text.trim()) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest(
-      `couldn't get version/kind; json parse error: ${(e as Error).message}`,
-    );
-  }
-}
-
-interface Continue {
-  rv: number;
-  start: string;
-}
-
-function encodeContinue(c: Continue): string {
-  return btoa(JSON.stringify(c)).replace(/=+$/, "");
-}
-
-function decodeContinue(s: string): Continue {
-  try {
-    return JSON.parse(atob(s));
-  } catch {
-    throw badRequest("continue key is not valid: illegal base64 data");
-  }
-}
-
-function list(
-  ctx: HandlerContext,
-  t: ResourceType,
-  r: ResourceRequest,
-  params: URLSearchParams,
-): Response {
-  const match = selectorFrom(params);
-  const limit = Number(params.get("limit") ?? 0);
-  const cont = params.get("continue");
-  const start = cont ? decodeContinue(cont).start : "";
-  const all = ctx.engine.store.list(
-    storeKey(t),
-    t.namespaced ? r.ns : undefined,
-  );
-  const items: string[] = [];
-  let next: string | undefined;
-  let remaining = 0;
-  for (const s of all) {
-    const key = `${s.obj.metadata.namespace ?? ""}/${s.obj.metadata.name}`;
-    if (start && key <= start) continue;
-    if (!match(s.obj)) continue;
-    if (limit > 0 && items.length >= limit) {
-      remaining++;
-      continue;
-    }
-    items.push(objectJson(t, s));
-    if (limit > 0 && items.length === limit) next = key;
-  }
-  const rv = String(ctx.engine.store.resourceVersion);
-  const meta: Record<string, unknown> = { resourceVersion: rv };
-  if (remaining > 0 && next) {
-    meta.continue = encodeContinue({ rv: Number(rv), start: next });
-    meta.remainingItemCount = remaining;
-  }
-  const head = `{"kind":"${t.kind}List","apiVersion":"${
-    groupVersion(t)
-  }","metadata":${JSON.stringify(meta)},"items":[`;
-  return json(`${head}${items.join(",")}]}`);
-}
-
-function watch(
-  ctx: HandlerContext,
-  t: ResourceType,
-  r: ResourceRequest,
-  params: URLSearchParams,
-): Response {
-  const timeout = params.get("timeoutSeconds");
-  const rv = params.get("resourceVersion") ?? undefined;
-  if (rv && rv !== "0" && !/^\d+$/.test(rv)) {
-    throw badRequest(`invalid resource version: ${rv}`);
-  }
-  const stream = ctx.hub.open({
-    type: t,
-    ns: r.ns,
-    match: selectorFrom(params),
-    resourceVersion: rv,
-    bookmarks: params.get("allowWatchBookmarks") === "true",
-    timeoutSeconds: timeout ? Number(timeout) : undefined,
-  });
-  return new Response(stream, {
-    headers: {
-      "content-type": JSON_TYPE,
-      "transfer-encoding": "chunked",
-      "cache-control": "no-cache, private",
-    },
-  });
+/** One resolved request. */
+interface Call {
+  ctx: HandlerContext;
+  t: ResourceType;
+  r: ResourceRequest;
+  req: Request;
+  params: URLSearchParams;
+  ns: string;
 }
 
 function writeOptions(params: URLSearchParams, sub?: string): WriteOptions {
@@ -182,26 +77,100 @@ async function patchBody(
   t: ResourceType,
 ): Promise<[string, unknown]> {
   const ct = (req.headers.get("content-type") ?? "").split(";")[0].trim();
-  const known = [
+  const known: string[] = [
     PATCH_TYPES.merge,
     PATCH_TYPES.json,
     PATCH_TYPES.strategic,
-  ] as string[];
+  ];
   if (!known.includes(ct) || (ct === PATCH_TYPES.strategic && t.crd)) {
     throw unsupportedPatch(!t.crd);
   }
   return [ct, await body(req)];
 }
 
+async function deleteOptions(c: Call): Promise<DeleteOptions> {
+  const opts = (await body(c.req) ?? {}) as DeleteOptions;
+  const pp = c.params.get("propagationPolicy");
+  if (pp) opts.propagationPolicy = pp as DeleteOptions["propagationPolicy"];
+  return opts;
+}
+
+const VERBS: Record<string, (c: Call) => Response | Promise<Response>> = {
+  get: (c) =>
+    getOne(
+      c.ctx.engine.store,
+      c.t,
+      c.ctx.engine.mustGet(c.t, c.ns, c.r.name!),
+      c.r.subresource ? null : c.req.headers.get("accept"),
+    ),
+  list: (c) =>
+    list(
+      c.ctx.engine.store,
+      c.t,
+      c.r.ns,
+      c.params,
+      c.req.headers.get("accept"),
+    ),
+  watch: (c) =>
+    watch(c.ctx.hub, c.t, c.r.ns, c.params, c.req.headers.get("accept")),
+  create: async (c) => {
+    if (c.r.name) throw methodNotAllowed();
+    const s = c.ctx.engine.create(
+      c.t,
+      c.ns,
+      await body(c.req),
+      writeOptions(c.params),
+    );
+    return json(objectJson(c.t, s), 201);
+  },
+  update: async (c) => {
+    const opts = writeOptions(c.params, c.r.subresource);
+    return json(
+      objectJson(
+        c.t,
+        c.ctx.engine.update(c.t, c.ns, c.r.name!, await body(c.req), opts),
+      ),
+    );
+  },
+  patch: async (c) => {
+    const [ct, p] = await patchBody(c.req, c.t);
+    const opts = writeOptions(c.params, c.r.subresource);
+    return json(
+      objectJson(c.t, c.ctx.engine.patch(c.t, c.ns, c.r.name!, ct, p, opts)),
+    );
+  },
+  delete: async (c) => {
+    const opts = await deleteOptions(c);
+    if (c.params.get("dryRun") === "All" || opts.dryRun?.includes("All")) {
+      return json(objectJson(c.t, c.ctx.engine.mustGet(c.t, c.ns, c.r.name!)));
+    }
+    const d = c.ctx.deleter.delete(c.t, c.ns, c.r.name!, opts);
+    return deleteResponse(c.t, d.stored, d.gone);
+  },
+  deletecollection: async (c) => {
+    const gone = c.ctx.deleter.deleteCollection(
+      c.t,
+      c.r.ns,
+      selectorFrom(c.params),
+      await deleteOptions(c),
+    );
+    const rv = String(c.ctx.engine.store.resourceVersion);
+    return json(
+      listJson(c.t, gone.map((s) => objectJson(c.t, s)), {
+        resourceVersion: rv,
+      }),
+    );
+  },
+};
+
 /** Serves one resource request against a resolved type. */
-export async function handleResource(
+export function handleResource(
   ctx: HandlerContext,
   t: ResourceType,
   r: ResourceRequest,
   req: Request,
   params: URLSearchParams,
-): Promise<Response> {
-  const ns = r.ns ?? "";
+): Response | Promise<Response> {
   const sub = r.subresource;
   if (sub && sub !== "status" && !(sub === "scale" && t.scale)) {
     throw notFound({
@@ -210,102 +179,33 @@ export async function handleResource(
       name: r.name,
     });
   }
-  if (sub === "scale") return scale(ctx, t, r, req, params);
-  const e = ctx.engine;
-  switch (r.verb) {
-    case "get":
-      return json(objectJson(t, e.mustGet(t, ns, r.name!)));
-    case "list":
-      return list(ctx, t, r, params);
-    case "watch":
-      return watch(ctx, t, r, params);
-    case "create": {
-      if (r.name) {
-        throw failure(
-          405,
-          "MethodNotAllowed",
-          "the server does not allow this method on the requested resource",
-        );
-      }
-      return json(
-        objectJson(t, e.create(t, ns, await body(req), writeOptions(params))),
-        201,
-      );
-    }
-    case "update":
-      return json(
-        objectJson(
-          t,
-          e.update(t, ns, r.name!, await body(req), writeOptions(params, sub)),
-        ),
-      );
-    case "patch": {
-      const [ct, p] = await patchBody(req, t);
-      return json(
-        objectJson(
-          t,
-          e.patch(t, ns, r.name!, ct, p, writeOptions(params, sub)),
-        ),
-      );
-    }
-    case "delete": {
-      const opts = (await body(req) ?? {}) as DeleteOptions;
-      const pp = params.get("propagationPolicy");
-      if (pp) opts.propagationPolicy = pp as DeleteOptions["propagationPolicy"];
-      if (params.get("dryRun") === "All" || opts.dryRun?.includes("All")) {
-        return json(objectJson(t, e.mustGet(t, ns, r.name!)));
-      }
-      const d = ctx.deleter.delete(t, ns, r.name!, opts);
-      return deleteResponse(t, d.stored, d.gone);
-    }
-    case "deletecollection": {
-      const opts = (await body(req) ?? {}) as DeleteOptions;
-      const gone = ctx.deleter.deleteCollection(
-        t,
-        r.ns,
-        selectorFrom(params),
-        opts,
-      );
-      const items = gone.map((s) => objectJson(t, s)).join(",");
-      const rv = ctx.engine.store.resourceVersion;
-      return json(
-        `{"kind":"${t.kind}List","apiVersion":"${
-          groupVersion(t)
-        }","metadata":{"resourceVersion":"${rv}"},"items":[${items}]}`,
-      );
-    }
+  const c: Call = { ctx, t, r, req, params, ns: r.ns ?? "" };
+  if (sub === "scale") return scale(c);
+  const handler = VERBS[r.verb];
+  if (!handler || (sub && !["get", "update", "patch"].includes(r.verb))) {
+    throw methodNotAllowed();
   }
-  throw failure(
-    405,
-    "MethodNotAllowed",
-    "the server does not allow this method on the requested resource",
-  );
+  return handler(c);
 }
 
-async function scale(
-  ctx: HandlerContext,
-  t: ResourceType,
-  r: ResourceRequest,
-  req: Request,
-  params: URLSearchParams,
-): Promise<Response> {
-  const ns = r.ns ?? "";
-  const cur = ctx.engine.mustGet(t, ns, r.name!);
-  if (r.verb === "get") return json(JSON.stringify(readScale(t, cur.obj)));
-  if (r.verb !== "update" && r.verb !== "patch") {
-    throw failure(
-      405,
-      "MethodNotAllowed",
-      "the server does not allow this method on the requested resource",
-    );
-  }
+/** The autoscaling/v1 Scale view: get, update and patch. */
+async function scale(c: Call): Promise<Response> {
+  const cur = c.ctx.engine.mustGet(c.t, c.ns, c.r.name!);
+  if (c.r.verb === "get") return json(JSON.stringify(readScale(c.t, cur.obj)));
+  if (c.r.verb !== "update" && c.r.verb !== "patch") throw methodNotAllowed();
   let desired: unknown;
-  if (r.verb === "update") desired = await body(req);
+  if (c.r.verb === "update") desired = await body(c.req);
   else {
-    const [ct, p] = await patchBody(req, t);
-    desired = applyPatch(ct, readScale(t, cur.obj), p, true);
+    const [ct, p] = await patchBody(c.req, c.t);
+    desired = applyPatch(ct, readScale(c.t, cur.obj), p, true);
   }
-  const next = writeScale(t, cur, desired, params);
-  const stored = ctx.engine.update(t, ns, r.name!, next, writeOptions(params));
-  return json(JSON.stringify(readScale(t, stored.obj)));
+  const next = writeScale(c.t, cur, desired);
+  const stored = c.ctx.engine.update(
+    c.t,
+    c.ns,
+    c.r.name!,
+    next,
+    writeOptions(c.params),
+  );
+  return json(JSON.stringify(readScale(c.t, stored.obj)));
 }

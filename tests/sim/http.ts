@@ -84,15 +84,19 @@ export class HttpsListener {
   port = 0;
 
   constructor(cert: string, key: string, handler: FetchHandler) {
-    this.#server = https.createServer({ cert, key }, (req, res) => {
-      void (async () => {
-        try {
-          await send(res, await handler(toRequest(req, await readBody(req))));
-        } catch {
-          res.destroy();
-        }
-      })();
-    });
+    // Watches are long-lived responses: no server-side request or idle timeout.
+    this.#server = https.createServer(
+      { cert, key, requestTimeout: 0 },
+      (req, res) => {
+        void (async () => {
+          try {
+            await send(res, await handler(toRequest(req, await readBody(req))));
+          } catch {
+            res.destroy();
+          }
+        })();
+      },
+    );
     this.#server.on("secureConnection", (s: Socket) => {
       this.#sockets.add(s);
       s.on("close", () => this.#sockets.delete(s));

@@ -167,3 +167,25 @@ simTest(
     assertEquals(pages, 2);
   },
 );
+
+simTest(
+  "a continue token older than the kept history is 410 Expired",
+  async ({ core, cluster }) => {
+    await seed(core);
+    const first = await core.listConfigMapForAllNamespaces({ limit: 1 });
+    for (let i = 0; i < 3; i++) {
+      await core.createNamespacedConfigMap({
+        namespace: "a",
+        body: { metadata: { name: `n${i}` } },
+      });
+    }
+    cluster.faults.shrinkHistory(1);
+    const s = await expectStatus(() =>
+      core.listConfigMapForAllNamespaces({
+        limit: 1,
+        _continue: first.metadata!._continue,
+      })
+    );
+    assertEquals([s.code, s.reason], [410, "Expired"]);
+  },
+);

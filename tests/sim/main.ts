@@ -13,11 +13,12 @@ const { values } = parseArgs({
     dir: { type: "string" },
     clusters: { type: "string", default: "source,dr" },
     "history-size": { type: "string" },
+    "no-workload-status": { type: "boolean", default: false },
   },
 });
 if (!values.dir) {
   console.error(
-    "usage: deno task sim --dir DIR [--clusters source,dr] [--history-size N]",
+    "usage: deno task sim --dir DIR [--clusters source,dr] [--history-size N] [--no-workload-status]",
   );
   Deno.exit(2);
 }
@@ -28,6 +29,7 @@ const sim = await startSim({
   historySize: values["history-size"]
     ? Number(values["history-size"])
     : undefined,
+  workloadStatus: !values["no-workload-status"],
 });
 for (const c of Object.values(sim.clusters)) {
   console.error(`${c.name}: ${c.url} (${c.kubeconfigPath})`);

@@ -14,7 +14,9 @@ import { type ClusterOptions, SimCluster } from "./cluster.ts";
 
 export { SimCluster } from "./cluster.ts";
 export type { ClusterFaults, ClusterOptions } from "./cluster.ts";
-export type { PolicyRule } from "./auth.ts";
+export type { Attributes, Authorizer, PolicyRule, User } from "./auth.ts";
+export { ruleAuthorizer } from "./auth.ts";
+export { rbacAuthorizer } from "./rbac.ts";
 
 /** Options of startSim. */
 export interface SimOptions extends ClusterOptions {
@@ -26,8 +28,11 @@ export interface SimOptions extends ClusterOptions {
 
 /** A running set of simulated clusters. */
 export interface Sim {
+  /** The clusters by name. */
   clusters: Record<string, SimCluster>;
+  /** Directory holding `<name>.kubeconfig`. */
   dir: string;
+  /** Closes every watch, then every server; removes the temp dir it created. */
   stop(): Promise<void>;
 }
 

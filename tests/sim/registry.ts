@@ -4,6 +4,7 @@
  * one object is visible through every served version of its type.
  */
 import type { JsonSchema } from "./schema.ts";
+import type { PrinterColumn } from "./tables.ts";
 
 /** Paths of the scale subresource inside an object (CRD spec shape). */
 export interface ScaleSpec {
@@ -34,6 +35,8 @@ export interface ResourceType {
   crd?: string;
   /** Discovery categories ("all" makes `kubectl get all` include the type). */
   categories?: string[];
+  /** CRD additionalPrinterColumns, for Table answers. */
+  printerColumns?: PrinterColumn[];
   /** Verbs, when not the full CRUD set (review APIs are create-only). */
   verbs?: string[];
 }

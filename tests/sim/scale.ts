@@ -48,7 +48,6 @@ export function writeScale(
   t: ResourceType,
   cur: Stored,
   desired: unknown,
-  _p: URLSearchParams,
 ): KObj {
   const d = (desired ?? {}) as {
     metadata?: { resourceVersion?: string };

@@ -1,7 +1,8 @@
 /**
- * Service defaulting and allocation: clusterIPs from the service CIDR and
- * nodePorts from 30000–32767, released on delete, kept across updates that
- * omit them (as the apiserver's patchAllocatedValues does).
+ * Service defaulting and allocation: clusterIPs from the service CIDR,
+ * nodePorts (and healthCheckNodePort for LoadBalancer/Local) from
+ * 30000–32767, released on delete, kept across updates that omit them (as
+ * the apiserver's patchAllocatedValues does).
  */
 import type { StatusCause } from "./errors.ts";
 import type { KObj } from "./store.ts";
@@ -37,6 +38,32 @@ function needsNodePorts(type: unknown): boolean {
   return type === "NodePort" || type === "LoadBalancer";
 }
 
+/** Node ports a Service spec holds (nodePorts and healthCheckNodePort). */
+function heldPorts(spec: Obj): number[] {
+  const ports = ((spec.ports ?? []) as Port[]).flatMap((p) =>
+    p.nodePort ? [p.nodePort] : []
+  );
+  return spec.healthCheckNodePort
+    ? [...ports, spec.healthCheckNodePort as number]
+    : ports;
+}
+
+/** The two causes the apiserver reports when a set clusterIP changes. */
+function ipChangeCauses(ip: string | undefined): StatusCause[] {
+  return [
+    {
+      reason: "FieldValueInvalid",
+      message: `Invalid value: []string{"${ip}"}: may not change once set`,
+      field: "spec.clusterIPs[0]",
+    },
+    {
+      reason: "FieldValueInvalid",
+      message: `Invalid value: "${ip}": field is immutable`,
+      field: "spec.clusterIP",
+    },
+  ];
+}
+
 /** IP and port allocation state of one cluster. */
 export class ServiceAllocator {
   #ips = new Set<string>();
@@ -63,8 +90,33 @@ export class ServiceAllocator {
     this.#added = [];
     const causes = this.#clusterIp(spec, oldSpec);
     causes.push(...this.#nodePorts(spec, oldSpec));
+    causes.push(...this.#healthCheckPort(spec, oldSpec));
     if (causes.length > 0) this.#rollback();
     return causes;
+  }
+
+  /** LoadBalancer + externalTrafficPolicy Local get a healthCheckNodePort. */
+  #healthCheckPort(spec: Obj, oldSpec: Obj): StatusCause[] {
+    const field = "spec.healthCheckNodePort";
+    const wanted = spec.type === "LoadBalancer" &&
+      spec.externalTrafficPolicy === "Local";
+    if (!wanted) {
+      if (!spec.healthCheckNodePort) return [];
+      const m =
+        `Invalid value: ${spec.healthCheckNodePort}: may only be set when \`type\` is 'LoadBalancer' and ` +
+        "`externalTrafficPolicy` is 'Local'";
+      return [{ reason: "FieldValueInvalid", message: m, field }];
+    }
+    spec.healthCheckNodePort ||= oldSpec.healthCheckNodePort;
+    const port = spec.healthCheckNodePort as number | undefined;
+    if (port && port === oldSpec.healthCheckNodePort) return [];
+    const problems = port ? this.#claim(port, field) : [];
+    if (problems.length > 0) return problems;
+    const chosen = port ?? this.#freePort();
+    spec.healthCheckNodePort = chosen;
+    this.#ports.add(chosen);
+    this.#added.push(chosen);
+    return [];
   }
 
   /** Undoes the claims of a failed allocate() so nothing leaks. */
@@ -77,6 +129,9 @@ export class ServiceAllocator {
 
   #clusterIp(spec: Obj, oldSpec: Obj): StatusCause[] {
     if (spec.type === "ExternalName") return [];
+    // Only clusterIPs given: its first entry is the requested clusterIP.
+    const ips = spec.clusterIPs as string[] | undefined;
+    if (!spec.clusterIP && ips?.[0]) spec.clusterIP = ips[0];
     if (!spec.clusterIP && oldSpec.clusterIP) {
       spec.clusterIP = oldSpec.clusterIP;
     }
@@ -85,44 +140,28 @@ export class ServiceAllocator {
       spec.clusterIPs ??= [ip];
       return [];
     }
-    if (oldSpec.clusterIP) {
-      const v = `[]string{"${ip}"}`;
-      return [
-        {
-          reason: "FieldValueInvalid",
-          message: `Invalid value: ${v}: may not change once set`,
-          field: "spec.clusterIPs[0]",
-        },
-        {
-          reason: "FieldValueInvalid",
-          message: `Invalid value: "${ip}": field is immutable`,
-          field: "spec.clusterIP",
-        },
-      ];
-    }
-    if (ip) {
-      const n = ipToInt(ip);
-      const why = n === undefined || n < CIDR_BASE || n >= CIDR_BASE + CIDR_SIZE
-        ? `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`
-        : this.#ips.has(ip)
-        ? "provided IP is already allocated"
-        : undefined;
-      if (why) {
-        const m =
-          `Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: ${why}`;
-        return [{
-          reason: "FieldValueInvalid",
-          message: m,
-          field: "spec.clusterIPs",
-        }];
-      }
-    }
+    if (oldSpec.clusterIP) return ipChangeCauses(ip);
+    const problem = ip ? this.#requestedIpProblem(ip) : undefined;
+    if (problem) return [problem];
     const chosen = ip ?? this.#freeIp();
     this.#ips.add(chosen);
     this.#added.push(chosen);
     spec.clusterIP = chosen;
     spec.clusterIPs = [chosen];
     return [];
+  }
+
+  #requestedIpProblem(ip: string): StatusCause | undefined {
+    const n = ipToInt(ip);
+    const why = n === undefined || n < CIDR_BASE || n >= CIDR_BASE + CIDR_SIZE
+      ? `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`
+      : this.#ips.has(ip)
+      ? "provided IP is already allocated"
+      : undefined;
+    if (!why) return undefined;
+    const message =
+      `Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: ${why}`;
+    return { reason: "FieldValueInvalid", message, field: "spec.clusterIPs" };
   }
 
   #freeIp(): string {
@@ -164,7 +203,9 @@ export class ServiceAllocator {
         if (same?.nodePort) p.nodePort = same.nodePort;
       }
       if (p.nodePort !== undefined && mine.has(p.nodePort)) return;
-      const problems = p.nodePort ? this.#claim(p.nodePort, i) : [];
+      const problems = p.nodePort
+        ? this.#claim(p.nodePort, `spec.ports[${i}].nodePort`)
+        : [];
       causes.push(...problems);
       if (problems.length > 0) return;
       p.nodePort ??= this.#freePort();
@@ -174,8 +215,7 @@ export class ServiceAllocator {
     return causes;
   }
 
-  #claim(port: number, i: number): StatusCause[] {
-    const field = `spec.ports[${i}].nodePort`;
+  #claim(port: number, field: string): StatusCause[] {
     if (port < NODE_PORT_MIN || port > NODE_PORT_MAX) {
       const m =
         `Invalid value: ${port}: provided port is not in the valid range. ` +
@@ -212,11 +252,9 @@ export class ServiceAllocator {
     ) {
       this.#ips.delete(spec.clusterIP);
     }
-    const kept = new Set(
-      ((keepSpec.ports ?? []) as Port[]).map((p) => p.nodePort),
-    );
-    for (const p of (spec.ports ?? []) as Port[]) {
-      if (p.nodePort && !kept.has(p.nodePort)) this.#ports.delete(p.nodePort);
+    const kept = new Set(heldPorts(keepSpec));
+    for (const port of heldPorts(spec)) {
+      if (!kept.has(port)) this.#ports.delete(port);
     }
   }
 }

@@ -8,6 +8,7 @@
 import { groupVersion, type ResourceType, storeKey } from "./registry.ts";
 import type { Predicate } from "./selectors.ts";
 import type { KObj, Store, StoreEvent } from "./store.ts";
+import { toTable } from "./tables.ts";
 
 /** What a watch request asks for. */
 export interface WatchRequest {
@@ -17,6 +18,8 @@ export interface WatchRequest {
   match: Predicate;
   resourceVersion?: string;
   bookmarks: boolean;
+  /** kubectl asked for Tables: each event object is a one-row Table. */
+  table?: boolean;
   timeoutSeconds?: number;
 }
 
@@ -36,8 +39,11 @@ function line(type: string, json: string): Uint8Array {
   return encoder.encode(`{"type":"${type}","object":${json}}\n`);
 }
 
-/** The object JSON as seen through the watcher's API version. */
+/** The object JSON as seen through the watcher's API version (or as a Table). */
 function viewJson(w: Watcher, obj: KObj, json: string): string {
+  if (w.req.table) {
+    return toTable(w.req.type, w.key, [obj], obj.metadata.resourceVersion);
+  }
   return obj.apiVersion === w.gv
     ? json
     : JSON.stringify({ ...obj, apiVersion: w.gv });
@@ -151,7 +157,12 @@ export class WatchHub {
 
   #send(w: Watcher, bytes: Uint8Array): void {
     if (w.closed || w.stalled) return;
-    w.ctrl.enqueue(bytes);
+    try {
+      w.ctrl.enqueue(bytes);
+    } catch {
+      // The stream is gone (client vanished): a write must not fail for it.
+      this.#close(w, false);
+    }
   }
 
   #close(w: Watcher, end: boolean, error?: Error): void {

@@ -205,3 +205,31 @@ simTest(
     for (const w of ws) await w.stop();
   },
 );
+
+simTest(
+  "an all-namespaces watch sees every namespace",
+  async ({ core, kc }) => {
+    const rv =
+      (await core.listConfigMapForAllNamespaces()).metadata!.resourceVersion;
+    const w = await recordWatch(kc, "/api/v1/configmaps", {
+      resourceVersion: rv,
+    });
+    for (const ns of ["w1", "w2"]) {
+      await core.createNamespace({ body: { metadata: { name: ns } } });
+      await core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: "x" } },
+      });
+    }
+    await w.until((e) =>
+      e.filter((x) => x.object.metadata.name === "x").length === 2
+    );
+    assertEquals(
+      w.events.filter((x) => x.object.metadata.name === "x").map((e) =>
+        e.object.metadata.namespace
+      ),
+      ["w1", "w2"],
+    );
+    await w.stop();
+  },
+);

@@ -1,0 +1,154 @@
+/**
+ * Read handlers: get and list (selectors, limit/continue pagination over the
+ * sorted namespace/name order, Table form for kubectl) and watch (stream
+ * set-up; events come from watch.ts).
+ */
+import { badRequest, failure, type SimError } from "./errors.ts";
+import { type ResourceType, storeKey } from "./registry.ts";
+import { json, JSON_TYPE, listJson, objectJson } from "./respond.ts";
+import { selectorFrom } from "./selectors.ts";
+import type { Store, Stored } from "./store.ts";
+import { toTable, wantsTable } from "./tables.ts";
+import type { WatchHub } from "./watch.ts";
+
+interface Continue {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(c: Continue): string {
+  return btoa(JSON.stringify(c)).replace(/=+$/, "");
+}
+
+function decodeContinue(s: string): Continue {
+  try {
+    return JSON.parse(atob(s));
+  } catch {
+    throw badRequest("continue key is not valid: illegal base64 data");
+  }
+}
+
+interface Page {
+  items: Stored[];
+  meta: Record<string, unknown>;
+}
+
+/** The objects of one list request, after selectors and pagination. */
+function page(
+  store: Store,
+  t: ResourceType,
+  ns: string | undefined,
+  params: URLSearchParams,
+): Page {
+  const match = selectorFrom(params);
+  const limit = Number(params.get("limit") ?? 0);
+  const cont = params.get("continue");
+  const token = cont ? decodeContinue(cont) : undefined;
+  if (token && token.rv < store.evictedUpTo) throw continueExpired();
+  const start = token?.start ?? "";
+  const items: Stored[] = [];
+  let last: string | undefined;
+  let remaining = 0;
+  for (const s of store.list(storeKey(t), t.namespaced ? ns : undefined)) {
+    const key = `${s.obj.metadata.namespace ?? ""}/${s.obj.metadata.name}`;
+    if ((start && key <= start) || !match(s.obj)) continue;
+    if (limit > 0 && items.length >= limit) remaining++;
+    else {
+      items.push(s);
+      last = key;
+    }
+  }
+  const rv = store.resourceVersion;
+  const meta: Record<string, unknown> = { resourceVersion: String(rv) };
+  if (remaining > 0 && last) {
+    meta.continue = encodeContinue({ rv, start: last });
+    meta.remainingItemCount = remaining;
+  }
+  return { items, meta };
+}
+
+/** 410 for a continue token older than the kept history (etcd compaction upstream). */
+function continueExpired(): SimError {
+  return failure(
+    410,
+    "Expired",
+    "The provided continue parameter is too old to display a consistent list result. " +
+      "You can start a new list without the continue parameter.",
+  );
+}
+
+/** GET of a collection, as a List or (when kubectl asks) a Table. */
+export function list(
+  store: Store,
+  t: ResourceType,
+  ns: string | undefined,
+  params: URLSearchParams,
+  accept: string | null,
+): Response {
+  const p = page(store, t, ns, params);
+  if (wantsTable(accept)) {
+    return json(
+      toTable(
+        t,
+        storeKey(t),
+        p.items.map((s) => s.obj),
+        String(p.meta.resourceVersion),
+      ),
+      200,
+      TABLE_HEADERS,
+    );
+  }
+  return json(listJson(t, p.items.map((s) => objectJson(t, s)), p.meta));
+}
+
+/** GET of one object, as itself or as a one-row Table. */
+export function getOne(
+  store: Store,
+  t: ResourceType,
+  s: Stored,
+  accept: string | null,
+): Response {
+  if (wantsTable(accept)) {
+    return json(
+      toTable(t, storeKey(t), [s.obj], String(store.resourceVersion)),
+      200,
+      TABLE_HEADERS,
+    );
+  }
+  return json(objectJson(t, s));
+}
+
+const TABLE_HEADERS = {
+  "content-type": "application/json;as=Table;v=v1;g=meta.k8s.io",
+};
+
+/** GET with watch=true: a chunked stream of newline-delimited events. */
+export function watch(
+  hub: WatchHub,
+  t: ResourceType,
+  ns: string | undefined,
+  params: URLSearchParams,
+  accept: string | null,
+): Response {
+  const timeout = params.get("timeoutSeconds");
+  const rv = params.get("resourceVersion") ?? undefined;
+  if (rv && rv !== "0" && !/^\d+$/.test(rv)) {
+    throw badRequest(`invalid resource version: ${rv}`);
+  }
+  const stream = hub.open({
+    type: t,
+    ns,
+    match: selectorFrom(params),
+    resourceVersion: rv,
+    bookmarks: params.get("allowWatchBookmarks") === "true",
+    timeoutSeconds: timeout ? Number(timeout) : undefined,
+    table: wantsTable(accept),
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": JSON_TYPE,
+      "transfer-encoding": "chunked",
+      "cache-control": "no-cache, private",
+    },
+  });
+}
