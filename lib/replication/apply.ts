@@ -23,6 +23,8 @@ export interface ApplyContext {
   namespace: string;
   concurrency: number;
   dryRun: boolean;
+  /** Called once per finished action (progress display). */
+  onApplied?: () => void;
 }
 
 function outcome(
@@ -177,6 +179,7 @@ export async function applyActions(
   for (const rank of groupByRank(actions)) {
     await runPool(rank, ctx.concurrency, async (a) => {
       results.set(a, await applyOne(a, ctx));
+      ctx.onApplied?.();
     });
   }
   return actions.map((a) => results.get(a)!);
