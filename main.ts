@@ -7,6 +7,10 @@ import { type Invocation, parseArgs } from "./lib/cli/args.ts";
 import { helpText } from "./lib/cli/help.ts";
 import { crdYamlStream } from "./crds/mod.ts";
 import { versionText } from "./lib/version.ts";
+import { processIo } from "./lib/workflows/io.ts";
+import { sync } from "./lib/workflows/sync.ts";
+import { promote } from "./lib/workflows/promote.ts";
+import { demote } from "./lib/workflows/demote.ts";
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -41,6 +45,12 @@ function dispatch(invocation: Invocation): Promise<number> | number {
     case "crds":
       console.log(crdYamlStream().trimEnd());
       return EXIT_OK;
+    case "sync":
+      return sync(invocation, processIo());
+    case "promote":
+      return promote(invocation, processIo());
+    case "demote":
+      return demote(invocation, processIo());
     default:
       console.error(`dr-syncer: ${invocation.command}: not yet implemented`);
       return EXIT_USAGE;
