@@ -11,6 +11,8 @@ import { processIo } from "./lib/workflows/io.ts";
 import { sync } from "./lib/workflows/sync.ts";
 import { promote } from "./lib/workflows/promote.ts";
 import { demote } from "./lib/workflows/demote.ts";
+import { cutover } from "./lib/workflows/cutover.ts";
+import { failback } from "./lib/workflows/failback.ts";
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -51,6 +53,10 @@ function dispatch(invocation: Invocation): Promise<number> | number {
       return promote(invocation, processIo());
     case "demote":
       return demote(invocation, processIo());
+    case "cutover":
+      return cutover(invocation, processIo());
+    case "failback":
+      return failback(invocation, processIo());
     default:
       console.error(`dr-syncer: ${invocation.command}: not yet implemented`);
       return EXIT_USAGE;

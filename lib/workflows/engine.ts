@@ -15,10 +15,15 @@
  * `--allow-mass-prune` lets the blocked prunes of this run through.
  */
 import { createHash } from "node:crypto";
-import { LABEL_REPLICATION, type NamespacePair } from "../api/v1alpha1.ts";
+import {
+  LABEL_REPLICATION,
+  type NamespacePair,
+  type NamespaceReplicationSpec,
+} from "../api/v1alpha1.ts";
 import type { ApiCluster } from "../replication/api-ports.ts";
 import { discover } from "../replication/api-ports.ts";
 import type { NamespaceSyncInput } from "../replication/namespace-sync.ts";
+import type { ClusterReader, ClusterWriter } from "../replication/ports.ts";
 import { resolveSettings, typeLookup } from "../replication/settings.ts";
 import { MAX_LABEL_LENGTH } from "../sync/names.ts";
 import { done, EXIT_USAGE, type Step, stop } from "./io.ts";
@@ -33,8 +38,10 @@ export const CLI_CONCURRENCY = 8;
 
 /** What one command-line sync is asked to do. */
 export interface CliSyncRequest {
+  /** Read from; its discovery decides the types. */
   source: ApiCluster;
-  dr: ApiCluster;
+  /** Written to (the DR cluster, or the source seen by failback). */
+  dr: ClusterReader & ClusterWriter;
   pair: NamespacePair;
   types?: string[];
   owner?: string;
@@ -42,6 +49,10 @@ export interface CliSyncRequest {
   dryRun: boolean;
   now: Date;
   onProgress?: (done: number, total: number) => void;
+  /** Spec fields other than the defaults (failback's sync-back). */
+  spec?: Partial<NamespaceReplicationSpec>;
+  /** Default true, as for a NamespaceMapping. */
+  copyNamespaceMetadata?: boolean;
 }
 
 /**
@@ -77,6 +88,7 @@ export async function cliSyncInput(
       namespaceMappingRefs: [],
       resourceTypes: { include: req.types ?? ["*"] },
       pruneSafety: { delay: "0s" },
+      ...req.spec,
     },
   }, discovery);
   if (resolved.problems.length > 0) {
@@ -94,7 +106,7 @@ export async function cliSyncInput(
   };
   return done({
     pair: req.pair,
-    copyNamespaceMetadata: true,
+    copyNamespaceMetadata: req.copyNamespaceMetadata ?? true,
     settings,
     source: req.source,
     dr: req.dr,

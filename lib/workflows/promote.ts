@@ -13,7 +13,7 @@ import {
   runCommand,
   type WorkflowIo,
 } from "./io.ts";
-import { printShapes, shapeCounts } from "./report.ts";
+import { plural, printShapes, shapeCounts } from "./report.ts";
 import { promoteNamespace, type StandbyResult } from "./standby.ts";
 
 function summary(verb: string, r: StandbyResult, dryRun: boolean): string {
@@ -25,7 +25,7 @@ function summary(verb: string, r: StandbyResult, dryRun: boolean): string {
   const markerNote = r.marker === "unchanged" && r.promotedAt
     ? `${marker} (already)`
     : marker;
-  return `${verb} ${r.namespace}: ${c.changed} workloads changed, ` +
+  return `${verb} ${r.namespace}: ${plural(c.changed, "workload")} changed, ` +
     `${c.same} already so, ${c.failed} failed; ${markerNote}${would}`;
 }
 

@@ -44,8 +44,17 @@ export function printShapes(
   }
 }
 
-/** "3 changed, 1 failed, 2 already so" for a summary line. */
-export function shapeCounts(result: Pick<StandbyResult, "rows" | "plan">) {
+/** Changed, failed, and already-so counts for a summary line. */
+export interface ShapeCounts {
+  changed: number;
+  failed: number;
+  same: number;
+}
+
+/** See {@link ShapeCounts}. */
+export function shapeCounts(
+  result: Pick<StandbyResult, "rows" | "plan">,
+): ShapeCounts {
   const failed = result.rows.filter((r) => r.result === "failed").length;
   const changed = result.rows.length - failed;
   const same = result.plan.steps.length - result.rows.length;
@@ -78,4 +87,9 @@ export class Progress {
     if (this.#shown) this.io.errRaw(CLEAR_LINE);
     this.#shown = false;
   }
+}
+
+/** "1 workload", "3 workloads". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -4,7 +4,10 @@
  * prune rules of a one-shot run: see engine.ts.
  */
 import type { ConfigOf } from "../cli/commands.ts";
-import type { NamespaceSyncResult } from "../replication/namespace-sync.ts";
+import type {
+  NamespaceSyncInput,
+  NamespaceSyncResult,
+} from "../replication/namespace-sync.ts";
 import type { ClusterReader } from "../replication/ports.ts";
 import { syncNamespace } from "../replication/namespace-sync.ts";
 import { type OpenCluster, withClusters } from "./clusters.ts";
@@ -41,32 +44,38 @@ function countingReader(r: ClusterReader, onList: () => void): ClusterReader {
  * unavailable DR namespace); object failures are in the result.
  */
 export async function syncOnce(
-  req: Omit<CliSyncRequest, "onProgress">,
+  req: CliSyncRequest,
+  io: WorkflowIo,
+): Promise<Step<SyncRun>> {
+  const input = await cliSyncInput(req);
+  if (!input.ok) return input;
+  return await runPass(input.value, io);
+}
+
+/** Runs one prepared engine pass; see {@link syncOnce}. */
+export async function runPass(
+  input: NamespaceSyncInput,
   io: WorkflowIo,
 ): Promise<Step<SyncRun>> {
   const progress = new Progress(io);
-  const label = `${req.pair.source} → ${req.pair.destination}`;
-  const input = await cliSyncInput({
-    ...req,
-    onProgress: (n, total) =>
-      progress.update(`${label}: ${n}/${total} objects`, n === total),
-  });
-  if (!input.ok) return input;
-  const types = input.value.settings.types.length;
+  const label = `${input.pair.source} → ${input.pair.destination}`;
+  const types = input.settings.types.length;
   let read = 0;
-  const source = countingReader(input.value.source, () => {
+  const source = countingReader(input.source, () => {
     progress.update(`${label}: reading ${++read}/${types} types`);
   });
+  const onProgress = (n: number, total: number) =>
+    progress.update(`${label}: ${n}/${total} objects`, n === total);
   let result: NamespaceSyncResult;
   try {
-    result = await syncNamespace({ ...input.value, source });
+    result = await syncNamespace({ ...input, source, onProgress });
   } finally {
     progress.clear();
   }
   if (result.state !== "Synced") {
     return stop(`${result.message}${hintFor(result)}`);
   }
-  return done({ result, owner: input.value.settings.ownerValue });
+  return done({ result, owner: input.settings.ownerValue });
 }
 
 function hintFor(r: NamespaceSyncResult): string {
@@ -79,7 +88,7 @@ function hintFor(r: NamespaceSyncResult): string {
 export function reportSync(
   io: WorkflowIo,
   run: SyncRun,
-  opts: { dryRun: boolean; json: boolean },
+  opts: { dryRun: boolean; json: boolean; command?: string },
 ): number {
   const { result } = run;
   const meta = { owner: run.owner, dryRun: opts.dryRun };
@@ -93,7 +102,9 @@ export function reportSync(
   const blocked = result.prune?.blocked;
   if (blocked) {
     io.err(
-      `dr-syncer: sync: ${blocked.pending} of ${blocked.total} copies would ` +
+      `dr-syncer: ${
+        opts.command ?? "sync"
+      }: ${blocked.pending} of ${blocked.total} copies would ` +
         `be pruned: held back by the mass-deletion guard; re-run with ` +
         `--allow-mass-prune to delete them`,
     );
@@ -110,7 +121,7 @@ export function syncRequest(
   },
   clusters: OpenCluster[],
   io: WorkflowIo,
-): Omit<CliSyncRequest, "onProgress"> {
+): CliSyncRequest {
   const [source, dr] = clusters;
   return {
     source: source.api,
