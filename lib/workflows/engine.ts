@@ -93,7 +93,7 @@ export async function cliSyncInput(
   }, discovery);
   if (resolved.problems.length > 0) {
     const first = resolved.problems[0].replace(
-      /^spec\.resourceTypes/,
+      /^spec\.resourceTypes(\.include\[\d+\])?/,
       "--types",
     );
     return stop(first, EXIT_USAGE);
