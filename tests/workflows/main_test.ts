@@ -27,7 +27,7 @@ async function dr(...args: string[]) {
   };
 }
 
-/** A kubeconfig for `t`'s DR cluster, changed by `edit`, in the sim's dir. */
+/** Writes kubeconfig `text` next to the sim's own files; returns its path. */
 async function variant(
   t: TwoClusters,
   name: string,
@@ -38,7 +38,7 @@ async function variant(
   return path;
 }
 
-async function closedPort(): Promise<number> {
+function closedPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -60,7 +60,10 @@ Deno.test("main: sync and promote run end to end with exit 0", async () => {
       "shop",
     );
     assertEquals([s.code, s.stderr], [0, ""]);
-    assertMatch(s.stdout, /shop → shop \(owner cli\.shop\): 1 created, 1 updated/);
+    assertMatch(
+      s.stdout,
+      /shop → shop \(owner cli\.shop\): 1 created, 1 updated/,
+    );
     const p = await dr("promote", "--kubeconfig", to, "--namespace", "shop");
     assertEquals([p.code, p.stderr], [0, ""]);
     assertMatch(p.stdout, /Deployment\s+api\s+replicas 0\s+replicas 2\s+done/);
@@ -76,7 +79,7 @@ const failures: {
   {
     name: "an unreachable cluster",
     argv: async (t) => {
-      const url = `https://127.0.0.1:${await closedPort()}`;
+      const url = `https://127.0.0.1:${closedPort()}`;
       const to = await variant(
         t,
         "closed",
