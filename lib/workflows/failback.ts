@@ -1,8 +1,9 @@
 /**
  * `dr-syncer failback` (contract §5): the reverse of cutover.
  *
- *   1. with --sync-back: DR → source through the engine (rules in
- *      sync-back.ts); any failure stops here, DR still running
+ *   1. with --sync-back, while DR is promoted: DR → source through the
+ *      engine (rules in sync-back.ts); any failure stops here, DR still
+ *      running
  *   2. demote DR: copies parked again, promoted mark removed
  *   3. start the source workloads from the counts recorded on them
  *      (unparkCopy), and remove drsyncer.io/original-replicas from them:
@@ -12,7 +13,10 @@
  * DR goes down before the source comes up, so the two never run at once.
  * Every step is idempotent; re-running an interrupted failback finishes it.
  */
-import { ANNOTATION_ORIGINAL_REPLICAS } from "../api/v1alpha1.ts";
+import {
+  ANNOTATION_ORIGINAL_REPLICAS,
+  ANNOTATION_PROMOTED,
+} from "../api/v1alpha1.ts";
 import type { ConfigOf } from "../cli/commands.ts";
 import { unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
@@ -54,6 +58,13 @@ async function syncBack(
   io: WorkflowIo,
 ): Promise<Step<void>> {
   const { source: src, destination: dst } = cfg.namespace;
+  const drNs = await dr.api.getNamespace(dst);
+  if (!drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
+    // DR is on standby (already failed back, or never promoted): its parked
+    // copies are no news for the source, and would park it for a moment.
+    io.err(`note: DR namespace ${dst} is not promoted: nothing to sync back`);
+    return done(undefined);
+  }
   const owner = ownerValueFor(SYNC_BACK_OWNER_PREFIX, src);
   const input = await cliSyncInput({
     source: dr.api,

@@ -3,7 +3,7 @@
  * which must leave both clusters as they started, replica counts included.
  */
 import "../../lib/preload.ts";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import {
   cli,
@@ -133,5 +133,16 @@ Deno.test("failback --sync-back: DR changes reach the source without our marks, 
     assertEquals(nsAfter?.metadata.annotations, sourceNs?.metadata.annotations);
     const drNow = await live(t, "drApi", "deployments", "shop-dr", "api");
     assertEquals(spec(drNow).replicas, 0);
+
+    // Done: a re-run must not sync DR's parked copies over the running source.
+    t.source.counters.reset();
+    t.dr.counters.reset();
+    const again = await cli(t, [...FAILBACK, "--sync-back"]);
+    assertEquals(again.code, 0, again.stderr);
+    assertMatch(again.stderr, /not promoted: nothing to sync back/);
+    assertEquals(
+      t.source.counters.total(WRITES) + t.dr.counters.total(WRITES),
+      0,
+    );
   });
 });
