@@ -110,10 +110,15 @@ export const COMMANDS = {
       dryRun: switchFlag(
         "print the plan (create/update/delete/unchanged) and write nothing",
       ),
-      output: valueFlag("plan format", "FORMAT", readChoice(["text", "json"]), {
-        fallback: "text",
-        short: "o",
-      }),
+      output: valueFlag(
+        "output: text or json",
+        "FORMAT",
+        readChoice(["text", "json"]),
+        {
+          fallback: "text",
+          short: "o",
+        },
+      ),
       owner,
       allowMassPrune,
       ...logFlags("pretty"),
