@@ -64,7 +64,9 @@ export async function runCommand(
   } catch (e) {
     const err = classifyError(e);
     const what = err.code ? `${err.reason}: ${err.message}` : err.message;
-    io.err(`dr-syncer: ${command}: ${what}; re-running finishes the job`);
+    // Every command is idempotent: after a passing failure, a re-run goes on.
+    const hint = err.transient ? "; re-running finishes the job" : "";
+    io.err(`dr-syncer: ${command}: ${what}${hint}`);
     return EXIT_FAILURE;
   }
 }
