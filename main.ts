@@ -8,6 +8,12 @@ import { helpText } from "./lib/cli/help.ts";
 import { crdYamlStream } from "./crds/mod.ts";
 import { versionText } from "./lib/version.ts";
 import { runCommand } from "./controllers/run.ts";
+import { processIo } from "./lib/workflows/io.ts";
+import { sync } from "./lib/workflows/sync.ts";
+import { promote } from "./lib/workflows/promote.ts";
+import { demote } from "./lib/workflows/demote.ts";
+import { cutover } from "./lib/workflows/cutover.ts";
+import { failback } from "./lib/workflows/failback.ts";
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -44,9 +50,20 @@ function dispatch(invocation: Invocation): Promise<number> | number {
       return EXIT_OK;
     case "run":
       return runCommand(invocation);
-    default:
-      console.error(`dr-syncer: ${invocation.command}: not yet implemented`);
-      return EXIT_USAGE;
+    case "sync":
+      return sync(invocation, processIo());
+    case "promote":
+      return promote(invocation, processIo());
+    case "demote":
+      return demote(invocation, processIo());
+    case "cutover":
+      return cutover(invocation, processIo());
+    case "failback":
+      return failback(invocation, processIo());
+    default: {
+      const unknown: never = invocation;
+      throw new Error(`BUG: unhandled command ${JSON.stringify(unknown)}`);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type FlagSpec,
   readAddress,
   readChoice,
+  readLabelValue,
   readNamespace,
   readNamespacePair,
   readResourceTypes,
@@ -43,6 +44,15 @@ const pair = valueFlag(
   readNamespacePair,
   { required: true },
 );
+const owner = valueFlag(
+  "ownership label value of the copies (default: the DR namespace's, else cli.SRC)",
+  "VALUE",
+  readLabelValue,
+);
+const allowMassPrune = switchFlag(
+  "delete orphaned copies even when the mass-deletion guard holds them back",
+);
+
 const drKubeconfig = valueFlag(
   "kubeconfig of the DR cluster",
   "FILE",
@@ -100,10 +110,17 @@ export const COMMANDS = {
       dryRun: switchFlag(
         "print the plan (create/update/delete/unchanged) and write nothing",
       ),
-      output: valueFlag("plan format", "FORMAT", readChoice(["text", "json"]), {
-        fallback: "text",
-        short: "o",
-      }),
+      output: valueFlag(
+        "output: text or json",
+        "FORMAT",
+        readChoice(["text", "json"]),
+        {
+          fallback: "text",
+          short: "o",
+        },
+      ),
+      owner,
+      allowMassPrune,
       ...logFlags("pretty"),
     },
   },
@@ -128,7 +145,19 @@ export const COMMANDS = {
   cutover: {
     summary:
       "planned failover: final sync, scale the source to zero, promote DR",
-    flags: { from, to, namespace: pair, ...logFlags("pretty") },
+    flags: {
+      from,
+      to,
+      namespace: pair,
+      types: valueFlag(
+        "only these resource types in the final sync (plural or plural.group)",
+        "LIST",
+        readResourceTypes,
+      ),
+      owner,
+      allowMassPrune,
+      ...logFlags("pretty"),
+    },
   },
   failback: {
     summary: "reverse a cutover: hand the workloads back to the source",

@@ -124,6 +124,15 @@ export function readNamespacePair(raw: string): Parsed<NamespacePair> {
   return ok({ source, destination });
 }
 
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** A non-empty Kubernetes label value. */
+export function readLabelValue(raw: string): Parsed<string> {
+  return LABEL_VALUE.test(raw) && raw.length <= DNS_LABEL_MAX
+    ? ok(raw)
+    : bad(`"${raw}" is not a valid label value`);
+}
+
 /** HOST:PORT or :PORT (all interfaces); [::1]:PORT for IPv6. */
 export function readAddress(raw: string): Parsed<Address> {
   const m = raw.match(ADDRESS);

@@ -25,6 +25,8 @@ export interface ApplyContext {
   dryRun: boolean;
   /** Whether the DR cluster serves a type (absent: assume it does). */
   served?(type: ApiResource): boolean;
+  /** Called once per finished action (progress display). */
+  onApplied?: () => void;
 }
 
 function outcome(
@@ -179,6 +181,7 @@ export async function applyActions(
   for (const rank of groupByRank(actions)) {
     await runPool(rank, ctx.concurrency, async (a) => {
       results.set(a, await applyOne(a, ctx));
+      ctx.onApplied?.();
     });
   }
   return actions.map((a) => results.get(a)!);

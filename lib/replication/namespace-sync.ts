@@ -55,6 +55,8 @@ export interface NamespaceSyncInput {
   now: Date;
   concurrency: number;
   dryRun: boolean;
+  /** Objects written or checked so far, of the total planned (progress). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export type NamespaceState =
@@ -141,6 +143,8 @@ async function planAndApply(
     desired: g.desired,
     current: g.current,
   });
+  let applied = 0;
+  let total = plan.actions.length;
   const ctx = {
     writer: input.writer,
     typeOf: input.drTypeOf,
@@ -156,6 +160,7 @@ async function planAndApply(
     concurrency: input.concurrency,
     dryRun: input.dryRun,
     served: input.drServes,
+    onApplied: () => input.onProgress?.(++applied, total),
   };
   const outcomes = await applyActions(plan.actions, ctx);
   const prune = planPrunes({
@@ -170,6 +175,8 @@ async function planAndApply(
     sourceNamespaceExists: true,
   });
   outcomes.push(...await applyDeletes(prune.deletes, ctx));
+  total += prune.deletes.length;
+  input.onProgress?.(applied + prune.deletes.length, total);
   const counts = emptyCounts();
   counts.desired = g.desired.length;
   for (const o of outcomes) countOutcome(counts, o);

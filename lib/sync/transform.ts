@@ -46,6 +46,7 @@ import { scaleReplicas } from "./transforms/workloads.ts";
 
 export type { CopyOptions, CopyResult } from "./transforms/common.ts";
 export { unparkCopy } from "./transforms/unpark.ts";
+export { isParkable, parkCopy, type ParkOptions } from "./transforms/park.ts";
 export {
   ANNOTATION_ORIGINAL_NODE_SELECTOR,
   ANNOTATION_ORIGINAL_SUSPEND,

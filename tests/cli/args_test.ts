@@ -73,6 +73,9 @@ const goodCases: { name: string; argv: string[]; want: Invocation }[] = [
       "--dry-run",
       "-o",
       "json",
+      "--owner",
+      "dr-syncer-system.shop",
+      "--allow-mass-prune",
     ],
     want: {
       command: "sync",
@@ -82,6 +85,8 @@ const goodCases: { name: string; argv: string[]; want: Invocation }[] = [
       types: ["deployments.apps", "services"],
       dryRun: true,
       output: "json",
+      owner: "dr-syncer-system.shop",
+      allowMassPrune: true,
       logFormat: "pretty",
       logLevel: "info",
     },
@@ -208,6 +213,11 @@ const badCases: { name: string; argv: string[]; error: string }[] = [
     name: "bad destination",
     argv: ["cutover", "--from=a", "--to=b", "--namespace=a:B"],
     error: 'cutover: --namespace: "B" is not a valid namespace name',
+  },
+  {
+    name: "bad owner label value",
+    argv: ["sync", "--from=a", "--to=b", "--namespace=a", "--owner=-x"],
+    error: 'sync: --owner: "-x" is not a valid label value',
   },
   {
     name: "bad type",

@@ -57,10 +57,6 @@ const usageCases = [
     argv: ["sync", "--from", "a"],
     line: "dr-syncer: sync: missing required flag --to",
   },
-  {
-    argv: ["promote", "--kubeconfig=k", "--namespace=n"],
-    line: "dr-syncer: promote: not yet implemented",
-  },
 ]; // deno-fmt-ignore
 
 for (const c of usageCases) {

@@ -1,0 +1,171 @@
+/**
+ * `dr-syncer cutover` (contract §5): planned failover of one namespace.
+ *
+ *   1. final sync source → DR; any failure aborts before the source is
+ *      touched (skipped when DR is already promoted: finishing a cutover)
+ *   2. park the source workloads the sync copies: replicas 0 (overrides do
+ *      not apply to a source being handed over), DaemonSets unscheduled,
+ *      CronJobs suspended; the counts stay in drsyncer.io/original-replicas
+ *      on the source objects, where failback reads them back
+ *   3. promote DR
+ *   4. verify: both sides re-read, nothing left to change
+ *
+ * Every step is idempotent: parking a parked source keeps its recorded
+ * count (the transform reads a parked source the same way), so re-running
+ * an interrupted cutover finishes it.
+ */
+import { ANNOTATION_PROMOTED } from "../api/v1alpha1.ts";
+import type { ConfigOf } from "../cli/commands.ts";
+import type { NamespaceSyncInput } from "../replication/namespace-sync.ts";
+import type { ApiCluster } from "../replication/api-ports.ts";
+import { copyDecision } from "../sync/filter.ts";
+import { groupKindOfApiVersion } from "../sync/never-copy.ts";
+import { parkCopy } from "../sync/transform.ts";
+import type { KubeObject } from "../sync/types.ts";
+import { type OpenCluster, withClusters } from "./clusters.ts";
+import { cliSyncInput } from "./engine.ts";
+import {
+  done,
+  EXIT_OK,
+  runCommand,
+  type Step,
+  stop,
+  type WorkflowIo,
+} from "./io.ts";
+import { plural, printShapes, shapeCounts } from "./report.ts";
+import { promoteNamespace, type StandbyResult } from "./standby.ts";
+import { reportSync, runPass, syncRequest } from "./sync.ts";
+import {
+  applyShapes,
+  planShapes,
+  type Reshape,
+  WORKLOAD_TYPES,
+} from "./workloads.ts";
+
+/** A Job is a one-off run: suspending it mid-flight cannot be undone. */
+const SOURCE_TYPES = WORKLOAD_TYPES.filter((t) => t.kind !== "Job");
+
+/** Parks exactly the source workloads the sync copies to DR. */
+function parkSource(input: NamespaceSyncInput, sourceNs: KubeObject): Reshape {
+  const { settings } = input;
+  const ctx = { ...settings.copyContext, namespace: sourceNs };
+  return {
+    types: SOURCE_TYPES,
+    leaveAlone: (o) => {
+      const gk = groupKindOfApiVersion(o.apiVersion, o.kind);
+      if (!settings.copyContext.copiedGroupKinds.has(gk)) {
+        return "its type is not synced (--types)";
+      }
+      const d = copyDecision(o, ctx);
+      return d.copy ? undefined : `not copied to DR: ${d.message}`;
+    },
+    shape: (o) => parkCopy(o, { honourOverride: false }),
+  };
+}
+
+async function finalSync(
+  input: NamespaceSyncInput,
+  dr: ApiCluster,
+  io: WorkflowIo,
+): Promise<Step<void>> {
+  const drNs = await dr.getNamespace(input.pair.destination);
+  if (drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
+    io.err(
+      `note: DR namespace ${input.pair.destination} is already promoted: ` +
+        `final sync skipped, finishing the cutover`,
+    );
+    return done(undefined);
+  }
+  io.out("final sync:");
+  const run = await runPass(input, io);
+  if (!run.ok) return stop(`${run.message}; cutover aborted, source untouched`);
+  reportSync(io, run.value, { dryRun: false, json: false, command: "cutover" });
+  const failed = run.value.result.counts.failed;
+  if (failed > 0) {
+    return stop(
+      `final sync failed for ${plural(failed, "object")}; cutover aborted, ` +
+        `source untouched`,
+    );
+  }
+  return done(undefined);
+}
+
+async function cutoverSteps(
+  cfg: ConfigOf<"cutover">,
+  clusters: OpenCluster[],
+  io: WorkflowIo,
+): Promise<Step<number>> {
+  const [source, dr] = clusters;
+  const prepared = await cliSyncInput(syncRequest(cfg, clusters, io));
+  if (!prepared.ok) return prepared;
+  const input = prepared.value;
+  const synced = await finalSync(input, dr.api, io);
+  if (!synced.ok) return synced;
+  const sourceNs = await source.api.getNamespace(cfg.namespace.source);
+  if (!sourceNs) {
+    return stop(`source namespace ${cfg.namespace.source} does not exist`);
+  }
+  const how = parkSource(input, sourceNs);
+  const parked = await planShapes(source.api, cfg.namespace.source, how);
+  io.out("source:");
+  const rows = await applyShapes(source.api, parked, false);
+  const sourceResult = { plan: parked, rows };
+  printShapes(io, sourceResult);
+  if (shapeCounts(sourceResult).failed > 0) {
+    return stop("some source workloads could not be parked; re-run to finish");
+  }
+  io.out("DR:");
+  const promoted = await promoteNamespace(dr.api, cfg.namespace.destination, {
+    dryRun: false,
+    now: io.now(),
+  });
+  if (!promoted.ok) return promoted;
+  printShapes(io, promoted.value);
+  return await verify(cfg, clusters, how, promoted.value, io);
+}
+
+async function verify(
+  cfg: ConfigOf<"cutover">,
+  [source, dr]: OpenCluster[],
+  how: Reshape,
+  promoted: StandbyResult,
+  io: WorkflowIo,
+): Promise<Step<number>> {
+  const check = await promoteNamespace(dr.api, cfg.namespace.destination, {
+    dryRun: true,
+    now: io.now(),
+  });
+  const left = await planShapes(source.api, cfg.namespace.source, how);
+  const pending = left.steps.filter((s) => s.changed).length +
+    (check.ok ? check.value.rows.length : 1);
+  if (pending > 0) {
+    return stop(
+      `verification found ${plural(pending, "workload")} not yet in place; ` +
+        `re-run to finish`,
+    );
+  }
+  const { source: src, destination: dst } = cfg.namespace;
+  io.out(
+    `cutover ${src} → ${dst} complete: ` +
+      `${plural(left.steps.length, "source workload")} parked, ` +
+      `${plural(promoted.plan.steps.length, "DR workload")} running; ` +
+      `${ANNOTATION_PROMOTED}=${promoted.promotedAt}`,
+  );
+  return done(EXIT_OK);
+}
+
+/** `dr-syncer cutover`: see the module comment. */
+export function cutover(
+  cfg: ConfigOf<"cutover">,
+  io: WorkflowIo,
+): Promise<number> {
+  const specs = [
+    { path: cfg.from, role: "source" },
+    { path: cfg.to, role: "DR" },
+  ];
+  return runCommand(
+    "cutover",
+    io,
+    () => withClusters(specs, (clusters) => cutoverSteps(cfg, clusters, io)),
+  );
+}

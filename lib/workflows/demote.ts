@@ -1,0 +1,29 @@
+/**
+ * `dr-syncer demote` (contract §5): back to standby, i.e. park every DR
+ * copy again and remove the promoted mark so the syncer resumes. See
+ * standby.ts for the rules and their order.
+ */
+import type { ConfigOf } from "../cli/commands.ts";
+import { withClusters } from "./clusters.ts";
+import { done, runCommand, type WorkflowIo } from "./io.ts";
+import { reportStandby } from "./promote.ts";
+import { demoteNamespace } from "./standby.ts";
+
+/** `dr-syncer demote`: see the module comment. */
+export function demote(
+  cfg: ConfigOf<"demote">,
+  io: WorkflowIo,
+): Promise<number> {
+  return runCommand(
+    "demote",
+    io,
+    () =>
+      withClusters([{ path: cfg.kubeconfig, role: "DR" }], async ([dr]) => {
+        const r = await demoteNamespace(dr.api, cfg.namespace, {
+          dryRun: cfg.dryRun,
+        });
+        if (!r.ok) return r;
+        return done(reportStandby(io, "demoted", r.value, cfg.dryRun));
+      }),
+  );
+}

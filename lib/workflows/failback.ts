@@ -1,0 +1,174 @@
+/**
+ * `dr-syncer failback` (contract §5): the reverse of cutover.
+ *
+ *   1. with --sync-back, while DR is promoted: DR → source through the
+ *      engine (rules in sync-back.ts); any failure stops here, DR still
+ *      running
+ *   2. demote DR: copies parked again, promoted mark removed
+ *   3. start the source workloads from the counts recorded on them
+ *      (unparkCopy), and remove drsyncer.io/original-replicas from them:
+ *      the source ends as it was before cutover
+ *   4. verify: both sides re-read, nothing left to change
+ *
+ * DR goes down before the source comes up, so the two never run at once.
+ * Every step is idempotent; re-running an interrupted failback finishes it.
+ */
+import {
+  ANNOTATION_ORIGINAL_REPLICAS,
+  ANNOTATION_PROMOTED,
+} from "../api/v1alpha1.ts";
+import type { ConfigOf } from "../cli/commands.ts";
+import { unparkCopy } from "../sync/transform.ts";
+import type { KubeObject } from "../sync/types.ts";
+import { type OpenCluster, withClusters } from "./clusters.ts";
+import { cliSyncInput, ownerValueFor } from "./engine.ts";
+import {
+  done,
+  EXIT_OK,
+  runCommand,
+  type Step,
+  stop,
+  type WorkflowIo,
+} from "./io.ts";
+import { plural, printShapes, shapeCounts } from "./report.ts";
+import { demoteNamespace } from "./standby.ts";
+import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./sync-back.ts";
+import { reportSync, runPass } from "./sync.ts";
+import { applyShapes, planShapes, type Reshape } from "./workloads.ts";
+
+/** Running shape, and no parking annotation left behind. */
+function restored(o: KubeObject): { object: KubeObject; warnings: string[] } {
+  const { object, warnings } = unparkCopy(o);
+  const annotations = { ...object.metadata.annotations };
+  delete annotations[ANNOTATION_ORIGINAL_REPLICAS];
+  object.metadata.annotations = Object.keys(annotations).length
+    ? annotations
+    : undefined;
+  return { object, warnings };
+}
+
+const RESTORE_SOURCE: Reshape = {
+  leaveAlone: () => undefined,
+  shape: restored,
+};
+
+async function syncBack(
+  cfg: ConfigOf<"failback">,
+  [source, dr]: OpenCluster[],
+  io: WorkflowIo,
+): Promise<Step<void>> {
+  const { source: src, destination: dst } = cfg.namespace;
+  const drNs = await dr.api.getNamespace(dst);
+  if (!drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
+    // DR is on standby (already failed back, or never promoted): its parked
+    // copies are no news for the source, and would park it for a moment.
+    io.err(`note: DR namespace ${dst} is not promoted: nothing to sync back`);
+    return done(undefined);
+  }
+  const owner = ownerValueFor(SYNC_BACK_OWNER_PREFIX, src);
+  const input = await cliSyncInput({
+    source: dr.api,
+    dr: new SourceLens(source.api, owner, dst),
+    pair: { source: dst, destination: src },
+    owner,
+    spec: { prune: false, immutableFieldPolicy: "Skip" },
+    copyNamespaceMetadata: false,
+    allowMassPrune: false,
+    dryRun: false,
+    now: io.now(),
+  });
+  if (!input.ok) return input;
+  io.out("sync back:");
+  const run = await runPass(input.value, io);
+  if (!run.ok) {
+    return stop(`${run.message}; failback stopped, DR still running`);
+  }
+  reportSync(io, run.value, {
+    dryRun: false,
+    json: false,
+    command: "failback",
+  });
+  const failed = run.value.result.counts.failed;
+  if (failed > 0) {
+    return stop(
+      `sync back failed for ${plural(failed, "object")}; failback stopped, ` +
+        `DR still running`,
+    );
+  }
+  return done(undefined);
+}
+
+async function failbackSteps(
+  cfg: ConfigOf<"failback">,
+  clusters: OpenCluster[],
+  io: WorkflowIo,
+): Promise<Step<number>> {
+  const [source, dr] = clusters;
+  const { source: src, destination: dst } = cfg.namespace;
+  if (cfg.syncBack) {
+    const back = await syncBack(cfg, clusters, io);
+    if (!back.ok) return back;
+  }
+  if (!await source.api.getNamespace(src)) {
+    return stop(
+      `source namespace ${src} does not exist (--sync-back creates it)`,
+    );
+  }
+  io.out("DR:");
+  const demoted = await demoteNamespace(dr.api, dst, { dryRun: false });
+  if (!demoted.ok) return demoted;
+  printShapes(io, demoted.value);
+  if (shapeCounts(demoted.value).failed > 0) {
+    return stop("some DR workloads could not be parked; re-run to finish");
+  }
+  io.out("source:");
+  const plan = await planShapes(source.api, src, RESTORE_SOURCE);
+  const result = { plan, rows: await applyShapes(source.api, plan, false) };
+  printShapes(io, result);
+  if (shapeCounts(result).failed > 0) {
+    return stop("some source workloads could not be started; re-run to finish");
+  }
+  return await verify(cfg, clusters, io);
+}
+
+async function verify(
+  cfg: ConfigOf<"failback">,
+  [source, dr]: OpenCluster[],
+  io: WorkflowIo,
+): Promise<Step<number>> {
+  const { source: src, destination: dst } = cfg.namespace;
+  const check = await demoteNamespace(dr.api, dst, { dryRun: true });
+  const left = await planShapes(source.api, src, RESTORE_SOURCE);
+  const drPending = check.ok
+    ? check.value.rows.length + (check.value.marker === "unchanged" ? 0 : 1)
+    : 1;
+  const pending = left.steps.filter((s) => s.changed).length + drPending;
+  if (pending > 0) {
+    return stop(
+      `verification found ${plural(pending, "object")} not yet in place; ` +
+        `re-run to finish`,
+    );
+  }
+  io.out(
+    `failback ${dst} → ${src} complete: ` +
+      `${plural(left.steps.length, "source workload")} running, ` +
+      `DR namespace ${dst} on standby`,
+  );
+  return done(EXIT_OK);
+}
+
+/** `dr-syncer failback`: see the module comment. */
+export function failback(
+  cfg: ConfigOf<"failback">,
+  io: WorkflowIo,
+): Promise<number> {
+  const specs = [
+    { path: cfg.from, role: "source" },
+    { path: cfg.to, role: "DR" },
+  ];
+  return runCommand(
+    "failback",
+    io,
+    () => withClusters(specs, (clusters) => failbackSteps(cfg, clusters, io)),
+  );
+}
