@@ -10,7 +10,7 @@ import {
   Tokens,
 } from "./auth.ts";
 import { rbacAuthorizer, serviceAccountUser } from "./rbac.ts";
-import { Counters } from "./counters.ts";
+import { Counters, RequestLog } from "./counters.ts";
 import { installWorkloadStatus } from "./controllers.ts";
 import { installLifecycle } from "./crds.ts";
 import { Deleter } from "./deletion.ts";
@@ -99,6 +99,8 @@ export class SimCluster {
   readonly tokens = new Tokens();
   /** Requests per verb and resource. */
   readonly counters = new Counters();
+  /** The most recent requests (method, path+query, status). */
+  readonly requests = new RequestLog();
   /** Fault injection. */
   readonly faults: ClusterFaults;
   /** PEM of the CA that signed the server certificate. */
@@ -129,6 +131,7 @@ export class SimCluster {
       authorize: opts.authorizer ??
         anyOf(ruleAuthorizer, rbacAuthorizer(this.store)),
       counters: this.counters,
+      requests: this.requests,
       faults: this.#requestFaults,
       address: () => `127.0.0.1:${this.#port}`,
     });
