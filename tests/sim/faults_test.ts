@@ -79,6 +79,13 @@ simTest(
     assertEquals(cluster.counters.total(), 5);
     cluster.counters.reset();
     assertEquals(cluster.counters.total(), 0);
+    const log = cluster.requests.entries().map((e) =>
+      `${e.method} ${e.url.split("?")[0]} ${e.code}`
+    );
+    assertEquals(log.slice(-2), [
+      "GET /api/v1/namespaces/f/configmaps 200",
+      "DELETE /api/v1/namespaces/f/configmaps/a 200",
+    ]);
   },
 );
 
