@@ -17,7 +17,7 @@ import { Deleter } from "./deletion.ts";
 import { Engine } from "./engine.ts";
 import { type FaultCode, type FaultFilter, Faults } from "./faults.ts";
 import { Registry } from "./registry.ts";
-import { HttpsListener } from "./http.ts";
+import { DenoServeListener, HttpsListener, type Listener } from "./http.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import { makeHandler } from "./server.ts";
 import { Store } from "./store.ts";
@@ -42,6 +42,12 @@ export interface ClusterOptions {
   bookmarkIntervalMs?: number;
   /** Delay before a Terminating namespace's contents are deleted. */
   namespacePurgeDelayMs?: number;
+  /**
+   * Serve with Deno.serve (h2 + HTTP/1.1) instead of node:https (HTTP/1.1).
+   * client-node 2.x crashes Deno on the GOAWAY of a stopping h2 server
+   * unless h2 is stripped from its ALPN; see README.
+   */
+  http2?: boolean;
   /** Write ready workload status after Deployment/StatefulSet/ReplicaSet changes. */
   workloadStatus?: boolean;
   /** Decides requests of non-admin tokens; default: the token's own rules. */
@@ -107,12 +113,12 @@ export class SimCluster {
   readonly caPem = CA_PEM;
   /** Where startSim wrote this cluster's admin kubeconfig. */
   kubeconfigPath = "";
-  #server?: HttpsListener;
+  #server?: Listener;
   #port = 0;
   #requestFaults = new Faults();
   #handler: (req: Request) => Promise<Response>;
 
-  constructor(readonly name: string, opts: ClusterOptions = {}) {
+  constructor(readonly name: string, readonly opts: ClusterOptions = {}) {
     this.store = new Store(opts.historySize);
     this.engine = new Engine(this.store, this.registry);
     this.deleter = new Deleter(this.engine, opts.namespacePurgeDelayMs);
@@ -183,7 +189,9 @@ export class SimCluster {
 
   /** Starts serving (on the previous port after an outage). */
   async start(): Promise<void> {
-    const server = new HttpsListener(SERVER_CERT, SERVER_KEY, this.#handler);
+    const server = this.opts.http2
+      ? new DenoServeListener(SERVER_CERT, SERVER_KEY, this.#handler)
+      : new HttpsListener(SERVER_CERT, SERVER_KEY, this.#handler);
     this.#port = await server.listen(this.#port);
     this.#server = server;
   }
