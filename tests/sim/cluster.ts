@@ -58,6 +58,8 @@ export interface ClusterOptions {
 export interface ClusterFaults {
   /** Every request waits `ms` before it is handled (0 turns it off). */
   latency(ms: number): void;
+  /** Every watch event is delivered `ms` late (0 turns it off). */
+  watchLatency(ms: number): void;
   /** The next `n` matching resource requests fail with `status` (429/503 carry Retry-After). */
   failNext(
     n: number,
@@ -246,6 +248,7 @@ export class SimCluster {
     const f = this.#requestFaults;
     return {
       latency: (ms) => f.latency(ms),
+      watchLatency: (ms) => this.hub.delay(ms),
       failNext: (n, status = 500, retry, filter) =>
         f.failNext(n, status, retry, filter),
       cutWatches: (opts) => this.hub.closeAll(opts?.abrupt),
@@ -259,7 +262,10 @@ export class SimCluster {
         await this.down();
         return () => this.start();
       },
-      clear: () => f.clear(),
+      clear: () => {
+        f.clear();
+        this.hub.delay(0);
+      },
     };
   }
 }
