@@ -163,6 +163,17 @@ console.log(
   } ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms`,
 );
 
+const status = await Deno.readTextFile(`/proc/${sim.pid}/status`).catch(() =>
+  ""
+);
+const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+if (rss) {
+  console.log(
+    `sim RSS with ${WRITES + cnWrites} ConfigMaps and ${WATCHERS} watches: ${
+      Math.round(Number(rss) / 1024)
+    } MB`,
+  );
+}
 for (const w of watches) w.abort();
 client.close();
 sim.kill("SIGTERM");

@@ -10,14 +10,14 @@ import {
   Tokens,
 } from "./auth.ts";
 import { rbacAuthorizer, serviceAccountUser } from "./rbac.ts";
-import { Counters } from "./counters.ts";
+import { Counters, RequestLog } from "./counters.ts";
 import { installWorkloadStatus } from "./controllers.ts";
 import { installLifecycle } from "./crds.ts";
 import { Deleter } from "./deletion.ts";
 import { Engine } from "./engine.ts";
 import { type FaultCode, type FaultFilter, Faults } from "./faults.ts";
 import { Registry } from "./registry.ts";
-import { HttpsListener } from "./http.ts";
+import { DenoServeListener, HttpsListener, type Listener } from "./http.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import { makeHandler } from "./server.ts";
 import { Store } from "./store.ts";
@@ -42,6 +42,12 @@ export interface ClusterOptions {
   bookmarkIntervalMs?: number;
   /** Delay before a Terminating namespace's contents are deleted. */
   namespacePurgeDelayMs?: number;
+  /**
+   * Serve with Deno.serve (h2 + HTTP/1.1) instead of node:https (HTTP/1.1).
+   * client-node 2.x crashes Deno on the GOAWAY of a stopping h2 server
+   * unless h2 is stripped from its ALPN; see README.
+   */
+  http2?: boolean;
   /** Write ready workload status after Deployment/StatefulSet/ReplicaSet changes. */
   workloadStatus?: boolean;
   /** Decides requests of non-admin tokens; default: the token's own rules. */
@@ -52,6 +58,8 @@ export interface ClusterOptions {
 export interface ClusterFaults {
   /** Every request waits `ms` before it is handled (0 turns it off). */
   latency(ms: number): void;
+  /** Every watch event is delivered `ms` late (0 turns it off). */
+  watchLatency(ms: number): void;
   /** The next `n` matching resource requests fail with `status` (429/503 carry Retry-After). */
   failNext(
     n: number,
@@ -99,18 +107,20 @@ export class SimCluster {
   readonly tokens = new Tokens();
   /** Requests per verb and resource. */
   readonly counters = new Counters();
+  /** The most recent requests (method, path+query, status). */
+  readonly requests = new RequestLog();
   /** Fault injection. */
   readonly faults: ClusterFaults;
   /** PEM of the CA that signed the server certificate. */
   readonly caPem = CA_PEM;
   /** Where startSim wrote this cluster's admin kubeconfig. */
   kubeconfigPath = "";
-  #server?: HttpsListener;
+  #server?: Listener;
   #port = 0;
   #requestFaults = new Faults();
   #handler: (req: Request) => Promise<Response>;
 
-  constructor(readonly name: string, opts: ClusterOptions = {}) {
+  constructor(readonly name: string, readonly opts: ClusterOptions = {}) {
     this.store = new Store(opts.historySize);
     this.engine = new Engine(this.store, this.registry);
     this.deleter = new Deleter(this.engine, opts.namespacePurgeDelayMs);
@@ -129,6 +139,7 @@ export class SimCluster {
       authorize: opts.authorizer ??
         anyOf(ruleAuthorizer, rbacAuthorizer(this.store)),
       counters: this.counters,
+      requests: this.requests,
       faults: this.#requestFaults,
       address: () => `127.0.0.1:${this.#port}`,
     });
@@ -180,7 +191,9 @@ export class SimCluster {
 
   /** Starts serving (on the previous port after an outage). */
   async start(): Promise<void> {
-    const server = new HttpsListener(SERVER_CERT, SERVER_KEY, this.#handler);
+    const server = this.opts.http2
+      ? new DenoServeListener(SERVER_CERT, SERVER_KEY, this.#handler)
+      : new HttpsListener(SERVER_CERT, SERVER_KEY, this.#handler);
     this.#port = await server.listen(this.#port);
     this.#server = server;
   }
@@ -235,6 +248,7 @@ export class SimCluster {
     const f = this.#requestFaults;
     return {
       latency: (ms) => f.latency(ms),
+      watchLatency: (ms) => this.hub.delay(ms),
       failNext: (n, status = 500, retry, filter) =>
         f.failNext(n, status, retry, filter),
       cutWatches: (opts) => this.hub.closeAll(opts?.abrupt),
@@ -248,7 +262,10 @@ export class SimCluster {
         await this.down();
         return () => this.start();
       },
-      clear: () => f.clear(),
+      clear: () => {
+        f.clear();
+        this.hub.delay(0);
+      },
     };
   }
 }

@@ -54,3 +54,41 @@ export class Counters {
     this.#counts.clear();
   }
 }
+
+/** One served request, as the request log keeps it. */
+export interface LoggedRequest {
+  method: string;
+  /** Path and query, e.g. "/api/v1/namespaces/a/configmaps?watch=true". */
+  url: string;
+  /** HTTP status of the answer (200 for watches, even if they end later). */
+  code: number;
+  /** Wall-clock time when the request arrived (ms since epoch). */
+  at: number;
+}
+
+const DEFAULT_LOG_SIZE = 2000;
+
+/** The most recent requests of a cluster, for debugging and precise assertions. */
+export class RequestLog {
+  #entries: LoggedRequest[] = [];
+
+  constructor(readonly size = DEFAULT_LOG_SIZE) {}
+
+  /** Appends one request, dropping the oldest beyond `size`. */
+  add(e: LoggedRequest): void {
+    this.#entries.push(e);
+    if (this.#entries.length > this.size) {
+      this.#entries.splice(0, this.#entries.length - this.size);
+    }
+  }
+
+  /** The kept requests, oldest first (a copy). */
+  entries(): LoggedRequest[] {
+    return [...this.#entries];
+  }
+
+  /** Forgets everything logged so far. */
+  clear(): void {
+    this.#entries = [];
+  }
+}

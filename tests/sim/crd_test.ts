@@ -378,3 +378,14 @@ simTest(
     assertEquals([p.status.phase, p.metadata.generation], ["y", 2]);
   },
 );
+
+simTest("a CRD whose name is not <plural>.<group> is 422", async ({ kc }) => {
+  const crd = widgetCrd();
+  crd.metadata!.name = "widgets.other.com";
+  const s = await expectStatus(() =>
+    kc.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({
+      body: crd,
+    })
+  );
+  assertEquals([s.code, s.causes![0].field], [422, "metadata.name"]);
+});

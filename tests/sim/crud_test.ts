@@ -5,7 +5,7 @@ import {
   assertMatch,
   assertNotEquals,
 } from "../assert.ts";
-import { expectStatus, simTest } from "./harness.ts";
+import { clientsFor, expectStatus, simTest } from "./harness.ts";
 import type * as k8s from "@kubernetes/client-node";
 
 const NS = "app";
@@ -393,4 +393,29 @@ simTest(
       "resourceVersion should not be set on objects to be created",
     ]);
   },
+);
+
+simTest(
+  "two clusters in one sim are independent (data, resourceVersions, ports)",
+  async ({ sim }) => {
+    const src = clientsFor(sim.clusters.source);
+    const dr = clientsFor(sim.clusters.dr);
+    assert(sim.clusters.source.url !== sim.clusters.dr.url, "separate servers");
+    await src.core.createNamespace({ body: { metadata: { name: NS } } });
+    const a = await src.core.createNamespacedConfigMap({
+      namespace: NS,
+      body: { metadata: { name: "only-src" } },
+    });
+    assertEquals(
+      (await expectStatus(() => dr.core.readNamespace({ name: NS }))).code,
+      404,
+    );
+    assertEquals(
+      sim.clusters.dr.store.resourceVersion <
+        Number(a.metadata!.resourceVersion),
+      true,
+      "dr did not advance",
+    );
+  },
+  { clusters: ["source", "dr"] },
 );

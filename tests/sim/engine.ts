@@ -22,7 +22,7 @@ import { ServiceAllocator } from "./services.ts";
 import { type KObj, type Store, type Stored, thaw } from "./store.ts";
 import { deepEqual, randomSuffix, timestamp } from "./util.ts";
 import { CREATE_RULES, UPDATE_RULES } from "./immutable.ts";
-import { validateMeta } from "./validation.ts";
+import { type NameRule, validateMeta } from "./validation.ts";
 import { mainOnly, prepareBody, statusOnly } from "./writes.ts";
 
 /** Options of a write request. */
@@ -220,7 +220,7 @@ export class Engine {
     if (storeKey(t) === "namespaces" && !old) o.status = { phase: "Active" };
     const causes: StatusCause[] = [];
     if (t.schema) causes.push(...applySchema(t, o, opts.strict ?? false));
-    causes.push(...validateMeta(o, storeKey(t) === "namespaces"));
+    causes.push(...validateMeta(o, nameRule(t)));
     causes.push(...(CREATE_RULES[storeKey(t)]?.(o) ?? []));
     if (old) causes.push(...(UPDATE_RULES[storeKey(t)]?.(old, o) ?? []));
     if (causes.length === 0 && storeKey(t) === "services") {
@@ -275,6 +275,11 @@ function rvOnCreate(): SimError {
   );
   delete (e.status as { reason?: string }).reason;
   return e;
+}
+
+function nameRule(t: ResourceType): NameRule {
+  if (t.group === "rbac.authorization.k8s.io") return "path";
+  return storeKey(t) === "namespaces" ? "label" : "subdomain";
 }
 
 function nameRequired(t: ResourceType): SimError {

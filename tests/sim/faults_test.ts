@@ -79,6 +79,13 @@ simTest(
     assertEquals(cluster.counters.total(), 5);
     cluster.counters.reset();
     assertEquals(cluster.counters.total(), 0);
+    const log = cluster.requests.entries().map((e) =>
+      `${e.method} ${e.url.split("?")[0]} ${e.code}`
+    );
+    assertEquals(log.slice(-2), [
+      "GET /api/v1/namespaces/f/configmaps 200",
+      "DELETE /api/v1/namespaces/f/configmaps/a 200",
+    ]);
   },
 );
 
@@ -110,6 +117,34 @@ simTest(
       503,
     );
     await core.createNamespace({ body: { metadata: { name: NS } } });
+  },
+);
+
+simTest(
+  "watchLatency delivers watch events late but in order",
+  async ({ cluster, core, kc }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const w = await recordWatch(kc, CMS, { resourceVersion: "1" });
+    await w.until((e) => e.length === 1);
+    cluster.faults.watchLatency(200);
+    const t0 = performance.now();
+    for (const name of ["a", "b", "c"]) {
+      await core.createNamespacedConfigMap({
+        namespace: NS,
+        body: { metadata: { name } },
+      });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assertEquals(w.events.length, 1, "nothing yet");
+    await w.until((e) => e.length === 4);
+    assert(performance.now() - t0 >= 190, "delivered late");
+    assertEquals(w.events.slice(1).map((e) => e.object.metadata.name), [
+      "a",
+      "b",
+      "c",
+    ]);
+    cluster.faults.clear();
+    await w.stop();
   },
 );
 

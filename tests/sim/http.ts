@@ -78,7 +78,7 @@ async function send(res: ServerResponse, r: Response): Promise<void> {
 }
 
 /** A running HTTPS listener that can be closed with all its connections. */
-export class HttpsListener {
+export class HttpsListener implements Listener {
   #server: https.Server;
   #sockets = new Set<Socket>();
   port = 0;
@@ -121,5 +121,48 @@ export class HttpsListener {
       for (const s of this.#sockets) s.destroy();
       this.#sockets.clear();
     });
+  }
+}
+
+/** Either transport: listen on a port, close with every connection. */
+export interface Listener {
+  listen(port: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Deno.serve transport (offers h2 and HTTP/1.1, like a real apiserver). Only
+ * for clients that survive GOAWAY: client-node 2.x on Deno 2.9 does not
+ * unless h2 is stripped from its ALPN (see README, "HTTP/1.1 only").
+ */
+export class DenoServeListener implements Listener {
+  #server?: Deno.HttpServer;
+  port = 0;
+
+  constructor(
+    readonly cert: string,
+    readonly key: string,
+    readonly handler: FetchHandler,
+  ) {}
+
+  /** Listens on 127.0.0.1:`port` (0 = any free port). */
+  listen(port: number): Promise<number> {
+    return new Promise((resolve) => {
+      this.#server = Deno.serve({
+        hostname: "127.0.0.1",
+        port,
+        cert: this.cert,
+        key: this.key,
+        onListen: (addr) => {
+          this.port = addr.port;
+          resolve(this.port);
+        },
+      }, this.handler);
+    });
+  }
+
+  /** Stops serving; open watch streams must have been ended before. */
+  async close(): Promise<void> {
+    await this.#server?.shutdown();
   }
 }

@@ -226,6 +226,37 @@ function jobSelectorGenerated(o: KObj): StatusCause[] {
   return out;
 }
 
+/** A CRD's name must be `<plural>.<group>`, and it must name a kind and a version. */
+function crdNames(o: KObj): StatusCause[] {
+  const s = spec(o) as {
+    group?: string;
+    names?: { plural?: string; kind?: string };
+    versions?: unknown[];
+  };
+  const out: StatusCause[] = [];
+  const want = `${s.names?.plural}.${s.group}`;
+  if (o.metadata.name !== want) {
+    out.push(
+      cause(
+        "metadata.name",
+        `Invalid value: "${o.metadata.name}": must be spec.names.plural+"."+spec.group`,
+      ),
+    );
+  }
+  if (!s.names?.kind) {
+    out.push(cause("spec.names.kind", "Required value", "FieldValueRequired"));
+  }
+  if (!s.versions?.length) {
+    out.push(
+      cause(
+        "spec.versions",
+        "Invalid value: null: must have exactly one version marked as storage version",
+      ),
+    );
+  }
+  return out;
+}
+
 /** Rules checked on create and update, by storage key. */
 export const CREATE_RULES: Record<string, (o: KObj) => StatusCause[]> = {
   "deployments.apps": selectorMatchesTemplate,
@@ -233,6 +264,7 @@ export const CREATE_RULES: Record<string, (o: KObj) => StatusCause[]> = {
   "daemonsets.apps": selectorMatchesTemplate,
   "replicasets.apps": selectorMatchesTemplate,
   "jobs.batch": jobSelectorGenerated,
+  "customresourcedefinitions.apiextensions.k8s.io": crdNames,
 };
 
 /** Immutability rules on update, by storage key. */

@@ -178,3 +178,18 @@ simTest(
     await sa.core.createNamespace({ body: { metadata: { name: "c" } } });
   },
 );
+
+simTest(
+  "RBAC object names may contain colons (path-segment names)",
+  async ({ kc }) => {
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const r = await rbac.createClusterRole({
+      body: { metadata: { name: "dr-syncer:manager" }, rules: [] },
+    });
+    assertEquals(r.metadata!.name, "dr-syncer:manager");
+    const bad = await expectStatus(() =>
+      rbac.createClusterRole({ body: { metadata: { name: "a/b" }, rules: [] } })
+    );
+    assertEquals(bad.code, 422);
+  },
+);

@@ -10,7 +10,7 @@ import {
   type Tokens,
   type User,
 } from "./auth.ts";
-import type { Counters } from "./counters.ts";
+import type { Counters, RequestLog } from "./counters.ts";
 import { VERSION } from "./discovery.ts";
 import { failure, SimError } from "./errors.ts";
 import type { Faults } from "./faults.ts";
@@ -26,6 +26,7 @@ export interface ServerContext extends HandlerContext {
   tokens: Tokens;
   authorize: Authorizer;
   counters: Counters;
+  requests: RequestLog;
   faults: Faults;
   /** "127.0.0.1:port", for legacy /api. */
   address: () => string;
@@ -86,6 +87,19 @@ export function makeHandler(
 ): (req: Request) => Promise<Response> {
   const nonResource = makeNonResourceHandler(ctx.registry, ctx.address);
   return async (req) => {
+    const at = Date.now();
+    const res = await handle(req);
+    const url = new URL(req.url);
+    ctx.requests.add({
+      method: req.method,
+      url: url.pathname + url.search,
+      code: res.status,
+      at,
+    });
+    return res;
+  };
+
+  async function handle(req: Request): Promise<Response> {
     try {
       if (ctx.faults.latencyMs > 0) await sleep(ctx.faults.latencyMs);
       const url = new URL(req.url);
@@ -102,5 +116,5 @@ export function makeHandler(
     } catch (e) {
       return errorResponse(e);
     }
-  };
+  }
 }

@@ -51,6 +51,29 @@ function labelKeyOk(key: string): boolean {
   return name.length <= MAX_LABEL_VALUE && QUALIFIED_NAME.test(name);
 }
 
+/** How a type's names are validated: DNS subdomain, DNS label, or path segment (RBAC). */
+export type NameRule = "subdomain" | "label" | "path";
+
+/** RBAC names only need to be usable as one URL path segment ("system:x" is fine). */
+function pathSegmentCauses(name: string): StatusCause[] {
+  if (name === "." || name === "..") {
+    return [
+      cause("metadata.name", `Invalid value: "${name}": may not be '${name}'`),
+    ];
+  }
+  for (const bad of ["/", "%"]) {
+    if (name.includes(bad)) {
+      return [
+        cause(
+          "metadata.name",
+          `Invalid value: "${name}": may not contain '${bad}'`,
+        ),
+      ];
+    }
+  }
+  return [];
+}
+
 function nameCauses(name: string, namespaceName: boolean): StatusCause[] {
   const re = namespaceName ? DNS_LABEL : DNS_SUBDOMAIN;
   const max = namespaceName ? MAX_LABEL_VALUE : MAX_SUBDOMAIN;
@@ -110,9 +133,11 @@ function annotationCauses(ann: Record<string, string>): StatusCause[] {
 }
 
 /** Name, label and annotation checks shared by all types. */
-export function validateMeta(o: KObj, namespaceName: boolean): StatusCause[] {
+export function validateMeta(o: KObj, rule: NameRule): StatusCause[] {
   return [
-    ...nameCauses(o.metadata.name, namespaceName),
+    ...(rule === "path"
+      ? pathSegmentCauses(o.metadata.name)
+      : nameCauses(o.metadata.name, rule === "label")),
     ...labelCauses(o.metadata.labels ?? {}),
     ...annotationCauses(o.metadata.annotations ?? {}),
   ];

@@ -32,6 +32,8 @@ interface Watcher {
   ctrl: ReadableStreamDefaultController<Uint8Array>;
   stalled: boolean;
   timer?: ReturnType<typeof setTimeout>;
+  /** Events held back by an injected delivery delay. */
+  inFlight: Set<ReturnType<typeof setTimeout>>;
   closed: boolean;
 }
 
@@ -68,6 +70,7 @@ export class WatchHub {
   #watchers = new Set<Watcher>();
   #stalled = false;
   #forceGone = 0;
+  #delayMs = 0;
   #bookmarkTimer?: ReturnType<typeof setInterval>;
   #unsubscribe: () => void;
 
@@ -91,6 +94,7 @@ export class WatchHub {
           gv: groupVersion(req.type),
           ctrl,
           stalled: this.#stalled,
+          inFlight: new Set(),
           closed: false,
         };
         this.#start(w);
@@ -157,6 +161,20 @@ export class WatchHub {
 
   #send(w: Watcher, bytes: Uint8Array): void {
     if (w.closed || w.stalled) return;
+    if (this.#delayMs > 0) {
+      // Equal delays fire in order, so the stream keeps its event order.
+      const id = setTimeout(() => {
+        w.inFlight.delete(id);
+        this.#enqueue(w, bytes);
+      }, this.#delayMs);
+      w.inFlight.add(id);
+      return;
+    }
+    this.#enqueue(w, bytes);
+  }
+
+  #enqueue(w: Watcher, bytes: Uint8Array): void {
+    if (w.closed) return;
     try {
       w.ctrl.enqueue(bytes);
     } catch {
@@ -170,6 +188,8 @@ export class WatchHub {
     w.closed = true;
     this.#watchers.delete(w);
     if (w.timer !== undefined) clearTimeout(w.timer);
+    for (const id of w.inFlight) clearTimeout(id);
+    w.inFlight.clear();
     if (end) {
       try {
         if (error) w.ctrl.error(error);
@@ -229,6 +249,11 @@ export class WatchHub {
     return () => {
       this.#stalled = false;
     };
+  }
+
+  /** Delays every event delivery by `ms` (network latency; in-flight events die with their watch). */
+  delay(ms: number): void {
+    this.#delayMs = Math.max(0, ms);
   }
 
   /** The next `n` watch requests get a 410 Expired ERROR event. */
