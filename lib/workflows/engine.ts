@@ -16,9 +16,11 @@
  */
 import { createHash } from "node:crypto";
 import {
+  GROUP,
   LABEL_REPLICATION,
   type NamespacePair,
   type NamespaceReplicationSpec,
+  VERSION,
 } from "../api/v1alpha1.ts";
 import type { ApiCluster } from "../replication/api-ports.ts";
 import { discover } from "../replication/api-ports.ts";
@@ -75,19 +77,59 @@ async function resolveOwner(req: CliSyncRequest): Promise<string> {
     ownerValueFor(CLI_OWNER_PREFIX, req.pair.source);
 }
 
+/**
+ * The spec of the NamespaceReplication an owner value names
+ * (`<namespace>.<name>`), read from the source cluster; undefined when it
+ * cannot be read (not a controller's copy, CRDs not installed, no rights).
+ * A CLI sync of a namespace a controller replicates must shape copies the
+ * way that replication does (storage-class mappings, host rewrites,
+ * selector...), or it would fight the controller, and a storage-class
+ * difference would even recreate PVCs.
+ */
+export async function replicationSpecOf(
+  source: ApiCluster,
+  ownerValue: string,
+): Promise<NamespaceReplicationSpec | undefined> {
+  const dot = ownerValue.indexOf(".");
+  if (dot <= 0 || ownerValue.startsWith(`${CLI_OWNER_PREFIX}.`)) {
+    return undefined;
+  }
+  const [namespace, name] = [
+    ownerValue.slice(0, dot),
+    ownerValue.slice(dot + 1),
+  ];
+  try {
+    const nr = await source.client.requestJson<
+      { spec?: NamespaceReplicationSpec }
+    >(
+      `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/namespacereplications/${name}`,
+    );
+    return nr?.spec;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The engine input of one CLI sync, or a usage problem (unknown type). */
 export async function cliSyncInput(
   req: CliSyncRequest,
 ): Promise<Step<NamespaceSyncInput>> {
   const discovery = await discover(req.source.client);
+  const ownerValue = await resolveOwner(req);
+  const controllerSpec = req.spec || req.owner
+    ? undefined
+    : await replicationSpecOf(req.source, ownerValue);
   const resolved = resolveSettings({
     namespace: "",
     name: "",
     spec: {
       remoteClusterRef: { name: "" },
       namespaceMappingRefs: [],
-      resourceTypes: { include: req.types ?? ["*"] },
-      pruneSafety: { delay: "0s" },
+      ...controllerSpec,
+      resourceTypes: req.types
+        ? { include: req.types }
+        : controllerSpec?.resourceTypes ?? { include: ["*"] },
+      pruneSafety: { ...controllerSpec?.pruneSafety, delay: "0s" },
       ...req.spec,
     },
   }, discovery);
@@ -98,7 +140,6 @@ export async function cliSyncInput(
     );
     return stop(first, EXIT_USAGE);
   }
-  const ownerValue = await resolveOwner(req);
   const settings = {
     ...resolved.settings,
     ownerValue,

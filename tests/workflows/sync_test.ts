@@ -5,6 +5,8 @@
  */
 import "../../lib/preload.ts";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { CRDS } from "../../crds/mod.ts";
+import type { KubeObject } from "../../lib/sync/types.ts";
 import {
   cli,
   configMap,
@@ -207,5 +209,59 @@ Deno.test("sync: progress is drawn on a terminal only", async () => {
     assertEquals(tty.io.raw.at(-1), "\r\x1b[2K", "line cleared at the end");
     const pipe = await cli(t, [...SYNC, "--dry-run"], recordingIo(false));
     assertEquals(pipe.io.raw, []);
+  });
+});
+
+Deno.test("sync: a namespace a controller replicates is shaped by that replication's spec", async () => {
+  await withTwoClusters(async (t) => {
+    const crdType = t.discovery.find((d) =>
+      d.resource === "customresourcedefinitions"
+    )!;
+    for (const crd of CRDS) {
+      await t.src.create(crdType, crd as unknown as KubeObject);
+    }
+    await seed(t.src, t, "dr-syncer-system", []);
+    await t.src.client.requestJson(
+      "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system/namespacereplications",
+      {
+        method: "POST",
+        body: {
+          apiVersion: "drsyncer.io/v1alpha1",
+          kind: "NamespaceReplication",
+          metadata: { name: "shop-to-dr" },
+          spec: {
+            remoteClusterRef: { name: "dr" },
+            namespaceMappingRefs: [{ name: "shop" }],
+            storageClassMappings: [{ from: "fast", to: "dr-fast" }],
+          },
+        },
+      },
+    );
+    const claim: KubeObject = {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "data" },
+      spec: {
+        storageClassName: "fast",
+        accessModes: ["ReadWriteOnce"],
+        resources: { requests: { storage: "1Gi" } },
+      },
+    };
+    await seed(t.src, t, "shop", [claim]);
+    await seed(t.drApi, t, "shop-dr", [], {
+      [OWNER]: "dr-syncer-system.shop-to-dr",
+    });
+    const r = await cli(t, SYNC);
+    assertEquals(r.code, 0, r.stderr);
+    const copy = await live(
+      t,
+      "drApi",
+      "persistentvolumeclaims",
+      "shop-dr",
+      "data",
+      "",
+    );
+    assertEquals(spec(copy).storageClassName, "dr-fast");
+    assertEquals(copy.metadata.labels?.[OWNER], "dr-syncer-system.shop-to-dr");
   });
 });
