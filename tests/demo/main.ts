@@ -83,17 +83,17 @@ async function scenario(d: Demo, flags: Flags): Promise<void> {
   await firstSync(d, kubeconfig);
   await change(d);
   await promote(d);
+  if (flags.keep) {
+    d.screen.say(
+      "--keep: clusters and controller stay up for kubectl (commands above); Ctrl-C to stop.",
+    );
+    await waitForInterrupt();
+  }
   const code = await d.controller!.stop();
   d.screen.say(
     `controller stopped (exit ${code}); its log: ${d.controller!.logPath}`,
   );
   if (code !== 0) throw new Error(`controller exited ${code}`);
-  if (flags.keep) {
-    d.screen.say(
-      "--keep: clusters stay up for kubectl (commands above); Ctrl-C to stop.",
-    );
-    await waitForInterrupt();
-  }
 }
 
 /** Runs the demo; resolves with the exit code. */
