@@ -122,6 +122,21 @@ async function attempt(
 
 const GROUP = "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system";
 
+function anEvent() {
+  return {
+    metadata: { name: "shop-to-dr.1" },
+    involvedObject: {
+      apiVersion: "drsyncer.io/v1alpha1",
+      kind: "NamespaceReplication",
+      name: "shop-to-dr",
+      namespace: NS,
+    },
+    reason: "Test",
+    message: "rbac test",
+    type: "Normal",
+  };
+}
+
 Deno.test("rbac: verbs outside the roles are refused with 403", async () => {
   await withController(async (e) => {
     await seedShop(e);
@@ -177,6 +192,22 @@ Deno.test("rbac: verbs outside the roles are refused with 403", async () => {
         { metadata: { name: "s" } },
       ],
       [
+        "source: write a replication's status",
+        e.source,
+        src.kubeconfig,
+        "PATCH",
+        `${GROUP}/namespacereplications/shop-to-dr/status`,
+        { status: { phase: "Pending" } },
+      ],
+      [
+        "source: record an Event in its namespace",
+        e.source,
+        src.kubeconfig,
+        "POST",
+        `/api/v1/namespaces/${NS}/events`,
+        anEvent(),
+      ],
+      [
         "source: read pods",
         e.source,
         src.kubeconfig,
@@ -219,6 +250,8 @@ Deno.test("rbac: verbs outside the roles are refused with 403", async () => {
       "source: scale a source workload: Forbidden",
       "source: write a replication's spec: Forbidden",
       "source: write a Secret in its own namespace: Forbidden",
+      "source: write a replication's status: allowed",
+      "source: record an Event in its namespace: allowed",
       "source: read pods: Forbidden",
       "dr: create a copy: allowed",
       "dr: delete a namespace: Forbidden",
