@@ -31,14 +31,15 @@ export interface ControllerProcess {
   stop(): Promise<number>;
 }
 
-/** Starts the controller and waits until /readyz answers 200. */
-export async function startController(o: {
+/** Options of {@link startController}. */
+export interface ControllerOptions {
   kubeconfig: string;
   logPath: string;
   logLevel?: string;
-}): Promise<ControllerProcess> {
-  const metrics = freePort();
-  const health = freePort();
+}
+
+/** Spawns `main.ts run`; stdout and stderr go to the log file. */
+async function spawn(o: ControllerOptions, metrics: number, health: number) {
   const log = await Deno.open(o.logPath, {
     write: true,
     create: true,
@@ -61,7 +62,6 @@ export async function startController(o: {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  // stdout and stderr both end in the log file, in arrival order.
   const copies = Promise.all(
     [child.stdout, child.stderr].map((s) =>
       s.pipeTo(
@@ -69,9 +69,7 @@ export async function startController(o: {
       )
     ),
   );
-  const healthUrl = `http://127.0.0.1:${health}`;
   let stopped: Promise<number> | undefined;
-  const stop = () => stopped ??= halt();
   const halt = async () => {
     try {
       child.kill("SIGTERM");
@@ -83,6 +81,17 @@ export async function startController(o: {
     log.close();
     return code;
   };
+  return { stop: () => stopped ??= halt() };
+}
+
+/** Starts the controller and waits until /readyz answers 200. */
+export async function startController(
+  o: ControllerOptions,
+): Promise<ControllerProcess> {
+  const metrics = freePort();
+  const health = freePort();
+  const { stop } = await spawn(o, metrics, health);
+  const healthUrl = `http://127.0.0.1:${health}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await isReady(healthUrl))) {
     if (Date.now() > deadline) {

@@ -7,23 +7,17 @@
 import { CRDS } from "../../crds/mod.ts";
 import type { Sim } from "../sim/mod.ts";
 import { installSide } from "../deploy/sim-rbac.ts";
-import { Api, type Obj } from "./api.ts";
-import {
-  type ControllerProcess,
-  rpoFrom,
-  runCli,
-  startController,
-} from "./process.ts";
+import { Api } from "./api.ts";
+import { type ControllerProcess, runCli, startController } from "./process.ts";
 import {
   DR_NS,
   drSyncerObjects,
-  REPLICATION,
-  REPLICATION_PATH,
   sampleApp,
   SOURCE_NS,
   SYSTEM_NS,
 } from "./sample.ts";
-import { describe, type Row, type Snapshot } from "./view.ts";
+import type { Snapshot } from "./view.ts";
+import { takeSnapshot } from "./snapshot.ts";
 import type { Screen } from "./screen.ts";
 
 /** Demo settings from the command line. */
@@ -33,15 +27,6 @@ export interface DemoOptions {
 }
 
 const STEP_TIMEOUT_MS = 30_000;
-const KINDS: [string, string][] = [
-  ["apis/apps/v1", "deployments"],
-  ["api/v1", "services"],
-  ["apis/networking.k8s.io/v1", "ingresses"],
-  ["api/v1", "configmaps"],
-  ["api/v1", "secrets"],
-  ["api/v1", "persistentvolumeclaims"],
-];
-
 /** State shared by the steps. */
 export interface Demo {
   sim: Sim;
@@ -62,61 +47,9 @@ export function demoOf(sim: Sim, screen: Screen, opts: DemoOptions): Demo {
   return { sim, src: admin(sim, "source"), dr: admin(sim, "dr"), screen, opts };
 }
 
-async function rows(api: Api, ns: string): Promise<Row[]> {
-  const lists = await Promise.all(
-    KINDS.map(([prefix, plural]) =>
-      api.list(`/${prefix}/namespaces/${ns}/${plural}`)
-    ),
-  );
-  return lists.flat().filter((o) =>
-    o.metadata?.name !== "kube-root-ca.crt" &&
-    o.type !== "kubernetes.io/service-account-token"
-  ).map(describe);
-}
-
-const PROBLEMS = new Set([
-  "PruneBlocked",
-  "DestinationPromoted",
-  "SourceNamespaceMissing",
-]);
-
-/** The phase, and why when it is not plain Synced. */
-function phaseText(st: Obj): string {
-  const why = ((st.conditions ?? []) as Obj[]).filter((c) =>
-    c.type === "Synced"
-      ? c.status !== "True"
-      : PROBLEMS.has(c.type) && c.status === "True"
-  ).map((c) => c.reason);
-  return `${st.phase ?? "Pending"}${why.length ? ` (${why.join(", ")})` : ""}`;
-}
-
 /** Reads both clusters, the replication status and the RPO gauge. */
-export async function snapshot(d: Demo, title: string): Promise<Snapshot> {
-  const [source, dr, nr, page, ns] = await Promise.all([
-    rows(d.src, SOURCE_NS),
-    rows(d.dr, DR_NS),
-    d.src.get(REPLICATION_PATH),
-    d.controller
-      ? fetch(d.controller.metricsUrl).then((r) => r.text()).catch(() => "")
-      : Promise.resolve(""),
-    d.dr.get(`/api/v1/namespaces/${DR_NS}`),
-  ]);
-  const st: Obj = nr?.status ?? {};
-  const c: Obj = st.counts ?? {};
-  return {
-    title,
-    sourceNs: SOURCE_NS,
-    drNs: DR_NS,
-    source,
-    dr,
-    phase: phaseText(st),
-    lastSync: st.lastSyncTime ?? "-",
-    counts: `desired ${c.desired ?? 0}, in sync ${c.inSync ?? 0}, created ${
-      c.created ?? 0
-    }, updated ${c.updated ?? 0}, failed ${c.failed ?? 0}`,
-    rpoSeconds: rpoFrom(page, REPLICATION),
-    promoted: ns?.metadata?.annotations?.["drsyncer.io/promoted"],
-  };
+function snapshot(d: Demo, title: string): Promise<Snapshot> {
+  return takeSnapshot(d.src, d.dr, d.controller?.metricsUrl, title);
 }
 
 /** Shows the view until `done` holds on a snapshot; fails after a bound. */
