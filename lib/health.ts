@@ -1,8 +1,9 @@
 /**
- * /healthz and /readyz on --health-addr. Liveness only says the process
- * answers (it must not depend on any cluster being reachable, or a DR outage
- * would restart the controller in a loop); readiness is supplied by the
- * manager.
+ * /healthz and /readyz on --health-addr. Both verdicts come from the
+ * manager: liveness fails only when the process itself is wedged (see
+ * liveness.ts; it never depends on a cluster being reachable, or a DR outage
+ * would restart the controller in a loop), readiness when caches are not
+ * synced or the lease is unreachable.
  */
 
 /** A readiness verdict with the reasons when not ready. */
@@ -10,6 +11,11 @@ export interface Readiness {
   ready: boolean;
   reasons: string[];
 }
+
+/** A liveness verdict: same shape, `ready` read as "alive". */
+export type Liveness = Readiness;
+
+const ALIVE: Liveness = { ready: true, reasons: [] };
 
 /** A running health server. */
 export interface HealthServer {
@@ -38,26 +44,26 @@ export function parseAddr(addr: string): ListenAddress {
 export function serveHealth(
   addr: string | ListenAddress,
   readiness: () => Readiness,
+  liveness: () => Liveness = () => ALIVE,
 ): HealthServer {
   const { hostname, port } = typeof addr === "string" ? parseAddr(addr) : addr;
   const server = Deno.serve(
     { hostname, port, onListen: () => {} },
     (req) => {
       const path = new URL(req.url).pathname;
-      if (path === "/healthz") return new Response("ok\n");
-      if (path !== "/readyz") {
-        return new Response("not found\n", { status: 404 });
-      }
-      const r = readiness();
-      return r.ready
-        ? new Response("ok\n")
-        : new Response(`not ready: ${r.reasons.join("; ")}\n`, {
-          status: 503,
-        });
+      if (path === "/healthz") return verdict(liveness(), "not alive");
+      if (path === "/readyz") return verdict(readiness(), "not ready");
+      return new Response("not found\n", { status: 404 });
     },
   );
   return {
     port: (server.addr as Deno.NetAddr).port,
     shutdown: () => server.shutdown(),
   };
+}
+
+function verdict(r: Readiness, label: string): Response {
+  return r.ready
+    ? new Response("ok\n")
+    : new Response(`${label}: ${r.reasons.join("; ")}\n`, { status: 503 });
 }

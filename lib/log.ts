@@ -7,7 +7,6 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import {
   configureSync,
   getConsoleSink,
-  getJsonLinesFormatter,
   getLogger,
   type Logger,
   type LogLevel as LogtapeLevel,
@@ -47,9 +46,7 @@ const LEVEL_TAGS: Record<LogtapeLevel, string> = {
 export function configureLogging(options: LoggingOptions): void {
   const write = options.write ??
     ((line: string) => globalThis.console.error(line));
-  const base = options.format === "json"
-    ? getJsonLinesFormatter({ properties: "flatten" })
-    : prettyFormatter;
+  const base = options.format === "json" ? jsonFormatter : prettyFormatter;
   // Every level goes to console.error, and that one method goes to `write`,
   // so all lines land on stderr (or in the test's buffer), synchronously.
   const toWrite = Object.assign(Object.create(globalThis.console), {
@@ -96,12 +93,46 @@ export function logger(component: string): Logger {
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 
+function messageText(record: LogRecord): string {
+  return record.message
+    .map((part, i) => (i % 2 === 1 ? render(part) : String(part)))
+    .join("");
+}
+
+function component(record: LogRecord): string {
+  return record.category.slice(1).join(".") || record.category[0];
+}
+
+/**
+ * One JSON object per line: timestamp, level, component, message, then the
+ * properties (replication, remoteCluster, key, ...) at the top level, where
+ * log pipelines index them.
+ */
+const jsonFormatter: TextFormatter = (record: LogRecord): string => {
+  const line: Record<string, unknown> = {
+    timestamp: new Date(record.timestamp).toISOString(),
+    level: record.level,
+    component: component(record),
+    message: messageText(record),
+  };
+  for (const [k, v] of Object.entries(record.properties)) {
+    if (!(k in line)) line[k] = v instanceof Error ? render(v) : v;
+  }
+  return `${safeJson(line)}\n`;
+};
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify(String(value));
+  }
+}
+
 /** `12:00:01.234 INF replication: synced shop key=value` */
 const prettyFormatter: TextFormatter = (record: LogRecord): string => {
   const time = new Date(record.timestamp).toISOString().slice(11, 23);
-  const message = record.message
-    .map((part, i) => (i % 2 === 1 ? render(part) : String(part)))
-    .join("");
+  const message = messageText(record);
   const shown = typeof record.rawMessage === "string"
     ? new Set([...record.rawMessage.matchAll(PLACEHOLDER)].map((m) => m[1]))
     : new Set<string>();
@@ -109,10 +140,9 @@ const prettyFormatter: TextFormatter = (record: LogRecord): string => {
     .filter(([k]) => !shown.has(k))
     .map(([k, v]) => ` ${k}=${typeof v === "string" ? quote(v) : render(v)}`)
     .join("");
-  const category = record.category.slice(1).join(".") || record.category[0];
-  return `${time} ${
-    LEVEL_TAGS[record.level]
-  } ${category}: ${message}${extra}\n`;
+  return `${time} ${LEVEL_TAGS[record.level]} ${
+    component(record)
+  }: ${message}${extra}\n`;
 };
 
 function render(value: unknown): string {

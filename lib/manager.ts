@@ -17,9 +17,16 @@ import { type InformerLease, SharedInformers } from "./informer/shared.ts";
 import {
   type HealthServer,
   type ListenAddress,
+  type Liveness,
   type Readiness,
   serveHealth,
 } from "./health.ts";
+import {
+  DEFAULT_LIVENESS,
+  type LivenessLimits,
+  LoopLagMonitor,
+  queueProblems,
+} from "./liveness.ts";
 import type { LeaderElector } from "./leader-election.ts";
 import { WorkQueue } from "./workqueue.ts";
 
@@ -42,6 +49,8 @@ export interface ManagerOptions {
   shutdownTimeoutMs?: number;
   informers?: InformerOptions;
   log?: RuntimeLog;
+  /** When /healthz calls the process wedged; defaults in liveness.ts. */
+  liveness?: Partial<LivenessLimits> & { loopTickMs?: number };
 }
 
 const DEFAULT_SHUTDOWN_MS = 30_000;
@@ -56,11 +65,15 @@ export class Manager {
   readonly #leases = new Map<WatchSource, InformerLease>();
   readonly #queues = new Map<Controller, WorkQueue>();
   #health: HealthServer | undefined;
+  readonly #lag: LoopLagMonitor;
+  readonly #limits: LivenessLimits;
   #synced = false;
 
   constructor(o: ManagerOptions) {
     this.#o = o;
     this.#log = o.log ?? silent;
+    this.#limits = { ...DEFAULT_LIVENESS, ...o.liveness };
+    this.#lag = new LoopLagMonitor(o.liveness?.loopTickMs);
     this.#informers = new SharedInformers({
       ...o.informers,
       onRestart: (cause, delayMs, spec) => {
@@ -101,6 +114,22 @@ export class Manager {
     return { ready: reasons.length === 0, reasons };
   }
 
+  /** Alive unless the event loop lags or a work queue is stuck. */
+  liveness(): Liveness {
+    const reasons: string[] = [];
+    const lag = this.#lag.lagMs;
+    if (lag > this.#limits.maxLoopLagMs) {
+      reasons.push(`event loop lagging ${Math.round(lag)}ms`);
+    }
+    const queues = [...this.#queues].map(([c, q]) => ({
+      name: c.reconciler.name,
+      depth: q.depth,
+      ...q.progress,
+    }));
+    reasons.push(...queueProblems(queues, Date.now(), this.#limits));
+    return { ready: reasons.length === 0, reasons };
+  }
+
   /** True while this replica runs reconcilers. */
   get leading(): boolean {
     return this.#queues.size > 0 && !this.#o.elector?.leading.aborted;
@@ -128,7 +157,12 @@ export class Manager {
   /** Runs until `stop` aborts (returns 0) or the lease is lost (returns 1). */
   async run(stop: AbortSignal): Promise<number> {
     if (this.#o.healthAddr) {
-      this.#health = serveHealth(this.#o.healthAddr, () => this.readiness());
+      this.#lag.start();
+      this.#health = serveHealth(
+        this.#o.healthAddr,
+        () => this.readiness(),
+        () => this.liveness(),
+      );
     }
     try {
       this.#startInformers();
@@ -222,6 +256,7 @@ export class Manager {
     await Promise.all(leases.map((l) => l.release()));
     await this.#health?.shutdown();
     this.#health = undefined;
+    this.#lag.stop();
   }
 }
 

@@ -54,6 +54,9 @@ export class WorkQueue {
   /** Keys that want a run: queued in #ready or re-added while processing. */
   readonly #dirty = new Set<string>();
   readonly #running = new Map<string, Promise<void>>();
+  /** Start time of each running key, for liveness. */
+  readonly #startedAt = new Map<string, number>();
+  #lastDoneAt: number;
   readonly #failures = new Map<string, number>();
   readonly #delayed = new Map<string, { due: number; id: TimerId }>();
   #closed = false;
@@ -69,6 +72,7 @@ export class WorkQueue {
       clock: opts.clock ?? systemClock,
     };
     this.#onError = opts.onError;
+    this.#lastDoneAt = this.#opts.clock.now();
     opts.signal?.addEventListener(
       "abort",
       () => this.#stop(opts.signal?.reason),
@@ -94,6 +98,18 @@ export class WorkQueue {
   /** Totals since creation, for metrics. */
   get stats(): { adds: number; retries: number } {
     return { adds: this.#adds, retries: this.#retries };
+  }
+
+  /**
+   * For liveness: when the longest-running handler started (undefined when
+   * none runs) and when a handler last finished.
+   */
+  get progress(): { oldestStartedAt?: number; lastDoneAt: number } {
+    let oldest: number | undefined;
+    for (const t of this.#startedAt.values()) {
+      if (oldest === undefined || t < oldest) oldest = t;
+    }
+    return { oldestStartedAt: oldest, lastDoneAt: this.#lastDoneAt };
   }
 
   /** Consecutive failures of `key` (0 after a success). */
@@ -174,6 +190,7 @@ export class WorkQueue {
     ) {
       const key = this.#ready.shift()!;
       this.#dirty.delete(key);
+      this.#startedAt.set(key, this.#opts.clock.now());
       this.#running.set(key, this.#process(key));
     }
   }
@@ -189,6 +206,8 @@ export class WorkQueue {
       this.#retry(key, error);
     } finally {
       this.#running.delete(key);
+      this.#startedAt.delete(key);
+      this.#lastDoneAt = this.#opts.clock.now();
       if (this.#dirty.has(key) && !this.#closed) this.#ready.push(key);
       this.#pump();
     }

@@ -109,21 +109,30 @@ Deno.test("log: ConfigMap data is not mistaken for Secret data", () => {
   assertMatch(lines[0], /fast-lane/);
 });
 
-Deno.test("log (json): one object per line with level, category, fields", () => {
+Deno.test("log (json): one object per line with timestamp, level, component, fields", () => {
   const lines = capture({ level: "info" });
   logger("replication").info("synced {namespace}", {
     namespace: "shop",
+    replication: "shop-to-dr",
     objects: 12,
   });
+  logger("manager").warn("failed", { error: new Error("boom") });
   resetLogging();
-  assertEquals(lines.length, 1);
+  assertEquals(lines.length, 2);
   const rec = JSON.parse(lines[0]);
+  assertEquals(Object.keys(rec).slice(0, 4), [
+    "timestamp",
+    "level",
+    "component",
+    "message",
+  ]);
   assertEquals(
-    [rec.level, rec.logger, rec.namespace, rec.objects],
-    ["INFO", "drsyncer.replication", "shop", 12],
+    [rec.level, rec.component, rec.replication, rec.namespace, rec.objects],
+    ["info", "replication", "shop-to-dr", "shop", 12],
   );
-  assertMatch(rec["@timestamp"], /^\d{4}-\d\d-\d\dT.*Z$/);
-  assertMatch(rec.message, /^synced "?shop"?$/);
+  assertMatch(rec.timestamp, /^\d{4}-\d\d-\d\dT.*Z$/);
+  assertEquals(rec.message, "synced shop");
+  assertEquals(JSON.parse(lines[1]).error, "Error: boom");
 });
 
 Deno.test("log (pretty): time, level tag, component, message, extras", () => {

@@ -21,6 +21,7 @@ import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
 import { buildControllers } from "../../controllers/mod.ts";
 import { quiesceUndici } from "../sim/harness.ts";
 import { type SimCluster, startSim } from "../sim/mod.ts";
+import { installSide } from "../deploy/sim-rbac.ts";
 
 export const NS = "dr-syncer-system";
 const GROUP_PATH = "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system";
@@ -71,9 +72,20 @@ async function installCrds(
   }
 }
 
+/** Options of {@link withController}. */
+export interface E2eOptions {
+  /**
+   * Run the controller as the ServiceAccounts of deploy/ (source) and
+   * deploy/dr-cluster (DR), authorized by kube-sim from those RBAC objects,
+   * instead of as admin.
+   */
+  rbac?: boolean;
+}
+
 /** Runs `fn` with a fresh pair of clusters; everything is torn down. */
 export async function withController(
   fn: (e: E2e) => Promise<void>,
+  opts: E2eOptions = {},
 ): Promise<void> {
   const sim = await startSim({ clusters: ["source", "dr"] });
   const make = (c: SimCluster) =>
@@ -93,11 +105,22 @@ export async function withController(
       kind: "Namespace",
       metadata: { name: NS },
     });
+    let controllerKubeconfig = sim.clusters.source.kubeconfigPath;
+    let drKubeconfig = sim.clusters.dr.kubeconfig;
+    if (opts.rbac) {
+      const own = await installSide(sim.clusters.source, "source");
+      controllerKubeconfig = controllerKubeconfig.replace(
+        /[^/]+$/,
+        "controller.kubeconfig",
+      );
+      await Deno.writeTextFile(controllerKubeconfig, own.kubeconfig);
+      drKubeconfig = (await installSide(sim.clusters.dr, "dr")).kubeconfig;
+    }
     await srcClient.requestJson(`/api/v1/namespaces/${NS}/secrets`, {
       method: "POST",
       body: {
         metadata: { name: "dr-kubeconfig" },
-        stringData: { kubeconfig: sim.clusters.dr.kubeconfig },
+        stringData: { kubeconfig: drKubeconfig },
       },
     });
     const discovery = await discover(srcClient);
@@ -136,7 +159,7 @@ export async function withController(
       start: () => {
         const stop = new AbortController();
         const done = runController({
-          kubeconfig: sim.clusters.source.kubeconfigPath,
+          kubeconfig: controllerKubeconfig,
           namespace: NS,
           leaderElect: false,
           signal: stop.signal,

@@ -2,7 +2,7 @@ import "../../lib/preload.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 import { parseAddr, type Readiness, serveHealth } from "../../lib/health.ts";
 
-Deno.test("health: /healthz always ok, /readyz follows readiness", async () => {
+Deno.test("health: /healthz ok by default, /readyz follows readiness", async () => {
   let state: Readiness = { ready: false, reasons: ["caches not synced"] };
   const server = serveHealth("127.0.0.1:0", () => state);
   const get = async (path: string) => {

@@ -220,3 +220,26 @@ Deno.test("work queue: external abort stops every handler at once", async () => 
   assertEquals(clock.pending, 0);
   assertEquals(queue.depth, 0);
 });
+
+Deno.test("work queue: progress reports the oldest running key and the last finish", async () => {
+  const clock = new FakeClock(1000);
+  const release: (() => void)[] = [];
+  const q = new WorkQueue({
+    clock,
+    concurrency: 2,
+    handler: () => new Promise<void>((r) => release.push(r)),
+  });
+  assertEquals(q.progress, { oldestStartedAt: undefined, lastDoneAt: 1000 });
+  q.add("a");
+  await clock.advance(50);
+  q.add("b");
+  assertEquals(q.progress, { oldestStartedAt: 1000, lastDoneAt: 1000 });
+  await clock.advance(50);
+  release.shift()!();
+  await flush();
+  assertEquals(q.progress, { oldestStartedAt: 1050, lastDoneAt: 1100 });
+  release.shift()!();
+  await flush();
+  assertEquals(q.progress.oldestStartedAt, undefined);
+  await q.shutdown(0);
+});
