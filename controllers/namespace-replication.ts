@@ -9,6 +9,7 @@
  * when it changed.
  */
 import {
+  ANNOTATION_ALLOW_MASS_PRUNE,
   NAMESPACE_REPLICATION_DEFAULTS,
   type NamespaceReplication,
   type NamespaceReplicationStatus,
@@ -204,6 +205,13 @@ class ReplicationController {
     rt.blocked = pass.blocker !== undefined;
     if (decision.syncNowToken) rt.lastSyncNowHandled = decision.syncNowToken;
     if (pass.consumedAllowToken) rt.lastAllowHandled = pass.consumedAllowToken;
+    else if (newlyBlocked(nr, pass.results)) {
+      // A token already there when the block is first reported was not
+      // given for it: only a value set afterwards approves.
+      rt.lastAllowHandled = nr.metadata.annotations?.[
+        ANNOTATION_ALLOW_MASS_PRUNE
+      ] ?? rt.lastAllowHandled;
+    }
     rt.dueAt = this.nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
     const report: PassReport = {
       generation: nr.metadata.generation ?? 0,
@@ -359,6 +367,14 @@ class ReplicationController {
     this.runtimes.clear();
     await this.deps.remoteCaches.close();
   }
+}
+
+function newlyBlocked(
+  nr: NamespaceReplication,
+  results: { prune?: { blocked?: unknown } }[],
+): boolean {
+  return (nr.status?.blockedPrunes ?? []).length === 0 &&
+    results.some((x) => x.prune?.blocked);
 }
 
 /** The NamespaceReplication controller. */

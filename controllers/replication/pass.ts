@@ -308,7 +308,14 @@ interface PairJob {
 async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
   const { rt, nr, pair, readers, remote, now, out } = job;
   const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
-  const allow = nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE];
+  // A token approves only prunes already reported blocked here: one set in
+  // advance must not wave the next mass deletion through unseen.
+  const reported = (nr.status?.blockedPrunes ?? []).some((b) =>
+    b.namespace === pair.destination
+  );
+  const allow = reported
+    ? nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE]
+    : undefined;
   const pending = rt.pendingSince.get(pair.destination) ?? new Map();
   try {
     const result = await syncNamespace({
