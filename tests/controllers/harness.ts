@@ -254,7 +254,10 @@ export async function sourceNamespace(
 }
 
 /** The discovered type of an object, by its apiVersion and kind. */
-export function typeOf(e: E2e, o: Pick<KubeObject, "apiVersion" | "kind">) {
+export function typeOf(
+  e: E2e,
+  o: Pick<KubeObject, "apiVersion" | "kind">,
+): ApiResource {
   const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
   const plural = `${o.kind.toLowerCase()}s`;
   const known: Record<string, string> = {
