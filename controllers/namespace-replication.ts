@@ -43,7 +43,11 @@ import {
 } from "./replication/object-sync.ts";
 import { type PassDeps, runPass } from "./replication/pass.ts";
 import { RemoteCaches } from "./replication/remote-caches.ts";
-import { recordEvents, recordMetrics } from "./replication/report.ts";
+import {
+  recordEvents,
+  recordMetrics,
+  recordObjectEvent,
+} from "./replication/report.ts";
 import {
   newRuntime,
   releaseLive,
@@ -176,9 +180,13 @@ class ReplicationController {
     } else if (result.kind === "done") {
       const o = result.outcome;
       this.ctx.metrics.recordOutcomes(replication, [o]);
+      recordObjectEvent(this.ctx, nr, o);
       if (o.status === "failed") {
+        // A full pass reports it (status, Event); a transient failure
+        // gets a moment first, a lasting one (a conflict) is shown at once.
         rt.dirty = true;
-        this.queue?.addAfter(replication, RETRY_BASE_MS);
+        if (o.transient) this.queue?.addAfter(replication, RETRY_BASE_MS);
+        else this.queue?.add(replication);
       }
     }
   }

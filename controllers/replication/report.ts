@@ -82,6 +82,24 @@ export function recordEvents(
   for (const note of r.notes) warn(note.reason, note.message);
 }
 
+/**
+ * The Event of one object written by the fast path. Its failures are not
+ * reported here: they make a full pass, whose Events and status say it.
+ */
+export function recordObjectEvent(
+  ctx: ControllerContext,
+  nr: NamespaceReplication,
+  o: ActionOutcome,
+): void {
+  if (o.action !== "recreate" || o.status !== "done") return;
+  ctx.events.record(
+    subjectOf(nr as never),
+    "Normal",
+    "Recreated",
+    `recreated after an immutable change: ${names([o])}`,
+  );
+}
+
 /** Feeds the pass into the metrics. */
 export function recordMetrics(
   ctx: ControllerContext,
