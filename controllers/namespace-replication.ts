@@ -206,6 +206,9 @@ class ReplicationController {
     this.restoreSchedule(nr, rt);
     const decision = decidePass(nr, rt, now);
     if (!decision.run) return this.requeue(rt, now);
+    // Consumed now, not after the pass: a wake that arrives while the pass
+    // runs (a RemoteCluster turning ready) must make another pass.
+    rt.dirty = false;
     const startedAt = new Date(now);
     const pass = await runPass(this.deps, rt, nr, startedAt);
     const finishedAt = new Date(this.ctx.clock.now());
@@ -235,9 +238,12 @@ class ReplicationController {
       lastManualTrigger: decision.syncNowToken,
       lastMassPruneApproval: pass.consumedAllowToken,
     };
-    await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
-    // Only now: a failed status write retries the whole pass.
-    rt.dirty = false;
+    try {
+      await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
+    } catch (e) {
+      rt.dirty = true; // a failed status write retries the whole pass
+      throw e;
+    }
     recordEvents(this.ctx, nr, report);
     recordMetrics(this.ctx, nr, report);
     this.trackFailures(
