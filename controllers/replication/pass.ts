@@ -183,11 +183,10 @@ export async function runPass(
   if (resolved.pairs.length === 0 && resolved.missing.length === 0) {
     const message = resolved.notes.map((n) => n.message).join("; ") ||
       "the mappings select no namespace";
-    return {
-      results: [],
-      notes: resolved.notes,
-      blocker: { reason: "NoNamespaces", message },
-    };
+    // The mappings' own problem (DestinationConflict, MappingNotFound...)
+    // says more than "no namespaces".
+    const reason = resolved.notes[0]?.reason ?? "NoNamespaces";
+    return { results: [], notes: resolved.notes, blocker: { reason, message } };
   }
   let discovery;
   try {
