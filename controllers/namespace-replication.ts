@@ -198,6 +198,7 @@ class ReplicationController {
   ): Promise<WorkResult | void> {
     const now = this.ctx.clock.now();
     if (nr.spec.suspend) return await this.suspend(nr, rt, signal);
+    if (this.awaitingFirstProbe(nr)) return;
     const mode = nr.spec.mode ?? "Continuous";
     if (rt.mode !== mode) {
       if (mode !== "Continuous") await releaseLive(rt);
@@ -253,6 +254,19 @@ class ReplicationController {
       pass.incomplete ?? false,
     );
     return this.requeue(rt, finishedAt.getTime());
+  }
+
+  /**
+   * Right after start the RemoteCluster exists but has not been probed: a
+   * pass now would only report "not ready" (a Failed status, a Warning
+   * Event, an error metric on every restart). Its first probe result wakes
+   * this replication.
+   */
+  awaitingFirstProbe(nr: NamespaceReplication): boolean {
+    const name = nr.spec.remoteClusterRef?.name ?? "";
+    return !this.ctx.remoteStates.has(name) &&
+      this.ctx.caches.remoteClusters.get(name, this.ctx.namespace) !==
+        undefined;
   }
 
   /** After a restart, a Scheduled replication resumes its schedule from status. */
