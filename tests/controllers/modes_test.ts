@@ -146,3 +146,21 @@ Deno.test("controller: a quiet Continuous replication makes no periodic DR write
     assertEquals(e.source.counters.get("patch", STATUS), 0, "no status write");
   });
 });
+
+Deno.test("controller: suspend stops copying (phase Suspended) and resuming catches up", async () => {
+  await withController(async (e) => {
+    await prepare(e);
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+    await standardSetup(e, { suspend: true });
+    await synced(e, "shop-to-dr", "Suspended");
+    e.dr.counters.reset();
+    await setData(e, "2");
+    await sleep(500);
+    assertEquals(e.dr.counters.total(WRITES), 0, "nothing written");
+    await standardSetup(e, { suspend: false });
+    await until("caught up", async () => await drValue(e) === "2");
+    await synced(e);
+  });
+});

@@ -124,3 +124,24 @@ async function annotate(e: E2e, token: string): Promise<void> {
   );
   assert(nr, "replication exists");
 }
+
+Deno.test("controller: a deleted source namespace never deletes its DR copy (SourceNamespaceMissing)", async () => {
+  await withController(async (e) => {
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", ["c1", "c2", "c3"].map((n) => configMap(n, { n })));
+    await standardSetup(e, { pruneSafety: { delay: "0s" } });
+    e.start();
+    await synced(e);
+    await e.src.remove(e.type("namespaces"), undefined, "shop");
+    await until(
+      "SourceNamespaceMissing",
+      async () =>
+        conditionOf(await statusOf(e), "SourceNamespaceMissing")?.status ===
+          "True",
+    );
+    await eventFor(e, "shop-to-dr", "SourceNamespaceMissing");
+    await new Promise((r) => setTimeout(r, 500)); // passes had their chance
+    assert(await e.drApi.getNamespace("shop-dr"), "DR namespace kept");
+    assertEquals((await drNames(e)).sort(), ["c1", "c2", "c3"]);
+  });
+});
