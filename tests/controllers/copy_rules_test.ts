@@ -13,6 +13,7 @@ import {
   standardSetup,
   synced,
   typeOf,
+  until,
   withController,
 } from "./harness.ts";
 
@@ -98,6 +99,11 @@ function sourceObjects(): KubeObject[] {
     INGRESS,
     CLAIM,
     obj("v1", "Pod", "loose-pod", { spec: POD_SPEC }),
+    obj("v1", "Secret", "sa-token", {
+      type: "kubernetes.io/service-account-token",
+      data: { token: "c2VjcmV0" },
+    }, { annotations: { "kubernetes.io/service-account.name": "default" } }),
+    obj("v1", "Secret", "plain-secret", { data: { k: "dg==" } }),
     obj("v1", "Endpoints", "plain", { subsets: [] }),
     obj("v1", "Event", "ev1", {
       involvedObject: { kind: "Pod", name: "loose-pod", namespace: "shop" },
@@ -201,6 +207,7 @@ Deno.test("controller: every copy rule of contract §4 holds on DR after a sync"
     const absent: [string, string, string][] = [
       ["v1", "ConfigMap", "skipped"],
       ["v1", "Pod", "loose-pod"],
+      ["v1", "Secret", "sa-token"],
       ["v1", "Endpoints", "plain"],
       ["v1", "Event", "ev1"],
       ["apps/v1", "ReplicaSet", "api-123"],
@@ -210,6 +217,7 @@ Deno.test("controller: every copy rule of contract §4 holds on DR after a sync"
       assertEquals(await drGet(e, v, kind, name), undefined, `${kind} ${name}`);
     }
     assert(await drGet(e, "batch/v1", "CronJob", "nightly"), "CronJob copied");
+    assert(await drGet(e, "v1", "Secret", "plain-secret"), "Secret copied");
     const rootCa = await drGet(e, "v1", "ConfigMap", "kube-root-ca.crt");
     assertEquals(
       rootCa?.metadata.labels?.["drsyncer.io/replication"],
@@ -217,8 +225,43 @@ Deno.test("controller: every copy rule of contract §4 holds on DR after a sync"
     );
 
     await writeOrderHolds(e);
+    await updatesKeepDrState(e);
   });
 });
+
+/**
+ * Updates after the first sync: the DR side's clusterIP survives a Service
+ * change, a DR-side scale-up of a parked copy is drift and is reverted.
+ */
+async function updatesKeepDrState(e: E2e): Promise<void> {
+  const svcType = typeOf(e, { apiVersion: "v1", kind: "Service" });
+  const drIp = specOf(await drGet(e, "v1", "Service", "plain")).clusterIP;
+  const src = await e.src.get(svcType, "shop", "plain");
+  await e.src.replace(svcType, {
+    ...src!,
+    spec: { ...specOf(src), ports: [{ port: 81 }] },
+  });
+  await until("service updated", async () => {
+    const spec = specOf(await drGet(e, "v1", "Service", "plain"));
+    return (spec.ports as { port: number }[])[0].port === 81;
+  });
+  assertEquals(
+    specOf(await drGet(e, "v1", "Service", "plain")).clusterIP,
+    drIp,
+  );
+
+  const deps = typeOf(e, { apiVersion: "apps/v1", kind: "Deployment" });
+  const copy = await e.drApi.get(deps, "shop-dr", "api");
+  await e.drApi.replace(deps, {
+    ...copy!,
+    spec: { ...specOf(copy), replicas: 4 },
+  });
+  await until(
+    "scale drift reverted",
+    async () =>
+      specOf(await drGet(e, "apps/v1", "Deployment", "api")).replicas === 0,
+  );
+}
 
 async function servicesAsContracted(e: E2e): Promise<void> {
   const plain = specOf(await drGet(e, "v1", "Service", "plain"));
