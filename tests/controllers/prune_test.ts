@@ -145,3 +145,41 @@ Deno.test("controller: a deleted source namespace never deletes its DR copy (Sou
     assertEquals((await drNames(e)).sort(), ["c1", "c2", "c3"]);
   });
 });
+
+Deno.test("controller: ignore added later: on an object its copy is pruned, on the namespace the DR copy is left as is", async () => {
+  await withController(async (e) => {
+    const cm = e.type("configmaps");
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", ["c1", "c2", "c3"].map((n) => configMap(n, { n })));
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+
+    const c1 = await e.src.get(cm, "shop", "c1");
+    await e.src.replace(cm, {
+      ...c1!,
+      metadata: { ...c1!.metadata, labels: { "drsyncer.io/ignore": "true" } },
+    });
+    await until(
+      "ignored object's copy pruned",
+      async () => (await drNames(e)).join() === "c2,c3",
+    );
+
+    const ns = await e.src.getNamespace("shop");
+    await e.src.replace(e.type("namespaces"), {
+      ...ns!,
+      metadata: { ...ns!.metadata, labels: { "drsyncer.io/ignore": "true" } },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    e.dr.counters.reset();
+    await e.src.remove(cm, "shop", "c2");
+    const c3 = await e.src.get(cm, "shop", "c3");
+    await e.src.replace(cm, { ...c3!, data: { n: "changed" } });
+    await new Promise((r) => setTimeout(r, 500));
+    assertEquals(
+      e.dr.counters.total({ verbs: ["create", "update", "delete"] }),
+      0,
+    );
+    assertEquals((await drNames(e)).join(), "c2,c3");
+  });
+});
