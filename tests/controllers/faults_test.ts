@@ -31,6 +31,10 @@ Deno.test("controller: DR down then back converges with nothing lost", async () 
     await sourceNamespace(e, "shop");
     await put(e, "shop", ["a", "b", "c"].map((n) => configMap(n, { v: "1" })));
     await standardSetup(e);
+    await e.apply("RemoteCluster", "dr", {
+      kubeconfigSecretRef: { name: "dr-kubeconfig" },
+      probeInterval: "1s",
+    });
     e.start();
     await synced(e);
 
@@ -39,7 +43,11 @@ Deno.test("controller: DR down then back converges with nothing lost", async () 
     await e.src.replace(cm, { ...a!, data: { v: "2" } });
     await e.src.remove(cm, "shop", "b");
     await put(e, "shop", [configMap("d", { v: "new" })]);
-    await new Promise((r) => setTimeout(r, 500));
+    await until("outage reported", async () => {
+      const remote = conditionOf(await statusOf(e), "RemoteClusterReady");
+      return remote?.reason === "Unreachable";
+    });
+    assertEquals((await statusOf(e)).phase, "Failed");
     await restore();
 
     await until("converged", async () => {
