@@ -20,6 +20,7 @@ import type { ClusterClient } from "../lib/kube/client.ts";
 import type { InformerOptions } from "../lib/informer/informer.ts";
 import type { WorkResult } from "../lib/workqueue.ts";
 import {
+  awaitingTokenStatus,
   type PassReport,
   statusAfterPass,
   suspendedStatus,
@@ -206,7 +207,17 @@ class ReplicationController {
     }
     this.restoreSchedule(nr, rt);
     const decision = decidePass(nr, rt, now);
-    if (!decision.run) return this.requeue(rt, now);
+    if (!decision.run) {
+      if (mode === "Manual") {
+        const status = awaitingTokenStatus(
+          nr.status,
+          nr.metadata.generation ?? 0,
+          new Date(now),
+        );
+        await this.writeIfChanged(nr, status, signal);
+      }
+      return this.requeue(rt, now);
+    }
     // Consumed now, not after the pass: a wake that arrives while the pass
     // runs (a RemoteCluster turning ready) must make another pass.
     rt.dirty = false;

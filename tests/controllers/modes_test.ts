@@ -8,6 +8,7 @@ import type { KubeObject } from "../../lib/sync/types.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { configMap } from "../replication/fixtures.ts";
 import {
+  conditionOf,
   type E2e,
   NS,
   put,
@@ -89,7 +90,8 @@ Deno.test("controller: Manual mode syncs once per new sync-now token; an unrelat
     await prepare(e);
     await standardSetup(e, { mode: "Manual" });
     e.start();
-    await sleep(500);
+    const waiting = await synced(e, "shop-to-dr", "Pending");
+    assertEquals(conditionOf(waiting, "Ready")?.reason, "AwaitingSyncNow");
     assertEquals(await e.drApi.getNamespace("shop-dr"), undefined);
 
     await annotate(e, { "drsyncer.io/sync-now": "a" });
