@@ -80,6 +80,18 @@ export function recordEvents(
     );
   }
   for (const note of r.notes) warn(note.reason, note.message);
+  // Odd input (an unreadable scale-override) and types the source would not
+  // list: nothing failed, but the user must hear of it.
+  const warnings = r.results.flatMap((x) => x.warnings);
+  if (warnings.length) {
+    const more = warnings.length > NAMES_IN_MESSAGE
+      ? ` and ${warnings.length - NAMES_IN_MESSAGE} more`
+      : "";
+    warn(
+      "SyncWarning",
+      warnings.slice(0, NAMES_IN_MESSAGE).join("; ") + more,
+    );
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { assert, assertEquals } from "../assert.ts";
 import { configMap, deployment } from "../replication/fixtures.ts";
 import {
   type E2e,
+  eventFor,
   put,
   sourceNamespace,
   standardSetup,
@@ -334,3 +335,24 @@ async function writeOrderHolds(e: E2e): Promise<void> {
     floor = Math.max(...versions);
   }
 }
+
+Deno.test("controller: an unreadable scale-override parks the copy and says so in a Warning Event", async () => {
+  await withController(async (e) => {
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [deployment("api", 3, {
+      metadata: {
+        name: "api",
+        labels: { app: "api" },
+        annotations: { "drsyncer.io/scale-override": "lots" },
+      },
+    })]);
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+    const copy = await drGet(e, "apps/v1", "Deployment", "api");
+    assertEquals(specOf(copy).replicas, 0);
+    const event = await eventFor(e, "shop-to-dr", "SyncWarning");
+    assertEquals(event.type, "Warning");
+    assert(event.message.includes("api"), event.message);
+  });
+});
