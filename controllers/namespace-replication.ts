@@ -31,6 +31,7 @@ import type { ApiResource, KubeObject } from "../lib/sync/types.ts";
 import { LABEL_REPLICATION } from "../lib/api/v1alpha1.ts";
 import {
   type ControllerContext,
+  NAMESPACES,
   ownKindSpec,
   sameStatus,
   writeStatus,
@@ -130,6 +131,26 @@ class ReplicationController {
         name: o.metadata.name,
       }),
     );
+  }
+
+  /**
+   * A source namespace changed (labels and annotations are copied, or it
+   * started terminating): Continuous replications copying it run a full
+   * pass now rather than at the next resync.
+   */
+  onSourceNamespace(e: InformerEvent): string[] {
+    if (
+      e.type === "update" &&
+      e.old.metadata.resourceVersion === e.object.metadata.resourceVersion
+    ) return [];
+    const name = e.object.metadata.name;
+    const keys: string[] = [];
+    for (const rt of this.runtimes.values()) {
+      if (!rt.live || !rt.pairs.some((p) => p.source === name)) continue;
+      rt.dirty = true;
+      keys.push(rt.name);
+    }
+    return keys;
   }
 
   drDiscovery(client: ClusterClient): DiscoveryCache {
@@ -430,6 +451,9 @@ export function namespaceReplicationController(
     watches: [{
       spec: ownKindSpec("NamespaceReplication", ctx.namespace),
       keys: (e) => [e.object.metadata.name],
+    }, {
+      spec: { type: NAMESPACES },
+      keys: (e) => c.onSourceNamespace(e),
     }],
     concurrency: 4,
     attach: (queue) => {

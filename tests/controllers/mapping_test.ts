@@ -128,3 +128,24 @@ Deno.test("controller: two replications share one mapping and run independently 
     }
   }, ["far"]);
 });
+
+Deno.test("controller: a source namespace label change reaches the DR namespace without waiting for a resync", async () => {
+  await withController(async (e) => {
+    await sourceNamespace(e, "shop", { team: "a" });
+    await put(e, "shop", [configMap("c", {})]);
+    await standardSetup(e); // resyncInterval: the 10m default
+    e.start();
+    await synced(e);
+    const ns = await e.src.getNamespace("shop");
+    await e.src.replace(e.type("namespaces"), {
+      ...ns!,
+      metadata: { ...ns!.metadata, labels: { team: "b" } },
+    });
+    await until(
+      "DR namespace relabelled",
+      async () =>
+        (await e.drApi.getNamespace("shop-dr"))?.metadata.labels?.team === "b",
+      3_000,
+    );
+  });
+});
