@@ -192,7 +192,9 @@ console.log(
     QPS ?? "50 (default)"
   }`,
 );
-console.log(`first full sync (process start to Synced): ${firstSync.toFixed(0)} ms`);
+console.log(
+  `first full sync (process start to Synced): ${firstSync.toFixed(0)} ms`,
+);
 console.log(
   `change-to-DR latency over ${CHANGES} (${CHANGE_GAP_MS} ms apart): p50 ${
     pct(latencies, 0.5).toFixed(1)

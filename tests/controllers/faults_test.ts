@@ -99,7 +99,7 @@ Deno.test("controller: bad RemoteClusters are reported with their reason and Eve
       }
       await e.apply("RemoteCluster", name, {
         kubeconfigSecretRef: { name: `${name}-kubeconfig` },
-        probeInterval: "1s",
+        probeInterval: "60s", // so only the Secret watch can explain a quick change
       });
     }
     e.start();
@@ -118,6 +118,19 @@ Deno.test("controller: bad RemoteClusters are reported with their reason and Eve
       "no-secret connected",
       async () =>
         (await readyReason(e, "RemoteCluster", "no-secret"))?.status === "True",
+    );
+    // A rotated Secret is read again at once, bad or good.
+    const secrets = e.type("secrets");
+    const s = await e.src.get(secrets, NS, "no-secret-kubeconfig");
+    await e.src.replace(secrets, {
+      ...s!,
+      data: { kubeconfig: btoa("garbage: [") },
+    });
+    await until(
+      "rotated to garbage",
+      async () =>
+        (await readyReason(e, "RemoteCluster", "no-secret"))?.reason ===
+          "KubeconfigInvalid",
     );
   });
 });
@@ -200,5 +213,22 @@ Deno.test("controller: bad replications get the right condition and Event, write
       "healthy replication still in step",
       async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
     );
+  });
+});
+
+Deno.test("controller: a DR namespace deleted by hand comes back with its copies", async () => {
+  await withController(async (e) => {
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [configMap("c", { v: "1" })]);
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+    await e.drApi.remove(e.type("namespaces"), undefined, "shop-dr");
+    await until(
+      "recreated",
+      async () =>
+        (await e.drApi.get(e.type("configmaps"), "shop-dr", "c")) !== undefined,
+    );
+    await synced(e);
   });
 });
