@@ -87,3 +87,30 @@ Deno.test("controller: one source change in Continuous mode is one DR write, no 
     assertEquals(e.source.counters.get("list", "configmaps"), 0, "no relist");
   });
 });
+
+Deno.test("controller: a deleted replication stops copying and leaves its DR copies", async () => {
+  await withController(async (e) => {
+    const cm = e.type("configmaps");
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [configMap("c", { v: "1" })]);
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+    await e.src.client.requestJson(
+      "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system/namespacereplications/shop-to-dr",
+      { method: "DELETE" },
+    );
+    await until(
+      "gone",
+      async () => !(await e.getOwn("NamespaceReplication", "shop-to-dr")),
+    );
+    await sleep(200);
+    e.dr.counters.reset();
+    const live = await e.src.get(cm, "shop", "c");
+    await e.src.replace(cm, { ...live!, data: { v: "2" } });
+    await sleep(500);
+    assertEquals(e.dr.counters.total(), 0, "DR untouched");
+    const copy = await e.drApi.get(cm, "shop-dr", "c");
+    assertEquals((copy?.data as Record<string, string>).v, "1");
+  });
+});
