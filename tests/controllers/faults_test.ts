@@ -232,3 +232,31 @@ Deno.test("controller: a DR namespace deleted by hand comes back with its copies
     await synced(e);
   });
 });
+
+Deno.test("controller: broken and expired watches on both clusters are resumed; changes and drift still flow", async () => {
+  await withController(async (e) => {
+    const cm = e.type("configmaps");
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [configMap("c", { v: "1" })]);
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+    for (const cluster of [e.source, e.dr]) {
+      cluster.faults.forceGoneOnNextWatch(3);
+      cluster.faults.cutWatches({ abrupt: true });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const live = await e.src.get(cm, "shop", "c");
+    await e.src.replace(cm, { ...live!, data: { v: "2" } });
+    await until(
+      "change after the cut",
+      async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
+    );
+    const copy = await e.drApi.get(cm, "shop-dr", "c");
+    await e.drApi.replace(cm, { ...copy!, data: { v: "drift" } });
+    await until(
+      "drift after the cut",
+      async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
+    );
+  });
+});
