@@ -19,6 +19,7 @@ import type { InformerEvent } from "../lib/informer/cache.ts";
 import type { ClusterClient } from "../lib/kube/client.ts";
 import type { InformerOptions } from "../lib/informer/informer.ts";
 import type { WorkResult } from "../lib/workqueue.ts";
+import type { NamespaceSyncResult } from "../lib/replication/namespace-sync.ts";
 import {
   awaitingTokenStatus,
   type PassReport,
@@ -228,17 +229,7 @@ class ReplicationController {
     }
     this.restoreSchedule(nr, rt);
     const decision = decidePass(nr, rt, now);
-    if (!decision.run) {
-      if (mode === "Manual") {
-        const status = awaitingTokenStatus(
-          nr.status,
-          nr.metadata.generation ?? 0,
-          new Date(now),
-        );
-        await this.writeIfChanged(nr, status, signal);
-      }
-      return this.requeue(rt, now);
-    }
+    if (!decision.run) return await this.idle(nr, rt, now, signal);
     // Consumed now, not after the pass: a wake that arrives while the pass
     // runs (a RemoteCluster turning ready) must make another pass.
     rt.dirty = false;
@@ -247,15 +238,7 @@ class ReplicationController {
     const finishedAt = new Date(this.ctx.clock.now());
     rt.passGeneration = nr.metadata.generation;
     rt.blocked = pass.blocker !== undefined;
-    if (decision.syncNowToken) rt.lastSyncNowHandled = decision.syncNowToken;
-    if (pass.consumedAllowToken) rt.lastAllowHandled = pass.consumedAllowToken;
-    else if (newlyBlocked(nr, pass.results)) {
-      // A token already there when the block is first reported was not
-      // given for it: only a value set afterwards approves.
-      rt.lastAllowHandled = nr.metadata.annotations?.[
-        ANNOTATION_ALLOW_MASS_PRUNE
-      ] ?? rt.lastAllowHandled;
-    }
+    rememberTokens(nr, rt, decision.syncNowToken, pass);
     rt.dueAt = this.nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
     const report: PassReport = {
       generation: nr.metadata.generation ?? 0,
@@ -265,12 +248,22 @@ class ReplicationController {
       blocker: pass.blocker,
       notes: pass.notes,
       remoteReady: this.remoteCondition(nr),
-      nextSyncTime: mode === "Scheduled" && rt.dueAt
-        ? new Date(rt.dueAt)
-        : undefined,
+      nextSyncTime: mode === "Scheduled" ? dateOf(rt.dueAt) : undefined,
       lastManualTrigger: decision.syncNowToken,
       lastMassPruneApproval: pass.consumedAllowToken,
     };
+    await this.finish(nr, rt, report, pass.incomplete ?? false, signal);
+    return this.requeue(rt, finishedAt.getTime());
+  }
+
+  /** Status, Events, metrics and retry timing after a pass. */
+  async finish(
+    nr: NamespaceReplication,
+    rt: ReplicationRuntime,
+    report: PassReport,
+    incomplete: boolean,
+    signal: AbortSignal,
+  ): Promise<void> {
     try {
       await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
     } catch (e) {
@@ -279,13 +272,22 @@ class ReplicationController {
     }
     recordEvents(this.ctx, nr, report);
     recordMetrics(this.ctx, nr, report);
-    this.trackFailures(
-      rt,
-      report,
-      finishedAt.getTime(),
-      pass.incomplete ?? false,
-    );
-    return this.requeue(rt, finishedAt.getTime());
+    this.trackFailures(rt, report, report.finishedAt.getTime(), incomplete);
+  }
+
+  /** No pass due: a Manual replication still shows it saw its spec. */
+  async idle(
+    nr: NamespaceReplication,
+    rt: ReplicationRuntime,
+    now: number,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
+    if ((nr.spec.mode ?? "Continuous") === "Manual") {
+      const generation = nr.metadata.generation ?? 0;
+      const status = awaitingTokenStatus(nr.status, generation, new Date(now));
+      await this.writeIfChanged(nr, status, signal);
+    }
+    return this.requeue(rt, now);
   }
 
   /**
@@ -426,6 +428,29 @@ class ReplicationController {
     for (const rt of this.runtimes.values()) await releaseLive(rt);
     this.runtimes.clear();
     await this.deps.remoteCaches.close();
+  }
+}
+
+function dateOf(ms: number | undefined): Date | undefined {
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+/** The tokens a pass handled, so none of them runs twice. */
+function rememberTokens(
+  nr: NamespaceReplication,
+  rt: ReplicationRuntime,
+  syncNowToken: string | undefined,
+  pass: { consumedAllowToken?: string; results: NamespaceSyncResult[] },
+): void {
+  if (syncNowToken) rt.lastSyncNowHandled = syncNowToken;
+  if (pass.consumedAllowToken) {
+    rt.lastAllowHandled = pass.consumedAllowToken;
+  } else if (newlyBlocked(nr, pass.results)) {
+    // A token already there when the block is first reported was not
+    // given for it: only a value set afterwards approves.
+    rt.lastAllowHandled =
+      nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE] ??
+        rt.lastAllowHandled;
   }
 }
 
