@@ -304,17 +304,30 @@ interface PairJob {
   out: PassOutput;
 }
 
+/**
+ * The mass-prune approval offered to one DR namespace. A token approves
+ * only prunes already reported blocked there: one set in advance must not
+ * wave the next mass deletion through unseen.
+ */
+function allowTokenFor(
+  nr: NamespaceReplication,
+  rt: ReplicationRuntime,
+  destination: string,
+): { current?: string; lastHandled?: string } {
+  const reported = (nr.status?.blockedPrunes ?? []).some((b) =>
+    b.namespace === destination
+  );
+  return {
+    current: reported
+      ? nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE]
+      : undefined,
+    lastHandled: rt.lastAllowHandled ?? nr.status?.lastMassPruneApproval,
+  };
+}
+
 async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
   const { rt, nr, pair, readers, remote, now, out } = job;
   const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
-  // A token approves only prunes already reported blocked here: one set in
-  // advance must not wave the next mass deletion through unseen.
-  const reported = (nr.status?.blockedPrunes ?? []).some((b) =>
-    b.namespace === pair.destination
-  );
-  const allow = reported
-    ? nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE]
-    : undefined;
   const pending = rt.pendingSince.get(pair.destination) ?? new Map();
   try {
     const result = await syncNamespace({
@@ -328,10 +341,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       drServes: readers.drServes,
       prune: {
         pendingSince: pending,
-        allowToken: {
-          current: allow,
-          lastHandled: rt.lastAllowHandled ?? nr.status?.lastMassPruneApproval,
-        },
+        allowToken: allowTokenFor(nr, rt, pair.destination),
       },
       now,
       concurrency: WRITE_CONCURRENCY,
