@@ -234,7 +234,10 @@ class ReplicationController {
     // runs (a RemoteCluster turning ready) must make another pass.
     rt.dirty = false;
     const startedAt = new Date(now);
-    const pass = await runPass(this.deps, rt, nr, startedAt);
+    const pass = await runPass(this.deps, rt, nr, startedAt).catch((e) => {
+      rt.dirty = true; // the queue's retry must run the pass again
+      throw e;
+    });
     const finishedAt = new Date(this.ctx.clock.now());
     rt.passGeneration = nr.metadata.generation;
     rt.blocked = pass.blocker !== undefined;
