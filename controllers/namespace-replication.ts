@@ -9,6 +9,7 @@
  * when it changed.
  */
 import {
+  ANNOTATION_ALLOW_MASS_PRUNE,
   NAMESPACE_REPLICATION_DEFAULTS,
   type NamespaceReplication,
   type NamespaceReplicationStatus,
@@ -18,7 +19,9 @@ import type { InformerEvent } from "../lib/informer/cache.ts";
 import type { ClusterClient } from "../lib/kube/client.ts";
 import type { InformerOptions } from "../lib/informer/informer.ts";
 import type { WorkResult } from "../lib/workqueue.ts";
+import type { NamespaceSyncResult } from "../lib/replication/namespace-sync.ts";
 import {
+  awaitingTokenStatus,
   type PassReport,
   statusAfterPass,
   suspendedStatus,
@@ -29,6 +32,7 @@ import type { ApiResource, KubeObject } from "../lib/sync/types.ts";
 import { LABEL_REPLICATION } from "../lib/api/v1alpha1.ts";
 import {
   type ControllerContext,
+  NAMESPACES,
   ownKindSpec,
   sameStatus,
   writeStatus,
@@ -42,7 +46,11 @@ import {
 } from "./replication/object-sync.ts";
 import { type PassDeps, runPass } from "./replication/pass.ts";
 import { RemoteCaches } from "./replication/remote-caches.ts";
-import { recordEvents, recordMetrics } from "./replication/report.ts";
+import {
+  recordEvents,
+  recordMetrics,
+  recordObjectEvent,
+} from "./replication/report.ts";
 import {
   newRuntime,
   releaseLive,
@@ -126,6 +134,26 @@ class ReplicationController {
     );
   }
 
+  /**
+   * A source namespace changed (labels and annotations are copied, or it
+   * started terminating): Continuous replications copying it run a full
+   * pass now rather than at the next resync.
+   */
+  onSourceNamespace(e: InformerEvent): string[] {
+    if (
+      e.type === "update" &&
+      e.old.metadata.resourceVersion === e.object.metadata.resourceVersion
+    ) return [];
+    const name = e.object.metadata.name;
+    const keys: string[] = [];
+    for (const rt of this.runtimes.values()) {
+      if (!rt.live || !rt.pairs.some((p) => p.source === name)) continue;
+      rt.dirty = true;
+      keys.push(rt.name);
+    }
+    return keys;
+  }
+
   drDiscovery(client: ClusterClient): DiscoveryCache {
     let cache = this.#drDiscovery.get(client);
     if (!cache) {
@@ -175,9 +203,13 @@ class ReplicationController {
     } else if (result.kind === "done") {
       const o = result.outcome;
       this.ctx.metrics.recordOutcomes(replication, [o]);
+      recordObjectEvent(this.ctx, nr, o);
       if (o.status === "failed") {
+        // A full pass reports it (status, Event); a transient failure
+        // gets a moment first, a lasting one (a conflict) is shown at once.
         rt.dirty = true;
-        this.queue?.addAfter(replication, RETRY_BASE_MS);
+        if (o.transient) this.queue?.addAfter(replication, RETRY_BASE_MS);
+        else this.queue?.add(replication);
       }
     }
   }
@@ -189,6 +221,7 @@ class ReplicationController {
   ): Promise<WorkResult | void> {
     const now = this.ctx.clock.now();
     if (nr.spec.suspend) return await this.suspend(nr, rt, signal);
+    if (this.awaitingFirstProbe(nr)) return;
     const mode = nr.spec.mode ?? "Continuous";
     if (rt.mode !== mode) {
       if (mode !== "Continuous") await releaseLive(rt);
@@ -196,14 +229,19 @@ class ReplicationController {
     }
     this.restoreSchedule(nr, rt);
     const decision = decidePass(nr, rt, now);
-    if (!decision.run) return this.requeue(rt, now);
+    if (!decision.run) return await this.idle(nr, rt, now, signal);
+    // Consumed now, not after the pass: a wake that arrives while the pass
+    // runs (a RemoteCluster turning ready) must make another pass.
+    rt.dirty = false;
     const startedAt = new Date(now);
-    const pass = await runPass(this.deps, rt, nr, startedAt);
+    const pass = await runPass(this.deps, rt, nr, startedAt).catch((e) => {
+      rt.dirty = true; // the queue's retry must run the pass again
+      throw e;
+    });
     const finishedAt = new Date(this.ctx.clock.now());
     rt.passGeneration = nr.metadata.generation;
     rt.blocked = pass.blocker !== undefined;
-    if (decision.syncNowToken) rt.lastSyncNowHandled = decision.syncNowToken;
-    if (pass.consumedAllowToken) rt.lastAllowHandled = pass.consumedAllowToken;
+    rememberTokens(nr, rt, decision.syncNowToken, pass);
     rt.dueAt = this.nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
     const report: PassReport = {
       generation: nr.metadata.generation ?? 0,
@@ -213,24 +251,59 @@ class ReplicationController {
       blocker: pass.blocker,
       notes: pass.notes,
       remoteReady: this.remoteCondition(nr),
-      nextSyncTime: mode === "Scheduled" && rt.dueAt
-        ? new Date(rt.dueAt)
-        : undefined,
+      nextSyncTime: mode === "Scheduled" ? dateOf(rt.dueAt) : undefined,
       lastManualTrigger: decision.syncNowToken,
       lastMassPruneApproval: pass.consumedAllowToken,
     };
-    await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
-    // Only now: a failed status write retries the whole pass.
-    rt.dirty = false;
+    await this.finish(nr, rt, report, pass.incomplete ?? false, signal);
+    return this.requeue(rt, finishedAt.getTime());
+  }
+
+  /** Status, Events, metrics and retry timing after a pass. */
+  async finish(
+    nr: NamespaceReplication,
+    rt: ReplicationRuntime,
+    report: PassReport,
+    incomplete: boolean,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
+    } catch (e) {
+      rt.dirty = true; // a failed status write retries the whole pass
+      throw e;
+    }
     recordEvents(this.ctx, nr, report);
     recordMetrics(this.ctx, nr, report);
-    this.trackFailures(
-      rt,
-      report,
-      finishedAt.getTime(),
-      pass.incomplete ?? false,
-    );
-    return this.requeue(rt, finishedAt.getTime());
+    this.trackFailures(rt, report, report.finishedAt.getTime(), incomplete);
+  }
+
+  /** No pass due: a Manual replication still shows it saw its spec. */
+  async idle(
+    nr: NamespaceReplication,
+    rt: ReplicationRuntime,
+    now: number,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
+    if ((nr.spec.mode ?? "Continuous") === "Manual") {
+      const generation = nr.metadata.generation ?? 0;
+      const status = awaitingTokenStatus(nr.status, generation, new Date(now));
+      await this.writeIfChanged(nr, status, signal);
+    }
+    return this.requeue(rt, now);
+  }
+
+  /**
+   * Right after start the RemoteCluster exists but has not been probed: a
+   * pass now would only report "not ready" (a Failed status, a Warning
+   * Event, an error metric on every restart). Its first probe result wakes
+   * this replication.
+   */
+  awaitingFirstProbe(nr: NamespaceReplication): boolean {
+    const name = nr.spec.remoteClusterRef?.name ?? "";
+    return !this.ctx.remoteStates.has(name) &&
+      this.ctx.caches.remoteClusters.get(name, this.ctx.namespace) !==
+        undefined;
   }
 
   /** After a restart, a Scheduled replication resumes its schedule from status. */
@@ -361,6 +434,37 @@ class ReplicationController {
   }
 }
 
+function dateOf(ms: number | undefined): Date | undefined {
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+/** The tokens a pass handled, so none of them runs twice. */
+function rememberTokens(
+  nr: NamespaceReplication,
+  rt: ReplicationRuntime,
+  syncNowToken: string | undefined,
+  pass: { consumedAllowToken?: string; results: NamespaceSyncResult[] },
+): void {
+  if (syncNowToken) rt.lastSyncNowHandled = syncNowToken;
+  if (pass.consumedAllowToken) {
+    rt.lastAllowHandled = pass.consumedAllowToken;
+  } else if (newlyBlocked(nr, pass.results)) {
+    // A token already there when the block is first reported was not
+    // given for it: only a value set afterwards approves.
+    rt.lastAllowHandled =
+      nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE] ??
+        rt.lastAllowHandled;
+  }
+}
+
+function newlyBlocked(
+  nr: NamespaceReplication,
+  results: { prune?: { blocked?: unknown } }[],
+): boolean {
+  return (nr.status?.blockedPrunes ?? []).length === 0 &&
+    results.some((x) => x.prune?.blocked);
+}
+
 /** The NamespaceReplication controller. */
 export function namespaceReplicationController(
   ctx: ControllerContext,
@@ -375,6 +479,9 @@ export function namespaceReplicationController(
     watches: [{
       spec: ownKindSpec("NamespaceReplication", ctx.namespace),
       keys: (e) => [e.object.metadata.name],
+    }, {
+      spec: { type: NAMESPACES },
+      keys: (e) => c.onSourceNamespace(e),
     }],
     concurrency: 4,
     attach: (queue) => {

@@ -183,11 +183,10 @@ export async function runPass(
   if (resolved.pairs.length === 0 && resolved.missing.length === 0) {
     const message = resolved.notes.map((n) => n.message).join("; ") ||
       "the mappings select no namespace";
-    return {
-      results: [],
-      notes: resolved.notes,
-      blocker: { reason: "NoNamespaces", message },
-    };
+    // The mappings' own problem (DestinationConflict, MappingNotFound...)
+    // says more than "no namespaces".
+    const reason = resolved.notes[0]?.reason ?? "NoNamespaces";
+    return { results: [], notes: resolved.notes, blocker: { reason, message } };
   }
   let discovery;
   try {
@@ -305,10 +304,30 @@ interface PairJob {
   out: PassOutput;
 }
 
+/**
+ * The mass-prune approval offered to one DR namespace. A token approves
+ * only prunes already reported blocked there: one set in advance must not
+ * wave the next mass deletion through unseen.
+ */
+function allowTokenFor(
+  nr: NamespaceReplication,
+  rt: ReplicationRuntime,
+  destination: string,
+): { current?: string; lastHandled?: string } {
+  const reported = (nr.status?.blockedPrunes ?? []).some((b) =>
+    b.namespace === destination
+  );
+  return {
+    current: reported
+      ? nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE]
+      : undefined,
+    lastHandled: rt.lastAllowHandled ?? nr.status?.lastMassPruneApproval,
+  };
+}
+
 async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
   const { rt, nr, pair, readers, remote, now, out } = job;
   const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
-  const allow = nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE];
   const pending = rt.pendingSince.get(pair.destination) ?? new Map();
   try {
     const result = await syncNamespace({
@@ -322,10 +341,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       drServes: readers.drServes,
       prune: {
         pendingSince: pending,
-        allowToken: {
-          current: allow,
-          lastHandled: rt.lastAllowHandled ?? nr.status?.lastMassPruneApproval,
-        },
+        allowToken: allowTokenFor(nr, rt, pair.destination),
       },
       now,
       concurrency: WRITE_CONCURRENCY,

@@ -80,6 +80,36 @@ export function recordEvents(
     );
   }
   for (const note of r.notes) warn(note.reason, note.message);
+  // Odd input (an unreadable scale-override) and types the source would not
+  // list: nothing failed, but the user must hear of it.
+  const warnings = r.results.flatMap((x) => x.warnings);
+  if (warnings.length) {
+    const more = warnings.length > NAMES_IN_MESSAGE
+      ? ` and ${warnings.length - NAMES_IN_MESSAGE} more`
+      : "";
+    warn(
+      "SyncWarning",
+      warnings.slice(0, NAMES_IN_MESSAGE).join("; ") + more,
+    );
+  }
+}
+
+/**
+ * The Event of one object written by the fast path. Its failures are not
+ * reported here: they make a full pass, whose Events and status say it.
+ */
+export function recordObjectEvent(
+  ctx: ControllerContext,
+  nr: NamespaceReplication,
+  o: ActionOutcome,
+): void {
+  if (o.action !== "recreate" || o.status !== "done") return;
+  ctx.events.record(
+    subjectOf(nr as never),
+    "Normal",
+    "Recreated",
+    `recreated after an immutable change: ${names([o])}`,
+  );
 }
 
 /** Feeds the pass into the metrics. */

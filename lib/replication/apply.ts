@@ -18,7 +18,7 @@ export interface ApplyContext {
   typeOf(object: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
   /** Current DR object by key (needed for recreate's uid precondition). */
   current: ReadonlyMap<string, KubeObject>;
-  /** Re-plans one object against a fresh read (after a 409 on create). */
+  /** Re-plans one object against a fresh read (after a 409 on create or update). */
   replan(desired: KubeObject, fresh: KubeObject): PlannedAction;
   namespace: string;
   concurrency: number;
@@ -97,6 +97,40 @@ async function createOrReplan(
   return await applyOne(again, ctx, false);
 }
 
+/**
+ * A 409 on update means our read was stale (the copy changed since: our
+ * own fast path, a DR-side edit). Decide again on a fresh read, once,
+ * rather than failing until the next resync.
+ */
+async function updateOrReplan(
+  a: PlannedAction,
+  ctx: ApplyContext,
+  mayReplan: boolean,
+): Promise<ActionOutcome> {
+  const type = ctx.typeOf(a.object!);
+  try {
+    await ctx.writer.replace(type, a.object!);
+    return outcome(a, ctx.namespace, {
+      status: "done",
+      reason: a.reason,
+      message: a.message,
+    });
+  } catch (e) {
+    if (!mayReplan || classifyError(e).reason !== "Conflict") throw e;
+  }
+  const fresh = await ctx.writer.get(type, ctx.namespace, a.name);
+  if (!fresh) {
+    // Deleted meanwhile: the next pass creates it again.
+    return outcome(a, ctx.namespace, {
+      status: "failed",
+      reason: "Conflict",
+      message: "object vanished while being updated; retrying later",
+      transient: true,
+    });
+  }
+  return await applyOne(ctx.replan(a.object!, fresh), ctx, false);
+}
+
 async function recreate(
   a: PlannedAction,
   ctx: ApplyContext,
@@ -158,12 +192,7 @@ async function applyOne(
         }
         return await createOrReplan(a, ctx);
       case "update":
-        await ctx.writer.replace(ctx.typeOf(a.object!), a.object!);
-        return outcome(a, ns, {
-          status: "done",
-          reason: a.reason,
-          message: a.message,
-        });
+        return await updateOrReplan(a, ctx, mayReplan);
       case "recreate":
         return await recreate(a, ctx);
     }

@@ -8,6 +8,7 @@ import {
   replicationOwnerValue,
 } from "../api/v1alpha1.ts";
 import { parseDuration } from "../sync/duration.ts";
+import { validateSchedule } from "../sync/schedule.ts";
 import { groupKindsOf } from "../sync/filter.ts";
 import { validateSelector } from "../sync/label-selector.ts";
 import {
@@ -51,6 +52,13 @@ export function resolveSettings(
   const types = resolveResourceTypes(spec.resourceTypes, discovery);
   const problems = [...types.problems];
   problems.push(...validateSelector(spec.selector, "spec.selector"));
+  if ((spec.mode ?? "Continuous") === "Scheduled") {
+    // Otherwise a schedule croner cannot read would sync once (the spec
+    // change) and then silently never again.
+    for (const p of validateSchedule(spec.schedule ?? "")) {
+      problems.push(`spec.schedule: ${p}`);
+    }
+  }
   for (const name of types.unknown) {
     problems.push(`spec.resourceTypes: unknown resource type "${name}"`);
   }

@@ -200,6 +200,37 @@ export function suspendedStatus(
   };
 }
 
+/**
+ * A Manual replication that has not synced its current spec yet: the spec
+ * is acknowledged (observedGeneration) without a sync, and one that never
+ * synced (or was just resumed) is Pending until a sync-now token arrives.
+ */
+export function awaitingTokenStatus(
+  previous: NamespaceReplicationStatus | undefined,
+  generation: number,
+  now: Date,
+): NamespaceReplicationStatus {
+  const fresh = !previous?.phase || previous.phase === "Suspended";
+  if (!fresh) return { ...previous, observedGeneration: generation };
+  const conditions = setCondition(
+    previous?.conditions,
+    {
+      type: "Ready",
+      status: "False",
+      reason: "AwaitingSyncNow",
+      message: "Manual mode: set drsyncer.io/sync-now to a new value to sync",
+    },
+    now,
+    generation,
+  );
+  return {
+    ...previous,
+    phase: "Pending",
+    conditions,
+    observedGeneration: generation,
+  };
+}
+
 /** Drops undefined fields so two statuses compare by content. */
 export function normalizeStatus<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));

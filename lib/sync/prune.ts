@@ -17,10 +17,15 @@
  *                 v                                         v
  *              DELETED <---- allow-mass-prune token ---- BLOCKED
  *                            differs from the last       nothing deleted,
- *                            handled one: due ones go,   all pending listed
- *                            token returned as consumed
- *                            (so once per token; ones due
- *                            later face the guard again)
+ *                            handled one: every pending  all pending listed
+ *                            one goes (the set the user
+ *                            approved, due or not), token
+ *                            returned as consumed (once
+ *                            per token)
+ *
+ * The caller offers a token only for a namespace whose prunes were already
+ * reported blocked, so a token set in advance never pre-approves the next
+ * mass deletion.
  *
  * Missing source namespace or prune off: nothing is pending at all.
  */
@@ -173,10 +178,13 @@ export function planPrunes(input: PruneInput): PrunePlan {
   if (!guardTrips(list.length, owned.length, input.safety)) {
     plan.deletes = sortForDelete(due);
   } else if (approved) {
-    // Consumed only once it let something through: approving before the
-    // delay ran out must not use the token up on nothing.
-    plan.deletes = sortForDelete(due);
-    if (due.length > 0) plan.consumedAllowToken = token;
+    // The approval covers the blocked set as reported, due or not: letting
+    // only the due ones through would use the token up and block the rest
+    // again a moment later.
+    plan.deletes = sortForDelete(list);
+    plan.waiting = [];
+    delete plan.nextDueAt;
+    plan.consumedAllowToken = token;
   } else {
     plan.blocked = blockedInfo(list, list.length, owned.length);
   }

@@ -29,6 +29,8 @@ const GROUP_PATH = "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system";
 export interface E2e {
   source: SimCluster;
   dr: SimCluster;
+  /** Every simulated cluster by name (source, dr and any extra ones). */
+  clusters: Record<string, SimCluster>;
   src: ApiCluster;
   drApi: ApiCluster;
   metrics: Metrics;
@@ -80,14 +82,23 @@ export interface E2eOptions {
    * instead of as admin.
    */
   rbac?: boolean;
+  /** More DR clusters, each with its kubeconfig in Secret `<name>-kubeconfig`. */
+  extra?: string[];
 }
 
-/** Runs `fn` with a fresh pair of clusters; everything is torn down. */
+/**
+ * Runs `fn` with fresh clusters (source, dr, plus `extra` ones); everything
+ * is torn down. The second argument may be the list of extra clusters.
+ */
 export async function withController(
   fn: (e: E2e) => Promise<void>,
-  opts: E2eOptions = {},
+  optsOrExtra: E2eOptions | string[] = {},
 ): Promise<void> {
-  const sim = await startSim({ clusters: ["source", "dr"] });
+  const opts = Array.isArray(optsOrExtra)
+    ? { extra: optsOrExtra }
+    : optsOrExtra;
+  const extra = opts.extra ?? [];
+  const sim = await startSim({ clusters: ["source", "dr", ...extra] });
   const make = (c: SimCluster) =>
     new ClusterClient((kc) => kc.loadFromString(c.kubeconfig), {
       name: c.name,
@@ -106,7 +117,10 @@ export async function withController(
       metadata: { name: NS },
     });
     let controllerKubeconfig = sim.clusters.source.kubeconfigPath;
-    let drKubeconfig = sim.clusters.dr.kubeconfig;
+    const kubeconfigs: Record<string, string> = {};
+    for (const name of ["dr", ...extra]) {
+      kubeconfigs[name] = sim.clusters[name].kubeconfig;
+    }
     if (opts.rbac) {
       const own = await installSide(sim.clusters.source, "source");
       controllerKubeconfig = controllerKubeconfig.replace(
@@ -114,19 +128,22 @@ export async function withController(
         "controller.kubeconfig",
       );
       await Deno.writeTextFile(controllerKubeconfig, own.kubeconfig);
-      drKubeconfig = (await installSide(sim.clusters.dr, "dr")).kubeconfig;
+      kubeconfigs.dr = (await installSide(sim.clusters.dr, "dr")).kubeconfig;
     }
-    await srcClient.requestJson(`/api/v1/namespaces/${NS}/secrets`, {
-      method: "POST",
-      body: {
-        metadata: { name: "dr-kubeconfig" },
-        stringData: { kubeconfig: drKubeconfig },
-      },
-    });
+    for (const [name, kubeconfig] of Object.entries(kubeconfigs)) {
+      await srcClient.requestJson(`/api/v1/namespaces/${NS}/secrets`, {
+        method: "POST",
+        body: {
+          metadata: { name: `${name}-kubeconfig` },
+          stringData: { kubeconfig },
+        },
+      });
+    }
     const discovery = await discover(srcClient);
     const e: E2e = {
       source: sim.clusters.source,
       dr: sim.clusters.dr,
+      clusters: sim.clusters,
       src,
       drApi: new ApiCluster(drClient),
       metrics,
@@ -253,3 +270,105 @@ export function conditionOf(
   return (status.conditions as ConditionView[] | undefined)
     ?.find((c) => c.type === type);
 }
+
+/** Creates a source namespace. */
+export async function sourceNamespace(
+  e: E2e,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<void> {
+  await e.src.create(e.type("namespaces"), {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name, labels },
+  });
+}
+
+/** The discovered type of an object, by its apiVersion and kind. */
+export function typeOf(
+  e: E2e,
+  o: Pick<KubeObject, "apiVersion" | "kind">,
+): ApiResource {
+  const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
+  const plural = `${o.kind.toLowerCase()}s`;
+  const known: Record<string, string> = {
+    Ingress: "ingresses",
+    Endpoints: "endpoints",
+    NetworkPolicy: "networkpolicies",
+  };
+  return e.type(known[o.kind] ?? plural, group);
+}
+
+/** Creates objects in a source namespace; returns them as stored. */
+export async function put(
+  e: E2e,
+  namespace: string,
+  objects: KubeObject[],
+): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (const o of objects) {
+    out.push(
+      await e.src.create(typeOf(e, o), {
+        ...o,
+        metadata: { ...o.metadata, namespace },
+      }),
+    );
+  }
+  return out;
+}
+
+/** Waits until the replication has synced its current generation. */
+export async function synced(
+  e: E2e,
+  name = "shop-to-dr",
+  phase = "Synced",
+  ms = 10_000,
+): Promise<Record<string, unknown>> {
+  let last: Record<string, unknown> = {};
+  const generation = async () =>
+    (await e.getOwn("NamespaceReplication", name))?.metadata.generation;
+  await until(`${name} ${phase}`, async () => {
+    last = await statusOf(e, name);
+    return last.phase === phase &&
+      last.observedGeneration === await generation();
+  }, ms).catch((err) => {
+    console.log(JSON.stringify(last, null, 1), e.logs.slice(-20).join("\n"));
+    throw err;
+  });
+  return last;
+}
+
+export interface EventView {
+  type: string;
+  reason: string;
+  message: string;
+  count?: number;
+  involvedObject: { kind: string; name: string };
+}
+
+/** core/v1 Events in the controller namespace on the source. */
+export async function eventsIn(e: E2e): Promise<EventView[]> {
+  const items = await e.src.list(e.type("events"), NS);
+  return items as unknown as EventView[];
+}
+
+/** Waits for an Event with `reason` about `name`. */
+export async function eventFor(
+  e: E2e,
+  name: string,
+  reason: string,
+): Promise<EventView> {
+  let found: EventView | undefined;
+  await until(`Event ${reason} for ${name}`, async () => {
+    found = (await eventsIn(e)).find((x) =>
+      x.reason === reason && x.involvedObject.name === name
+    );
+    return found !== undefined;
+  });
+  return found!;
+}
+
+/** Write requests counted by a sim cluster. */
+export const WRITES = {
+  verbs: ["create", "update", "patch", "delete", "deletecollection"],
+};

@@ -1,6 +1,7 @@
 import "../../lib/preload.ts";
 import { assertEquals } from "../assert.ts";
 import {
+  awaitingTokenStatus,
   type PassReport,
   statusAfterPass,
   suspendedStatus,
@@ -176,4 +177,26 @@ Deno.test("status: suspended keeps everything else", () => {
   assertEquals(s.observedGeneration, 5);
   assertEquals(s.counts, before.counts);
   assertEquals(findCondition(s.conditions, "Ready")?.reason, "Suspended");
+});
+
+Deno.test("status: a Manual replication waiting for its first token is Pending", () => {
+  const s = awaitingTokenStatus(undefined, 2, t0);
+  assertEquals([s.phase, s.observedGeneration], ["Pending", 2]);
+  assertEquals(findCondition(s.conditions, "Ready")?.reason, "AwaitingSyncNow");
+});
+
+Deno.test("status: a synced Manual replication only acknowledges a new spec", () => {
+  const before = statusAfterPass(undefined, report());
+  const s = awaitingTokenStatus(before, 5, t1);
+  assertEquals({ ...s, observedGeneration: 4 }, before);
+  assertEquals(s.observedGeneration, 5);
+});
+
+Deno.test("status: a resumed Manual replication is Pending again", () => {
+  const suspended = suspendedStatus(
+    statusAfterPass(undefined, report()),
+    5,
+    t1,
+  );
+  assertEquals(awaitingTokenStatus(suspended, 6, t1).phase, "Pending");
 });

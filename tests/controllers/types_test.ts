@@ -1,0 +1,123 @@
+/**
+ * Which objects are copied, end to end: include/exclude with "*", the
+ * object selector, preserveNodePorts false, and a custom resource whose CRD
+ * exists only on the source (fails alone with ResourceTypeMissing).
+ */
+import "../../lib/preload.ts";
+import type { KubeObject } from "../../lib/sync/types.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { configMap, deployment } from "../replication/fixtures.ts";
+import {
+  put,
+  sourceNamespace,
+  standardSetup,
+  synced,
+  withController,
+} from "./harness.ts";
+
+const GROUP = "example.com";
+
+const WIDGET_CRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: `widgets.${GROUP}` },
+  spec: {
+    group: GROUP,
+    scope: "Namespaced",
+    names: {
+      plural: "widgets",
+      singular: "widget",
+      kind: "Widget",
+      listKind: "WidgetList",
+    },
+    versions: [{
+      name: "v1",
+      served: true,
+      storage: true,
+      schema: {
+        openAPIV3Schema: {
+          type: "object",
+          "x-kubernetes-preserve-unknown-fields": true,
+        },
+      },
+    }],
+  },
+};
+
+const NODE_PORT = 30080;
+
+Deno.test('controller: include/exclude with "*", selector, preserveNodePorts false, and a CRD missing on DR', async () => {
+  await withController(async (e) => {
+    await e.src.create(
+      e.type("customresourcedefinitions", "apiextensions.k8s.io"),
+      WIDGET_CRD,
+    );
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [
+      configMap("front", { v: "1" }, { tier: "front" }),
+      configMap("back", { v: "1" }, { tier: "back" }),
+      deployment("api", 2),
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "exposed" },
+        spec: {
+          type: "NodePort",
+          selector: { app: "api" },
+          ports: [{ port: 80, nodePort: NODE_PORT }],
+        },
+      },
+    ]);
+    await e.src.client.requestJson(
+      `/apis/${GROUP}/v1/namespaces/shop/widgets`,
+      {
+        method: "POST",
+        body: {
+          apiVersion: `${GROUP}/v1`,
+          kind: "Widget",
+          metadata: { name: "w1" },
+          spec: { size: 1 },
+        },
+      },
+    );
+    await standardSetup(e, {
+      resourceTypes: { include: ["*"], exclude: ["deployments"] },
+      services: { preserveNodePorts: false },
+    });
+    await e.apply("NamespaceMapping", "selected", {
+      sourceNamespace: "shop",
+      destinationNamespace: "shop-selected",
+    });
+    await e.apply("NamespaceReplication", "selected", {
+      remoteClusterRef: { name: "dr" },
+      namespaceMappingRefs: [{ name: "selected" }],
+      resourceTypes: { include: ["configmaps"] },
+      selector: { matchLabels: { tier: "front" } },
+    });
+    e.start();
+
+    const all = await synced(e, "shop-to-dr", "Degraded");
+    const failures = all.failures as { kind: string; reason: string }[];
+    assertEquals(
+      failures.map((f) => [f.kind, f.reason]),
+      [["Widget", "ResourceTypeMissing"]],
+      "only the custom resource fails",
+    );
+    const cm = e.type("configmaps");
+    assert(await e.drApi.get(cm, "shop-dr", "front"));
+    assert(await e.drApi.get(cm, "shop-dr", "back"));
+    const deps = e.type("deployments", "apps");
+    assertEquals(await e.drApi.get(deps, "shop-dr", "api"), undefined);
+    const svc = await e.drApi.get(e.type("services"), "shop-dr", "exposed");
+    const port = (svc?.spec as { ports: { nodePort: number }[] }).ports[0];
+    assert(port.nodePort !== NODE_PORT, `DR allocated ${port.nodePort}`);
+
+    await synced(e, "selected");
+    const names = (await e.drApi.list(cm, "shop-selected"))
+      .filter((o: KubeObject) => o.metadata.labels?.["drsyncer.io/replication"])
+      .map((o) => o.metadata.name);
+    assertEquals(names, ["front"]);
+    const svcs = await e.drApi.list(e.type("services"), "shop-selected");
+    assertEquals(svcs.length, 0);
+  });
+});
