@@ -163,6 +163,15 @@ async function reconcile(
   const before = ctx.remoteStates.get(name);
   ctx.remoteStates.set(name, state);
   ctx.metrics.setRemoteClusterReady(name, state.ready);
+  if (before?.ready !== state.ready) {
+    const props = {
+      remoteCluster: name,
+      reason: state.reason,
+      message: state.message,
+    };
+    if (state.ready) ctx.log.info("remote cluster ready", props);
+    else ctx.log.warn("remote cluster not ready", props);
+  }
   if (before?.ready !== state.ready || before?.client !== state.client) {
     wakeReplications(ctx, name);
     if (!state.ready) {

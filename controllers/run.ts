@@ -9,7 +9,7 @@ import {
   logger,
   type LogLevel,
 } from "../lib/log.ts";
-import { LoggedMetrics } from "../lib/metrics/logged.ts";
+import { Metrics } from "../lib/metrics.ts";
 import { serveMetrics } from "../lib/metrics/server.ts";
 import { runController } from "../lib/run.ts";
 import { buildControllers } from "./mod.ts";
@@ -31,7 +31,7 @@ export async function runCommand(
 ): Promise<number> {
   configureLogging({ format: cmd.logFormat, level: cmd.logLevel });
   const log = logger("manager");
-  const metrics = new LoggedMetrics(logger("replication"));
+  const metrics = new Metrics();
   const server = serveMetrics(cmd.metricsAddr, metrics);
   try {
     return await runController({

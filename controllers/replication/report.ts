@@ -126,7 +126,9 @@ export function recordMetrics(
   ]);
   const failed = outcomes.some((o) => o.status === "failed");
   const result = r.blocker ? "failure" : failed ? "partial" : "success";
-  m.syncFinished(name, result, r.finishedAt.getTime() - r.startedAt.getTime());
+  const ms = r.finishedAt.getTime() - r.startedAt.getTime();
+  m.syncFinished(name, result, ms);
+  logPass(ctx, name, result, ms, r);
   m.recordOutcomes(name, outcomes);
   if (r.blocker) m.syncError(name, r.blocker.reason);
   m.setPruneBlocked(name, r.results.some((x) => x.prune?.blocked));
@@ -142,4 +144,31 @@ export function recordMetrics(
     nr.spec.remoteClusterRef?.name ?? "",
     nr.spec.mode ?? "Continuous",
   );
+}
+
+/** One line per pass: the result, its size, and why when it failed. */
+function logPass(
+  ctx: ControllerContext,
+  replication: string,
+  result: string,
+  ms: number,
+  r: PassReport,
+): void {
+  const counts = { desired: 0, created: 0, updated: 0, deleted: 0, failed: 0 };
+  for (const x of r.results) {
+    for (const k of Object.keys(counts) as (keyof typeof counts)[]) {
+      counts[k] += x.counts[k];
+    }
+  }
+  const props = {
+    replication,
+    result,
+    durationMs: Math.round(ms),
+    ...counts,
+    ...(r.blocker
+      ? { reason: r.blocker.reason, error: r.blocker.message }
+      : {}),
+  };
+  if (result === "success") ctx.log.info("sync finished", props);
+  else ctx.log.warn("sync finished", props);
 }
