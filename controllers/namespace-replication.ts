@@ -9,8 +9,6 @@
  * when it changed.
  */
 import {
-  ANNOTATION_ALLOW_MASS_PRUNE,
-  NAMESPACE_REPLICATION_DEFAULTS,
   type NamespaceReplication,
   type NamespaceReplicationStatus,
 } from "../lib/api/v1alpha1.ts";
@@ -19,17 +17,13 @@ import type { InformerEvent } from "../lib/informer/cache.ts";
 import type { ClusterClient } from "../lib/kube/client.ts";
 import type { InformerOptions } from "../lib/informer/informer.ts";
 import type { WorkResult } from "../lib/workqueue.ts";
-import type { NamespaceSyncResult } from "../lib/replication/namespace-sync.ts";
 import {
   awaitingTokenStatus,
   type PassReport,
   statusAfterPass,
   suspendedStatus,
 } from "../lib/replication/status.ts";
-import { parseDuration } from "../lib/sync/duration.ts";
-import { nextRunTime } from "../lib/sync/schedule.ts";
 import type { ApiResource, KubeObject } from "../lib/sync/types.ts";
-import { LABEL_REPLICATION } from "../lib/api/v1alpha1.ts";
 import {
   type ControllerContext,
   NAMESPACES,
@@ -37,29 +31,34 @@ import {
   sameStatus,
   writeStatus,
 } from "./context.ts";
-import { decidePass } from "./replication/decide.ts";
+import { decidePass, rememberTokens } from "./replication/decide.ts";
 import { DiscoveryCache } from "./replication/discovery-cache.ts";
-import {
-  objectWorkKey,
-  parseWorkKey,
-  syncObject,
-} from "./replication/object-sync.ts";
+import { parseWorkKey, syncObject } from "./replication/object-sync.ts";
 import { type PassDeps, runPass } from "./replication/pass.ts";
 import { RemoteCaches } from "./replication/remote-caches.ts";
 import {
   recordEvents,
   recordMetrics,
   recordObjectEvent,
+  remoteCondition,
 } from "./replication/report.ts";
+import {
+  drEventKeys,
+  sourceEventKeys,
+  sourceNamespaceKeys,
+} from "./replication/routing.ts";
+import {
+  nextDue,
+  requeue,
+  restoreSchedule,
+  RETRY_BASE_MS,
+  RetryTracker,
+} from "./replication/timing.ts";
 import {
   newRuntime,
   releaseLive,
   type ReplicationRuntime,
 } from "./replication/runtime.ts";
-
-const RETRY_BASE_MS = 5_000;
-const RETRY_MAX_MS = 5 * 60_000;
-const DEFAULT_RESYNC_MS = 10 * 60_000;
 
 /** Tuning for tests; production uses the defaults. */
 export interface ReplicationControllerOptions {
@@ -71,7 +70,7 @@ class ReplicationController {
   readonly runtimes = new Map<string, ReplicationRuntime>();
   readonly deps: PassDeps;
   queue?: QueueHandle;
-  #failures = new Map<string, number>();
+  readonly #retries = new RetryTracker();
   readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
   readonly #discoveryTtlMs?: number;
 
@@ -97,61 +96,16 @@ class ReplicationController {
   }
 
   onSourceEvent(type: ApiResource, e: InformerEvent): void {
-    const ns = e.object.metadata.namespace;
-    for (const rt of this.runtimes.values()) {
-      if (!rt.live || !rt.pairs.some((p) => p.source === ns)) continue;
-      if (!rt.typeByGroupKind.has(`${type.group}/${type.kind}`)) continue;
-      this.queue?.add(objectWorkKey(rt.name, {
-        sourceNamespace: ns!,
-        group: type.group,
-        kind: type.kind,
-        name: e.object.metadata.name,
-      }));
-    }
+    for (const k of sourceEventKeys(this.runtimes, type, e)) this.queue?.add(k);
   }
 
   onDrEvent(_remote: string, e: InformerEvent): void {
-    const owner = e.object.metadata.labels?.[LABEL_REPLICATION] ?? "";
-    const prefix = `${this.ctx.namespace}.`;
-    if (!owner.startsWith(prefix)) return;
-    const rt = this.runtimes.get(owner.slice(prefix.length));
-    if (!rt?.live) return;
-    const o = e.object;
-    if (o.kind === "Namespace" || !o.metadata.namespace) {
-      rt.dirty = true;
-      return this.queue?.add(rt.name);
-    }
-    const pair = rt.pairs.find((p) => p.destination === o.metadata.namespace);
-    if (!pair) return;
-    const group = o.apiVersion?.includes("/") ? o.apiVersion.split("/")[0] : "";
-    this.queue?.add(
-      objectWorkKey(rt.name, {
-        sourceNamespace: pair.source,
-        group,
-        kind: o.kind,
-        name: o.metadata.name,
-      }),
-    );
+    const keys = drEventKeys(this.ctx.namespace, this.runtimes, e);
+    for (const k of keys) this.queue?.add(k);
   }
 
-  /**
-   * A source namespace changed (labels and annotations are copied, or it
-   * started terminating): Continuous replications copying it run a full
-   * pass now rather than at the next resync.
-   */
   onSourceNamespace(e: InformerEvent): string[] {
-    if (
-      e.type === "update" &&
-      e.old.metadata.resourceVersion === e.object.metadata.resourceVersion
-    ) return [];
-    const name = e.object.metadata.name;
-    const keys: string[] = [];
-    for (const rt of this.runtimes.values()) {
-      if (!rt.live || !rt.pairs.some((p) => p.source === name)) continue;
-      rt.dirty = true;
-      keys.push(rt.name);
-    }
-    return keys;
+    return sourceNamespaceKeys(this.runtimes, e);
   }
 
   drDiscovery(client: ClusterClient): DiscoveryCache {
@@ -227,7 +181,7 @@ class ReplicationController {
       if (mode !== "Continuous") await releaseLive(rt);
       rt.mode = mode;
     }
-    this.restoreSchedule(nr, rt);
+    restoreSchedule(nr, rt);
     const decision = decidePass(nr, rt, now);
     if (!decision.run) return await this.idle(nr, rt, now, signal);
     // Consumed now, not after the pass: a wake that arrives while the pass
@@ -242,7 +196,7 @@ class ReplicationController {
     rt.passGeneration = nr.metadata.generation;
     rt.blocked = pass.blocker !== undefined;
     rememberTokens(nr, rt, decision.syncNowToken, pass);
-    rt.dueAt = this.nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
+    rt.dueAt = nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
     const report: PassReport = {
       generation: nr.metadata.generation ?? 0,
       startedAt,
@@ -250,13 +204,13 @@ class ReplicationController {
       results: pass.results,
       blocker: pass.blocker,
       notes: pass.notes,
-      remoteReady: this.remoteCondition(nr),
+      remoteReady: remoteCondition(this.ctx, nr),
       nextSyncTime: mode === "Scheduled" ? dateOf(rt.dueAt) : undefined,
       lastManualTrigger: decision.syncNowToken,
       lastMassPruneApproval: pass.consumedAllowToken,
     };
     await this.finish(nr, rt, report, pass.incomplete ?? false, signal);
-    return this.requeue(rt, finishedAt.getTime());
+    return requeue(rt, finishedAt.getTime());
   }
 
   /** Status, Events, metrics and retry timing after a pass. */
@@ -275,7 +229,12 @@ class ReplicationController {
     }
     recordEvents(this.ctx, nr, report);
     recordMetrics(this.ctx, nr, report);
-    this.trackFailures(rt, report, report.finishedAt.getTime(), incomplete);
+    this.#retries.afterPass(
+      rt,
+      report,
+      report.finishedAt.getTime(),
+      incomplete,
+    );
   }
 
   /** No pass due: a Manual replication still shows it saw its spec. */
@@ -290,7 +249,7 @@ class ReplicationController {
       const status = awaitingTokenStatus(nr.status, generation, new Date(now));
       await this.writeIfChanged(nr, status, signal);
     }
-    return this.requeue(rt, now);
+    return requeue(rt, now);
   }
 
   /**
@@ -304,87 +263,6 @@ class ReplicationController {
     return !this.ctx.remoteStates.has(name) &&
       this.ctx.caches.remoteClusters.get(name, this.ctx.namespace) !==
         undefined;
-  }
-
-  /** After a restart, a Scheduled replication resumes its schedule from status. */
-  restoreSchedule(nr: NamespaceReplication, rt: ReplicationRuntime): void {
-    if (
-      rt.passGeneration !== undefined ||
-      (nr.spec.mode ?? "Continuous") !== "Scheduled"
-    ) return;
-    const st = nr.status;
-    if (
-      st?.observedGeneration !== nr.metadata.generation || !st?.nextSyncTime
-    ) return;
-    rt.passGeneration = nr.metadata.generation;
-    rt.dueAt = Date.parse(st.nextSyncTime);
-    rt.dirty = false;
-  }
-
-  nextDue(
-    nr: NamespaceReplication,
-    rt: ReplicationRuntime,
-    now: number,
-    pruneAt?: number,
-  ): number | undefined {
-    const mode = nr.spec.mode ?? "Continuous";
-    if (mode === "Manual") return undefined;
-    if (mode === "Scheduled") {
-      const next = nextRunTime(nr.spec.schedule ?? "", new Date(now));
-      return next.ok ? next.next.getTime() : undefined;
-    }
-    const parsed = parseDuration(
-      nr.spec.resyncInterval ?? NAMESPACE_REPLICATION_DEFAULTS.resyncInterval,
-    );
-    const resync = parsed.ok && parsed.ms > 0 ? parsed.ms : DEFAULT_RESYNC_MS;
-    const due = now + resync;
-    return pruneAt !== undefined && rt.live ? Math.min(due, pruneAt) : due;
-  }
-
-  /** Transient failures come back sooner than the next scheduled pass. */
-  trackFailures(
-    rt: ReplicationRuntime,
-    r: PassReport,
-    now: number,
-    incomplete: boolean,
-  ): void {
-    const transient = incomplete ||
-      r.blocker?.reason === "RemoteClusterUnreachable" ||
-      r.results.some((x) =>
-        [...x.outcomes, x.namespaceOutcome].some((o) =>
-          o?.status === "failed" && o.transient
-        )
-      );
-    if (!transient) return void this.#failures.delete(rt.name);
-    const n = (this.#failures.get(rt.name) ?? 0) + 1;
-    this.#failures.set(rt.name, n);
-    const retryAt = now + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (n - 1));
-    rt.dirty = true;
-    rt.dueAt = rt.dueAt === undefined ? retryAt : Math.min(rt.dueAt, retryAt);
-  }
-
-  requeue(rt: ReplicationRuntime, now: number): WorkResult | void {
-    if (rt.dueAt === undefined) return;
-    return { requeueAfterMs: Math.max(0, rt.dueAt - now) };
-  }
-
-  remoteCondition(nr: NamespaceReplication): PassReport["remoteReady"] {
-    const name = nr.spec.remoteClusterRef?.name ?? "";
-    const state = this.ctx.remoteStates.get(name);
-    return state?.ready
-      ? {
-        type: "RemoteClusterReady",
-        status: "True",
-        reason: "Connected",
-        message: state.message,
-      }
-      : {
-        type: "RemoteClusterReady",
-        status: "False",
-        reason: state?.reason ?? "NotFound",
-        message: state?.message ??
-          `RemoteCluster ${name} not found or not probed yet`,
-      };
   }
 
   async suspend(
@@ -422,7 +300,7 @@ class ReplicationController {
   async forget(name: string): Promise<void> {
     const rt = this.runtimes.get(name);
     this.runtimes.delete(name);
-    this.#failures.delete(name);
+    this.#retries.forget(name);
     if (rt) await releaseLive(rt);
     this.ctx.metrics.forget(name);
   }
@@ -436,33 +314,6 @@ class ReplicationController {
 
 function dateOf(ms: number | undefined): Date | undefined {
   return ms === undefined ? undefined : new Date(ms);
-}
-
-/** The tokens a pass handled, so none of them runs twice. */
-function rememberTokens(
-  nr: NamespaceReplication,
-  rt: ReplicationRuntime,
-  syncNowToken: string | undefined,
-  pass: { consumedAllowToken?: string; results: NamespaceSyncResult[] },
-): void {
-  if (syncNowToken) rt.lastSyncNowHandled = syncNowToken;
-  if (pass.consumedAllowToken) {
-    rt.lastAllowHandled = pass.consumedAllowToken;
-  } else if (newlyBlocked(nr, pass.results)) {
-    // A token already there when the block is first reported was not
-    // given for it: only a value set afterwards approves.
-    rt.lastAllowHandled =
-      nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE] ??
-        rt.lastAllowHandled;
-  }
-}
-
-function newlyBlocked(
-  nr: NamespaceReplication,
-  results: { prune?: { blocked?: unknown } }[],
-): boolean {
-  return (nr.status?.blockedPrunes ?? []).length === 0 &&
-    results.some((x) => x.prune?.blocked);
 }
 
 /** The NamespaceReplication controller. */

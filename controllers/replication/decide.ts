@@ -9,6 +9,7 @@ import {
   type NamespaceReplication,
 } from "../../lib/api/v1alpha1.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
+import type { NamespaceSyncResult } from "../../lib/replication/namespace-sync.ts";
 
 export interface Decision {
   run: boolean;
@@ -74,4 +75,31 @@ export function decidePass(
         ? { run: true, because: "resync due" }
         : { run: false, because: "not due" };
   }
+}
+
+/** The tokens a pass handled, so none of them runs twice. */
+export function rememberTokens(
+  nr: NamespaceReplication,
+  rt: ReplicationRuntime,
+  syncNowToken: string | undefined,
+  pass: { consumedAllowToken?: string; results: NamespaceSyncResult[] },
+): void {
+  if (syncNowToken) rt.lastSyncNowHandled = syncNowToken;
+  if (pass.consumedAllowToken) {
+    rt.lastAllowHandled = pass.consumedAllowToken;
+  } else if (newlyBlocked(nr, pass.results)) {
+    // A token already there when the block is first reported was not
+    // given for it: only a value set afterwards approves.
+    rt.lastAllowHandled =
+      nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE] ??
+        rt.lastAllowHandled;
+  }
+}
+
+function newlyBlocked(
+  nr: NamespaceReplication,
+  results: { prune?: { blocked?: unknown } }[],
+): boolean {
+  return (nr.status?.blockedPrunes ?? []).length === 0 &&
+    results.some((x) => x.prune?.blocked);
 }

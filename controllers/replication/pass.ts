@@ -6,8 +6,6 @@
  */
 import {
   ANNOTATION_ALLOW_MASS_PRUNE,
-  type NamespaceMappingSpec,
-  type NamespaceMappingStatus,
   type NamespaceReplication,
   type ObjectFailure,
 } from "../../lib/api/v1alpha1.ts";
@@ -19,23 +17,19 @@ import {
 } from "../../lib/replication/namespace-sync.ts";
 import { emptyCounts } from "../../lib/replication/outcome.ts";
 import { runPool } from "../../lib/replication/pool.ts";
-import type { ClusterReader } from "../../lib/replication/ports.ts";
 import { resolveSettings, typeLookup } from "../../lib/replication/settings.ts";
 import type { Blocker } from "../../lib/replication/status.ts";
-import { detectDestinationConflicts } from "../../lib/sync/namespace-conflicts.ts";
-import { resolveNamespaceMapping } from "../../lib/sync/namespace-mapping.ts";
-import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
 import type { ControllerContext, RemoteState } from "../context.ts";
-import { CacheReader } from "./cache-ports.ts";
+import { resolvePairs } from "./pairs.ts";
+import { readersFor, type ReadyReaders } from "./readers.ts";
 import type { DiscoveryCache } from "./discovery-cache.ts";
-import { ensureLive, liveSynced, type SourceEventHandler } from "./live.ts";
+import type { SourceEventHandler } from "./live.ts";
 import type { RemoteCaches } from "./remote-caches.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
 
 const PAIR_CONCURRENCY = 2;
 const WRITE_CONCURRENCY = 8;
-const CACHE_SYNC_TIMEOUT_MS = 10_000;
 
 export interface PassDeps {
   ctx: ControllerContext;
@@ -55,93 +49,6 @@ export interface PassOutput {
   nextPruneAt?: number;
   /** Some watch cache was not synced: the pass should be retried soon. */
   incomplete?: boolean;
-}
-
-function note(
-  kind: string,
-  name: string,
-  reason: string,
-  message: string,
-): ObjectFailure {
-  return { kind, namespace: "", name, reason, message };
-}
-
-function missingResult(
-  source: string,
-  destination: string,
-): NamespaceSyncResult {
-  return {
-    pair: { source, destination },
-    state: "SourceNamespaceMissing",
-    outcomes: [],
-    warnings: [],
-    counts: emptyCounts(),
-  };
-}
-
-interface Resolved {
-  pairs: ResolvedPair[];
-  missing: NamespaceSyncResult[];
-  notes: ObjectFailure[];
-}
-
-/** Mappings → namespace pairs; conflicting destinations are left out. */
-export function resolvePairs(
-  ctx: ControllerContext,
-  nr: NamespaceReplication,
-): Resolved {
-  const out: Resolved = { pairs: [], missing: [], notes: [] };
-  const namespaces = ctx.caches.namespaces.list();
-  const perMapping: { mapping: string; pairs: ResolvedPair[] }[] = [];
-  for (const ref of nr.spec.namespaceMappingRefs ?? []) {
-    const nm = ctx.caches.mappings.get(ref.name, ctx.namespace);
-    if (!nm) {
-      out.notes.push(
-        note(
-          "NamespaceMapping",
-          ref.name,
-          "MappingNotFound",
-          `NamespaceMapping ${ref.name} not found`,
-        ),
-      );
-      continue;
-    }
-    const spec = (nm.spec ?? {}) as NamespaceMappingSpec;
-    const previous = ((nm.status ?? {}) as NamespaceMappingStatus).namespaces ??
-      [];
-    const r = resolveNamespaceMapping(spec, namespaces, previous);
-    for (const p of r.problems) {
-      out.notes.push(note("NamespaceMapping", ref.name, "InvalidMapping", p));
-    }
-    for (const source of r.missing) {
-      const before = previous.find((p) => p.source === source);
-      const destination = before?.destination ?? spec.destinationNamespace ??
-        source;
-      out.missing.push(missingResult(source, destination));
-    }
-    const copyNamespaceMetadata = spec.copyNamespaceMetadata ?? true;
-    perMapping.push({
-      mapping: ref.name,
-      pairs: r.pairs.map((p) => ({ ...p, copyNamespaceMetadata })),
-    });
-  }
-  const conflicts = detectDestinationConflicts(perMapping);
-  const taken = new Set(conflicts.map((c) => c.destination));
-  for (const c of conflicts) {
-    out.notes.push(
-      note("Namespace", c.destination, "DestinationConflict", c.message),
-    );
-  }
-  const seen = new Set<string>();
-  for (const { pairs } of perMapping) {
-    for (const p of pairs) {
-      const id = `${p.source}>${p.destination}`;
-      if (taken.has(p.destination) || seen.has(id)) continue;
-      seen.add(id);
-      out.pairs.push(p);
-    }
-  }
-  return out;
 }
 
 function remoteBlocker(
@@ -230,68 +137,6 @@ export async function runPass(
     );
   });
   return out;
-}
-
-interface ReadyReaders {
-  source: ClusterReader;
-  dr: ClusterReader;
-  drServes: (type: ApiResource) => boolean;
-  incomplete: boolean;
-}
-
-type Readers = ReadyReaders | { blocker: Blocker };
-
-async function servedOn(
-  deps: PassDeps,
-  client: ClusterClient,
-): Promise<(t: ApiResource) => boolean> {
-  const served = new Set(
-    (await deps.drDiscovery(client).get()).map((d) =>
-      `${d.group}/${d.version}/${d.resource}`
-    ),
-  );
-  return (t) => served.has(`${t.group}/${t.version}/${t.resource}`);
-}
-
-async function readersFor(
-  deps: PassDeps,
-  rt: ReplicationRuntime,
-  nr: NamespaceReplication,
-  remote: RemoteState,
-): Promise<Readers> {
-  const drApi = new ApiCluster(remote.client!);
-  let drServes: (t: ApiResource) => boolean;
-  try {
-    drServes = await servedOn(deps, remote.client!);
-  } catch (e) {
-    const message = `discovery of the DR cluster failed: ${
-      classifyError(e).message
-    }`;
-    return { blocker: { reason: "RemoteClusterUnreachable", message } };
-  }
-  if ((nr.spec.mode ?? "Continuous") !== "Continuous") {
-    const source = new ApiCluster(deps.ctx.source);
-    return { source, dr: drApi, drServes, incomplete: false };
-  }
-  const live = await ensureLive(
-    deps.ctx,
-    deps.remoteCaches,
-    rt,
-    { name: nr.spec.remoteClusterRef.name, client: remote.client! },
-    rt.settings!.types,
-    deps.onSourceEvent,
-    drServes,
-  );
-  const synced = await liveSynced(live, CACHE_SYNC_TIMEOUT_MS);
-  const sourceOf = (t: ApiResource) =>
-    live.sourceLeases.get(groupResource(t))?.informer;
-  const drOf = (t: ApiResource) => live.drInformers.get(groupResource(t));
-  return {
-    source: new CacheReader(deps.ctx.caches.namespaces, sourceOf),
-    dr: new CacheReader(live.drNamespaces, drOf, drApi),
-    drServes,
-    incomplete: !synced,
-  };
 }
 
 interface PairJob {

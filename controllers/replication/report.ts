@@ -172,3 +172,26 @@ function logPass(
   if (result === "success") ctx.log.info("sync finished", props);
   else ctx.log.warn("sync finished", props);
 }
+
+/** The RemoteClusterReady condition of a replication, from the remote state. */
+export function remoteCondition(
+  ctx: ControllerContext,
+  nr: NamespaceReplication,
+): PassReport["remoteReady"] {
+  const name = nr.spec.remoteClusterRef?.name ?? "";
+  const state = ctx.remoteStates.get(name);
+  return state?.ready
+    ? {
+      type: "RemoteClusterReady",
+      status: "True",
+      reason: "Connected",
+      message: state.message,
+    }
+    : {
+      type: "RemoteClusterReady",
+      status: "False",
+      reason: state?.reason ?? "NotFound",
+      message: state?.message ??
+        `RemoteCluster ${name} not found or not probed yet`,
+    };
+}
