@@ -1,6 +1,7 @@
 /** The benchmark scenarios by name, in the order they run. */
 import type { Figure } from "../stats.ts";
 import { initialSync } from "./initial-sync.ts";
+import { propagation } from "./propagation.ts";
 
 /** What every scenario gets. */
 export interface ScenarioOptions {
@@ -16,4 +17,5 @@ export type Scenario = (o: ScenarioOptions) => Promise<Figure[]>;
 
 export const SCENARIOS: Record<string, Scenario> = {
   "initial-sync": initialSync,
+  propagation,
 };
