@@ -198,8 +198,12 @@ export class BenchEnv {
     return c;
   }
 
-  async stop(): Promise<void> {
+  async stopControllers(): Promise<void> {
     for (const c of this.controllers.splice(0)) await c.stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopControllers();
     await this.source.close();
     await this.dr.close();
     this.sim.kill("SIGTERM");

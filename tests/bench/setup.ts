@@ -3,7 +3,10 @@
  * mix, a selector mapping plus a Continuous NamespaceReplication over them,
  * and a watch that times when a stamped change shows up.
  */
-import { LABEL_REPLICATION } from "../../lib/api/v1alpha1.ts";
+import {
+  ANNOTATION_SYNC_NOW,
+  LABEL_REPLICATION,
+} from "../../lib/api/v1alpha1.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import { type BenchEnv, synced } from "./env.ts";
@@ -57,6 +60,34 @@ export async function waitSynced(
     const c = s.counts as Record<string, number> | undefined;
     return synced(s, o) && (c?.desired ?? 0) >= desired;
   }, timeoutMs);
+}
+
+/**
+ * Forces a full pass (drsyncer.io/sync-now) until one reports at least
+ * `desired` objects, all in sync. Objects added while the replication runs
+ * are synced one by one and never show in status counts; a forced pass
+ * counts (and, if need be, writes) them all.
+ */
+export async function syncNow(
+  env: BenchEnv,
+  name: string,
+  desired: number,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0;; attempt++) {
+    const token = `bench-${Date.now()}-${attempt}`;
+    await env.patchOwn("NamespaceReplication", name, {
+      metadata: { annotations: { [ANNOTATION_SYNC_NOW]: token } },
+    });
+    const status = await env.waitStatus(
+      name,
+      (s) => s.lastManualTrigger === token,
+      Math.max(1, deadline - Date.now()),
+    );
+    const c = status.counts as Record<string, number> | undefined;
+    if ((c?.desired ?? 0) >= desired && c?.failed === 0) return status;
+  }
 }
 
 /** Waits until RemoteCluster "dr" reports Ready. */

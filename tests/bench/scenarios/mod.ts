@@ -1,7 +1,9 @@
 /** The benchmark scenarios by name, in the order they run. */
 import type { Figure } from "../stats.ts";
 import { initialSync } from "./initial-sync.ts";
+import { memory } from "./memory.ts";
 import { propagation } from "./propagation.ts";
+import { startup } from "./startup.ts";
 
 /** What every scenario gets. */
 export interface ScenarioOptions {
@@ -18,4 +20,6 @@ export type Scenario = (o: ScenarioOptions) => Promise<Figure[]>;
 export const SCENARIOS: Record<string, Scenario> = {
   "initial-sync": initialSync,
   propagation,
+  memory,
+  startup,
 };

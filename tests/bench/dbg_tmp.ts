@@ -1,0 +1,12 @@
+import "../../lib/preload.ts";
+import { BenchEnv } from "./env.ts";
+import { waitRemoteReady } from "./setup.ts";
+const env = await BenchEnv.start();
+console.error("env");
+const c = await env.startController();
+console.error("ready", await c.ready());
+await waitRemoteReady(env, 10_000);
+console.error("rr");
+console.error(await c.memory());
+console.error(await c.heapUsed());
+await env.stop();
