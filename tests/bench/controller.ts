@@ -45,9 +45,13 @@ export class Controller {
     namespace: string,
   ): Promise<Controller> {
     const [health, metrics] = [await freePort(), await freePort()];
+    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each controller run.
+    const prof = Deno.env.get("BENCH_CPU_PROF");
+    const profArgs = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
     const startedAt = performance.now();
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", V8_FLAGS, MAIN, "run", "--kubeconfig", kubeconfig]
+      args: ["run", "-A", V8_FLAGS, ...profArgs, MAIN, "run"]
+        .concat(["--kubeconfig", kubeconfig])
         .concat(["--namespace", namespace, "--log-level", "warn"])
         .concat(["--metrics-addr", `127.0.0.1:${metrics}`])
         .concat(["--health-addr", `127.0.0.1:${health}`]),

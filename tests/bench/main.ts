@@ -1,5 +1,5 @@
 /**
- * `deno task bench [--quick] [--soak [MINUTES]] [--scenario NAME] [-o json] [--out FILE]`
+ * `deno task bench [--quick|--smoke] [--soak [MINUTES]] [--scenario NAME] [-o json] [--out FILE]`
  *
  * Runs the real controller (main.ts run, its own process) against kube-sim
  * clusters (their own process) and prints each figure next to the limit it
@@ -8,16 +8,17 @@
  */
 import "../../lib/preload.ts";
 import { parseArgs } from "node:util";
-import { SCENARIOS } from "./scenarios/mod.ts";
+import { SCENARIOS, type Size } from "./scenarios/mod.ts";
 import { type Figure, table } from "./stats.ts";
 
+const SMOKE_SOAK_MS = 3_000;
 const QUICK_SOAK_MS = 10_000;
 const DEFAULT_SOAK_MS = 60_000;
 const FULL_SOAK_MINUTES = 10;
 
 /** The JSON document a run writes. */
 export interface BenchResult {
-  quick: boolean;
+  size: Size;
   startedAt: string;
   machine: { nproc: number; memoryBytes: number; deno: string; v8: string };
   figures: Figure[];
@@ -32,8 +33,16 @@ function machine(): BenchResult["machine"] {
   };
 }
 
-function soakMs(quick: boolean, soak: string | undefined): number {
-  if (soak === undefined) return quick ? QUICK_SOAK_MS : DEFAULT_SOAK_MS;
+function soakMs(size: Size, soak: string | undefined): number {
+  if (soak === undefined) {
+    return {
+      smoke: SMOKE_SOAK_MS,
+      quick: QUICK_SOAK_MS,
+      full: DEFAULT_SOAK_MS,
+    }[
+      size
+    ];
+  }
   const minutes = soak === "" ? FULL_SOAK_MINUTES : Number(soak);
   return minutes * 60_000;
 }
@@ -44,6 +53,7 @@ export async function runBench(args: string[]): Promise<BenchResult> {
     args,
     options: {
       quick: { type: "boolean", default: false },
+      smoke: { type: "boolean", default: false },
       soak: { type: "string" },
       scenario: { type: "string", multiple: true },
       output: { type: "string", short: "o", default: "table" },
@@ -59,15 +69,16 @@ export async function runBench(args: string[]): Promise<BenchResult> {
       }`,
     );
   }
+  const size: Size = values.smoke ? "smoke" : values.quick ? "quick" : "full";
   const result: BenchResult = {
-    quick: values.quick,
+    size,
     startedAt: new Date().toISOString(),
     machine: machine(),
     figures: [],
   };
   const opts = {
-    quick: values.quick,
-    soakMs: soakMs(values.quick, values.soak),
+    size,
+    soakMs: soakMs(size, values.soak),
     log: (line: string) => console.error(`bench: ${line}`),
   };
   for (const name of names) {

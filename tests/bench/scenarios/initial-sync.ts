@@ -14,7 +14,7 @@ import {
   waitSynced,
 } from "../setup.ts";
 import type { Figure } from "../stats.ts";
-import type { ScenarioOptions } from "./mod.ts";
+import { bySize, type ScenarioOptions } from "./mod.ts";
 
 /** Namespace pairs synced at once × writes per namespace (controllers/replication/pass.ts). */
 export const CONTROLLER_WRITE_CONCURRENCY = 2 * 8;
@@ -46,7 +46,11 @@ async function rawLimit(env: BenchEnv, objects: KubeObject[], nss: string[]) {
 
 /** See the module comment. */
 export async function initialSync(o: ScenarioOptions): Promise<Figure[]> {
-  const [namespaces, perNs] = o.quick ? [10, 50] : [50, 100];
+  const [namespaces, perNs] = bySize(o, {
+    smoke: [4, 20],
+    quick: [10, 50],
+    full: [50, 100],
+  });
   const env = await BenchEnv.start();
   try {
     const c = await env.startController();

@@ -7,12 +7,22 @@ import { startup } from "./startup.ts";
 
 /** What every scenario gets. */
 export interface ScenarioOptions {
-  /** Small sizes: checks the harness, not the numbers. */
-  quick: boolean;
+  /**
+   * full: the sizes of issue 8; quick: the CI smoke run (checks the
+   * harness, not the numbers); smoke: smaller still, for the test suite.
+   */
+  size: Size;
   /** Soak length in ms. */
   soakMs: number;
   /** Progress lines (stderr). */
   log(line: string): void;
+}
+
+export type Size = "smoke" | "quick" | "full";
+
+/** The value for the run's size. */
+export function bySize<T>(o: ScenarioOptions, v: Record<Size, T>): T {
+  return v[o.size];
 }
 
 export type Scenario = (o: ScenarioOptions) => Promise<Figure[]>;

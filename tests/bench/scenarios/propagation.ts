@@ -16,7 +16,7 @@ import {
   watchStamps,
 } from "../setup.ts";
 import { type Figure, percentile, sleep } from "../stats.ts";
-import type { ScenarioOptions } from "./mod.ts";
+import { bySize, type ScenarioOptions } from "./mod.ts";
 import { efficiency } from "./efficiency.ts";
 
 export const CHANGES_PER_SECOND = 20;
@@ -125,7 +125,11 @@ function latencyFigures(ctl: number[], sim: number[], lost: number): Figure[] {
 
 /** See the module comment; efficiency runs on the same environment. */
 export async function propagation(o: ScenarioOptions): Promise<Figure[]> {
-  const [namespaces, perNs, ms] = o.quick ? [4, 20, 5_000] : [10, 20, 30_000];
+  const [namespaces, perNs, ms] = bySize(o, {
+    smoke: [2, 20, 2_000],
+    quick: [4, 20, 5_000],
+    full: [10, 20, 30_000],
+  });
   const env = await BenchEnv.start();
   try {
     await (await env.startController()).ready();

@@ -5,13 +5,13 @@
  */
 import { BenchEnv } from "../env.ts";
 import { type Figure, median } from "../stats.ts";
-import type { ScenarioOptions } from "./mod.ts";
+import { bySize, type ScenarioOptions } from "./mod.ts";
 
 const TARGET_MS = 1_500;
 
 /** See the module comment. */
 export async function startup(o: ScenarioOptions): Promise<Figure[]> {
-  const runs = o.quick ? 2 : 6;
+  const runs = bySize(o, { smoke: 2, quick: 2, full: 6 });
   const env = await BenchEnv.start();
   try {
     const times: number[] = [];
