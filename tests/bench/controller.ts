@@ -13,7 +13,7 @@ const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 const KEPT_LINES = 40;
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -44,7 +44,7 @@ export class Controller {
     kubeconfig: string,
     namespace: string,
   ): Promise<Controller> {
-    const [health, metrics] = [await freePort(), await freePort()];
+    const [health, metrics] = [freePort(), freePort()];
     // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each controller run.
     const prof = Deno.env.get("BENCH_CPU_PROF");
     const profArgs = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];

@@ -37,7 +37,11 @@ export async function fillSource(
 }
 
 /** Mapping + Continuous replication `name` over the namespaces labelled `set`. */
-export async function replicate(env: BenchEnv, name: string, set: string) {
+export async function replicate(
+  env: BenchEnv,
+  name: string,
+  set: string,
+): Promise<void> {
   await env.applyOwn("NamespaceMapping", name, {
     namespaceSelector: { matchLabels: { [BENCH_LABEL]: set } },
     destinationNameTemplate: "{name}-dr",
@@ -91,7 +95,10 @@ export async function syncNow(
 }
 
 /** Waits until RemoteCluster "dr" reports Ready. */
-export async function waitRemoteReady(env: BenchEnv, ms: number) {
+export async function waitRemoteReady(
+  env: BenchEnv,
+  ms: number,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const rc = await env.getOwn("RemoteCluster", "dr");
