@@ -40,10 +40,7 @@ export class Controller {
     this.#drained = [child.stdout, child.stderr].map((s) => this.#drain(s));
   }
 
-  static async spawn(
-    kubeconfig: string,
-    namespace: string,
-  ): Promise<Controller> {
+  static spawn(kubeconfig: string, namespace: string): Controller {
     const [health, metrics] = [freePort(), freePort()];
     // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each controller run.
     const prof = Deno.env.get("BENCH_CPU_PROF");

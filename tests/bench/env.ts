@@ -192,8 +192,8 @@ export class BenchEnv {
   }
 
   /** Starts `main.ts run` against the source; see Controller. */
-  async startController(): Promise<Controller> {
-    const c = await Controller.spawn(this.sourceKubeconfig, NS);
+  startController(): Controller {
+    const c = Controller.spawn(this.sourceKubeconfig, NS);
     this.controllers.push(c);
     return c;
   }

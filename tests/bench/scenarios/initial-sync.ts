@@ -53,7 +53,7 @@ export async function initialSync(o: ScenarioOptions): Promise<Figure[]> {
   });
   const env = await BenchEnv.start();
   try {
-    const c = await env.startController();
+    const c = env.startController();
     await c.ready();
     await waitRemoteReady(env, 10_000);
     const objects = await fillSource(env, "initial", "app", {

@@ -193,7 +193,7 @@ export async function memory(o: ScenarioOptions): Promise<Figure[]> {
   });
   const env = await BenchEnv.start();
   try {
-    const c = await env.startController();
+    const c = env.startController();
     await c.ready();
     await waitRemoteReady(env, 10_000);
     const samples = [await sample(c, 0)];

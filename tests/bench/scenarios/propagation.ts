@@ -132,7 +132,7 @@ export async function propagation(o: ScenarioOptions): Promise<Figure[]> {
   });
   const env = await BenchEnv.start();
   try {
-    await (await env.startController()).ready();
+    await env.startController().ready();
     await waitRemoteReady(env, 10_000);
     const objects = await fillSource(env, "live", "live", {
       from: 0,

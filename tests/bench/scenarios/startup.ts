@@ -16,7 +16,7 @@ export async function startup(o: ScenarioOptions): Promise<Figure[]> {
   try {
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const c = await env.startController();
+      const c = env.startController();
       const ms = await c.ready();
       await env.stopControllers();
       if (i > 0) times.push(ms);
