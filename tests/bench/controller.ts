@@ -12,6 +12,8 @@ const READY_POLL_MS = 5;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 const KEPT_LINES = 40;
+/** Linux USER_HZ is 100 on every mainstream build. */
+const CLOCK_TICK_MS = 10;
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -24,6 +26,14 @@ function freePort(): number {
 export interface ProcessMemory {
   rss: number;
   hwm: number;
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Fields after the parenthesised command name; utime and stime are 14, 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
 }
 
 /** See the module comment. */

@@ -6,6 +6,7 @@
 import { NAMESPACE_REPLICATION_DEFAULTS } from "../../../lib/api/v1alpha1.ts";
 import { copyOptionsFromSpec, toDrCopy } from "../../../lib/sync/transform.ts";
 import type { KubeObject } from "../../../lib/sync/types.ts";
+import { cpuMs } from "../controller.ts";
 import { BenchEnv, NS } from "../env.ts";
 import {
   fillSource,
@@ -61,7 +62,12 @@ export async function initialSync(o: ScenarioOptions): Promise<Figure[]> {
       to: namespaces,
     }, perNs);
     const nss = [...new Set(objects.map((x) => x.metadata.namespace!))];
+    const simCpu0 = await cpuMs(env.sim.pid);
     const raw = await rawLimit(env, objects, nss);
+    const [simCpu1, ctlCpu1] = [
+      await cpuMs(env.sim.pid),
+      await cpuMs(c.child.pid),
+    ];
     const t0 = performance.now();
     await replicate(env, "initial", "initial");
     const status = await waitSynced(
@@ -71,6 +77,13 @@ export async function initialSync(o: ScenarioOptions): Promise<Figure[]> {
       SYNC_TIMEOUT_MS,
     );
     const ms = performance.now() - t0;
+    const simCpu2 = await cpuMs(env.sim.pid);
+    const ctlCpu2 = await cpuMs(c.child.pid);
+    o.log(
+      `initial sync CPU ms: sim ${simCpu1 - simCpu0} (raw loop), sim ${
+        simCpu2 - simCpu1
+      } + controller ${ctlCpu2 - ctlCpu1} (controller)`,
+    );
     const counts = status.counts as Record<string, number>;
     const rate = ((counts.desired + nss.length) / ms) * 1000;
     o.log(`initial sync: ${counts.desired} objects in ${ms.toFixed(0)} ms`);
