@@ -86,7 +86,11 @@ export async function initialSync(o: ScenarioOptions): Promise<Figure[]> {
     );
     const counts = status.counts as Record<string, number>;
     const rate = ((counts.desired + nss.length) / ms) * 1000;
-    o.log(`initial sync: ${counts.desired} objects in ${ms.toFixed(0)} ms`);
+    o.log(
+      `initial sync: ${counts.desired} objects in ${
+        ms.toFixed(0)
+      } ms, pass ${status.lastSyncDuration}`,
+    );
     return [{
       scenario: "initial-sync",
       name: `objects/s (${namespaces} ns × ${perNs})`,
