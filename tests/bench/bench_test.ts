@@ -34,6 +34,7 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^RSS per replicated object, marginal/,
     /^V8 heap per replicated object/,
     /^peak RSS/,
+    /^RSS step when churn starts/,
     /^RSS growth over/,
     /^RSS trend/,
   ],
