@@ -1,6 +1,7 @@
 /**
  * A client for one cluster: client-node's KubeConfig with three changes.
- * 1. One keep-alive connection pool per cluster (see pool.ts).
+ * 1. One keep-alive connection pool per cluster (see pool.ts); requests go
+ *    through Deno's own HTTP client where it fits (native.ts).
  * 2. Typed API clients send through {@link ClusterHttp} (rate limit, timeout,
  *    retries).
  * 3. `requestJson` for plain-JSON calls (lists of any type, no class
@@ -87,6 +88,7 @@ export class ClusterClient {
       ? new TokenBucket({ qps, burst, clock: opts.clock })
       : undefined;
     this.#http = new ClusterHttp({
+      inner: { send: (req) => kc.send(req) },
       timeoutMs: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       limiter: this.limiter,
       retry: opts.retry,
@@ -155,6 +157,9 @@ export class ClusterClient {
     this.#kc.closed = true;
     const pool = await this.#kc.pool;
     this.#kc.pool = undefined;
+    const native = await this.#kc.native;
+    this.#kc.native = undefined;
+    native?.close();
     await pool?.destroy();
   }
 }

@@ -8,19 +8,35 @@ import {
   type ApiConstructor,
   type ApiType,
   createConfiguration,
+  IsomorphicFetchHttpLibrary,
   KubeConfig,
+  type PromiseHttpLibrary,
   type RequestContext,
+  type ResponseContext,
   ServerConfiguration,
   wrapHttpLibrary,
 } from "@kubernetes/client-node";
 import type https from "node:https";
 import { Agent } from "undici";
 import type { ClusterHttp } from "./http.ts";
+import { nativeClient, nativeLibrary } from "./native.ts";
 
 type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
 /** Idle keep-alive sockets close after this long without a request. */
 const KEEP_ALIVE_MS = 30_000;
+/** `undici` forces client-node's transport for requests (A/B benchmarks). */
+const TRANSPORT_ENV = "DRSYNCER_TRANSPORT";
+
+const undiciFetch = new IsomorphicFetchHttpLibrary();
+
+function forcedUndici(): boolean {
+  try {
+    return Deno.env.get(TRANSPORT_ENV) === "undici";
+  } catch {
+    return false;
+  }
+}
 
 /**
  * KubeConfig that hands every request and watch one pooled HTTP/1.1 agent
@@ -31,8 +47,31 @@ const KEEP_ALIVE_MS = 30_000;
  */
 export class PooledKubeConfig extends KubeConfig {
   pool?: Promise<Dispatcher | undefined>;
+  /** Deno's own HTTP client for requests, when it fits the TLS settings. */
+  native?: Promise<Deno.HttpClient | undefined>;
   http?: ClusterHttp;
   closed = false;
+
+  /**
+   * Sends one request (watches stay on undici): through Deno's fetch when
+   * native.ts can express the TLS settings, else client-node's undici.
+   */
+  async send(req: RequestContext): Promise<ResponseContext> {
+    if (this.closed) throw new Error("cluster client is closed");
+    this.native ??= this.#buildNative();
+    const client = await this.native;
+    const lib: PromiseHttpLibrary = client
+      ? nativeLibrary(client)
+      : { send: (r) => undiciFetch.send(r).toPromise() };
+    return await lib.send(req);
+  }
+
+  async #buildNative(): Promise<Deno.HttpClient | undefined> {
+    if (forcedUndici()) return undefined;
+    const tls: https.RequestOptions = {};
+    await this.applyToHTTPSOptions(tls);
+    return nativeClient(tls, Boolean(this.getCurrentCluster()?.proxyUrl));
+  }
 
   override async applySecurityAuthentication(
     context: RequestContext,

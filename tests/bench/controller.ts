@@ -1,0 +1,130 @@
+/**
+ * The real controller as its own process (`deno run main.ts run`), with the
+ * same V8 heap limit as the compiled binary, so its RSS and its startup are
+ * the product's and not the benchmark's.
+ */
+import { sleep } from "./stats.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+/** Same flag as `deno task compile`. */
+const V8_FLAGS = "--v8-flags=--max-old-space-size=320";
+const READY_POLL_MS = 5;
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+const KEPT_LINES = 40;
+/** Linux USER_HZ is 100 on every mainstream build. */
+const CLOCK_TICK_MS = 10;
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** Memory of a process from /proc (kB → bytes). */
+export interface ProcessMemory {
+  rss: number;
+  hwm: number;
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Fields after the parenthesised command name; utime and stime are 14, 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+}
+
+/** See the module comment. */
+export class Controller {
+  readonly #lines: string[] = [];
+  readonly #drained: Promise<void>[];
+
+  private constructor(
+    readonly child: Deno.ChildProcess,
+    readonly startedAt: number,
+    readonly healthPort: number,
+    readonly metricsPort: number,
+  ) {
+    this.#drained = [child.stdout, child.stderr].map((s) => this.#drain(s));
+  }
+
+  static spawn(kubeconfig: string, namespace: string): Controller {
+    const [health, metrics] = [freePort(), freePort()];
+    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each controller run.
+    const prof = Deno.env.get("BENCH_CPU_PROF");
+    const profArgs = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
+    const startedAt = performance.now();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", V8_FLAGS, ...profArgs, MAIN, "run"]
+        .concat(["--kubeconfig", kubeconfig])
+        .concat(["--namespace", namespace, "--log-level", "warn"])
+        .concat(["--metrics-addr", `127.0.0.1:${metrics}`])
+        .concat(["--health-addr", `127.0.0.1:${health}`]),
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    return new Controller(child, startedAt, health, metrics);
+  }
+
+  async #drain(s: ReadableStream<Uint8Array>): Promise<void> {
+    for await (const chunk of s.pipeThrough(new TextDecoderStream())) {
+      this.#lines.push(...chunk.split("\n").filter(Boolean));
+      this.#lines.splice(0, Math.max(0, this.#lines.length - KEPT_LINES));
+    }
+  }
+
+  /** The last log lines (for error messages). */
+  lastLines(): string {
+    return this.#lines.join("\n");
+  }
+
+  /** Polls /readyz; resolves with ms from spawn to the first 200. */
+  async ready(): Promise<number> {
+    const deadline = performance.now() + READY_TIMEOUT_MS;
+    while (performance.now() < deadline) {
+      const ok = await fetch(`http://127.0.0.1:${this.healthPort}/readyz`)
+        .then(async (r) => {
+          await r.body?.cancel();
+          return r.status === 200;
+        }, () => false);
+      if (ok) return performance.now() - this.startedAt;
+      await sleep(READY_POLL_MS);
+    }
+    throw new Error(`controller not ready:\n${this.lastLines()}`);
+  }
+
+  /** VmRSS and VmHWM of the controller process. */
+  async memory(): Promise<ProcessMemory> {
+    const text = await Deno.readTextFile(`/proc/${this.child.pid}/status`);
+    const kb = (key: string) =>
+      Number(text.match(new RegExp(`${key}:\\s+(\\d+) kB`))?.[1] ?? NaN) *
+      1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  }
+
+  /** V8 heap in use, from the controller's own /metrics. */
+  async heapUsed(): Promise<number> {
+    const r = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);
+    const text = await r.text();
+    return Number(
+      text.match(/^nodejs_heap_size_used_bytes (\S+)$/m)?.[1] ?? NaN,
+    );
+  }
+
+  /** SIGTERM, then SIGKILL if the drain takes too long. */
+  async stop(): Promise<void> {
+    try {
+      this.child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    const timer = setTimeout(() => {
+      try {
+        this.child.kill("SIGKILL");
+      } catch { /* gone */ }
+    }, STOP_TIMEOUT_MS);
+    await this.child.status;
+    clearTimeout(timer);
+    await Promise.all(this.#drained);
+  }
+}

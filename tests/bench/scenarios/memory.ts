@@ -1,0 +1,228 @@
+/**
+ * Memory of the controller process: RSS idle, after its caches hold the
+ * source objects and DR copies of 5,000 and 20,000 replicated objects, and
+ * over a soak of steady churn (changes, creates, deletes) at the end.
+ */
+import type { Controller, ProcessMemory } from "../controller.ts";
+import { BenchEnv } from "../env.ts";
+import {
+  fillSource,
+  replicate,
+  STAMP_KEY,
+  syncNow,
+  waitRemoteReady,
+  waitSynced,
+} from "../setup.ts";
+import { type Figure, median, sleep } from "../stats.ts";
+import { bySize, type ScenarioOptions } from "./mod.ts";
+
+const PER_NS = 100;
+const SETTLE_MS = 3_000;
+const SYNC_TIMEOUT_MS = 900_000;
+const MB = 1024 * 1024;
+/** Soak churn: ConfigMap changes per second, one create + delete per tick. */
+const SOAK_CHANGES_PER_SECOND = 20;
+const SOAK_SAMPLES = 20;
+/** RSS change over the soak still counted as "no growth" (allocator noise). */
+const GROWTH_TOLERANCE = 0.05;
+
+interface Sample {
+  objects: number;
+  mem: ProcessMemory;
+  heap: number;
+}
+
+async function sample(c: Controller, objects: number): Promise<Sample> {
+  await sleep(SETTLE_MS);
+  return { objects, mem: await c.memory(), heap: await c.heapUsed() };
+}
+
+async function churnTick(env: BenchEnv, i: number, namespaces: number) {
+  const ns = `mem-${i % namespaces}`;
+  await env.source.requestJson(
+    `/api/v1/namespaces/${ns}/configmaps/configmap-${i % 30}`,
+    {
+      method: "PATCH",
+      body: { data: { [STAMP_KEY]: `soak-${i}` } },
+      contentType: "application/merge-patch+json",
+    },
+  );
+  if (i % SOAK_CHANGES_PER_SECOND !== 0) return;
+  const path = `/api/v1/namespaces/${ns}/configmaps`;
+  await env.source.requestJson(path, {
+    method: "POST",
+    body: { metadata: { name: `soak-${i}` }, data: { n: String(i) } },
+  });
+  const old = i - 10 * SOAK_CHANGES_PER_SECOND;
+  if (old < 0) return;
+  await env.source.requestJson(
+    `/api/v1/namespaces/mem-${old % namespaces}/configmaps/soak-${old}`,
+    {
+      method: "DELETE",
+    },
+  ).catch(() => {});
+}
+
+/** Churn for `ms`; returns RSS samples taken at even intervals. */
+async function soak(
+  env: BenchEnv,
+  c: Controller,
+  ms: number,
+  namespaces: number,
+) {
+  const rss: number[] = [];
+  const every = ms / SOAK_SAMPLES;
+  const t0 = performance.now();
+  let nextSample = t0 + every;
+  for (let i = 0; performance.now() - t0 < ms; i++) {
+    await churnTick(env, i, namespaces);
+    if (performance.now() >= nextSample) {
+      rss.push((await c.memory()).rss);
+      nextSample += every;
+    }
+    const due = t0 + ((i + 1) * 1000) / SOAK_CHANGES_PER_SECOND;
+    await sleep(Math.max(0, due - performance.now()));
+  }
+  return rss;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Least-squares slope of evenly spaced samples, per sample step. */
+function slope(ys: number[]): number {
+  const n = ys.length;
+  const mx = (n - 1) / 2;
+  const my = mean(ys);
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, x) => {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  });
+  return den === 0 ? 0 : num / den;
+}
+
+/**
+ * Soak growth: the last quarter's median RSS against the second quarter's
+ * (the first quarter is the collector sizing the heap for the churn, shown
+ * apart as the step from the pre-churn RSS), and the trend over the second
+ * half.
+ */
+export function soakFigures(
+  before: number,
+  rss: number[],
+  soakMs: number,
+): Figure[] {
+  const q = Math.max(1, Math.floor(rss.length / 4));
+  const settled = median(rss.slice(q, 2 * q));
+  const growth = (median(rss.slice(-q)) - settled) / settled;
+  const half = rss.slice(Math.floor(rss.length / 2));
+  const stepMin = soakMs / SOAK_SAMPLES / 60_000;
+  const perMin = slope(half) / stepMin / MB;
+  const minutes = (soakMs / 60_000).toFixed(1);
+  const row = (
+    name: string,
+    value: number,
+    unit: string,
+    target: string,
+    met?: boolean,
+  ): Figure => ({ scenario: "memory", name, value, unit, target, met });
+  return [
+    row("RSS step when churn starts", (settled - before) / MB, "MB", ""),
+    row(
+      `RSS growth over ${minutes} min soak (last vs 2nd quarter)`,
+      growth * 100,
+      "%",
+      "≤ 5 %",
+      growth <= GROWTH_TOLERANCE,
+    ),
+    row(
+      "RSS trend, second half of soak",
+      perMin,
+      "MB/min",
+      "≈ 0",
+      perMin * (soakMs / 60_000) <= GROWTH_TOLERANCE * settled / MB,
+    ),
+  ];
+}
+
+function figures(samples: Sample[], rss: number[], soakMs: number): Figure[] {
+  const [idle, mid, big] = samples;
+  const row = (
+    name: string,
+    value: number,
+    unit: string,
+    target = "",
+    met?: boolean,
+  ): Figure => ({ scenario: "memory", name, value, unit, target, met });
+  const perObject = (big.mem.rss - idle.mem.rss) / big.objects;
+  const marginal = (big.mem.rss - mid.mem.rss) / (big.objects - mid.objects);
+  return [
+    ...samples.map((s) =>
+      row(
+        `RSS, ${s.objects.toLocaleString("en-US")} objects`,
+        s.mem.rss / MB,
+        "MB",
+      )
+    ),
+    row(
+      "RSS per replicated object (source + DR cache)",
+      perObject,
+      "B",
+      "≤ 2,048 B",
+      perObject <= 2048,
+    ),
+    row(
+      "RSS per replicated object, marginal",
+      marginal,
+      "B",
+      "≤ 2,048 B",
+      marginal <= 2048,
+    ),
+    row(
+      "V8 heap per replicated object",
+      (big.heap - idle.heap) / big.objects,
+      "B",
+    ),
+    row("peak RSS (VmHWM)", big.mem.hwm / MB, "MB"),
+    ...soakFigures(big.mem.rss, rss, soakMs),
+  ];
+}
+
+/** See the module comment. */
+export async function memory(o: ScenarioOptions): Promise<Figure[]> {
+  const [small, large] = bySize(o, {
+    smoke: [200, 600],
+    quick: [500, 2_000],
+    full: [5_000, 20_000],
+  });
+  const env = await BenchEnv.start();
+  try {
+    const c = env.startController();
+    await c.ready();
+    await waitRemoteReady(env, 10_000);
+    const samples = [await sample(c, 0)];
+    const smallNs = small / PER_NS;
+    await fillSource(env, "mem", "mem", { from: 0, to: smallNs }, PER_NS);
+    await replicate(env, "mem", "mem");
+    await waitSynced(env, "mem", small, SYNC_TIMEOUT_MS);
+    samples.push(await sample(c, small));
+    await fillSource(
+      env,
+      "mem",
+      "mem",
+      { from: smallNs, to: large / PER_NS },
+      PER_NS,
+    );
+    await syncNow(env, "mem", large, SYNC_TIMEOUT_MS);
+    samples.push(await sample(c, large));
+    o.log(`memory: ${JSON.stringify(samples)}; soak ${o.soakMs} ms`);
+    const rss = await soak(env, c, o.soakMs, large / PER_NS);
+    o.log(`soak RSS MB: ${rss.map((r) => (r / MB).toFixed(1)).join(" ")}`);
+    return figures(samples, rss, o.soakMs);
+  } finally {
+    await env.stop();
+  }
+}
