@@ -8,7 +8,7 @@ import type { InformerEvent } from "../../lib/informer/cache.ts";
 import type { Informer } from "../../lib/informer/informer.ts";
 import type { InformerLease } from "../../lib/informer/shared.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
-import { ApiCluster } from "../../lib/replication/api-ports.ts";
+import { RecordingApiCluster } from "./own-writes.ts";
 import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
 import type { ControllerContext } from "../context.ts";
 import type { RemoteCaches } from "./remote-caches.ts";
@@ -56,7 +56,10 @@ export async function ensureLive(
   const live: LiveView = rt.live ?? {
     remote: remote.name,
     drClient: remote.client,
-    drApi: new ApiCluster(remote.client),
+    drApi: new RecordingApiCluster(
+      remote.client,
+      caches.ownWrites(remote.name),
+    ),
     sourceLeases: new Map(),
     drInformers: new Map(),
     drNamespaces: await caches.namespaces(remote.name, remote.client),

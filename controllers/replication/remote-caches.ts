@@ -10,6 +10,7 @@ import { Informer, type InformerOptions } from "../../lib/informer/informer.ts";
 import type { ResourceType } from "../../lib/informer/list.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
 import { NAMESPACES } from "../context.ts";
+import { OwnWrites } from "./own-writes.ts";
 
 export type DrEventHandler = (remote: string, event: InformerEvent) => void;
 
@@ -25,12 +26,23 @@ function typeKey(t: ResourceType): string {
 /** See the module comment. */
 export class RemoteCaches {
   readonly #entries = new Map<string, RemoteEntry>();
+  readonly #own = new Map<string, OwnWrites>();
   readonly #opts: InformerOptions;
   readonly #onEvent: DrEventHandler;
 
   constructor(opts: InformerOptions, onEvent: DrEventHandler) {
     this.#opts = opts;
     this.#onEvent = onEvent;
+  }
+
+  /** Our own writes to `remote`, whose watch echoes are not work. */
+  ownWrites(remote: string): OwnWrites {
+    let own = this.#own.get(remote);
+    if (!own) {
+      own = new OwnWrites();
+      this.#own.set(remote, own);
+    }
+    return own;
   }
 
   /** Owned objects of `type` on `remote` (started on first use). */
@@ -59,7 +71,9 @@ export class RemoteCaches {
       // Events before the first sync are the initial list: the full pass
       // that follows covers them, so only later changes are forwarded.
       informer.addHandler((e) => {
-        if (started.hasSynced) this.#onEvent(remote, e);
+        if (started.hasSynced && !this.ownWrites(remote).isEcho(e)) {
+          this.#onEvent(remote, e);
+        }
       });
       entry.informers.set(key, informer);
       informer.start();
@@ -82,6 +96,7 @@ export class RemoteCaches {
   async forget(remote: string): Promise<void> {
     const entry = this.#entries.get(remote);
     this.#entries.delete(remote);
+    this.#own.delete(remote);
     await Promise.all(
       [...entry?.informers.values() ?? []].map((i) => i.stop()),
     );
