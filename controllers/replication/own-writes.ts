@@ -26,6 +26,24 @@ function keyOf(
 export class OwnWrites {
   readonly #written = new Map<string, string>();
   readonly #deleted = new Set<string>();
+  /** Writes sent and not answered yet, by key. */
+  readonly #inFlight = new Map<string, number>();
+
+  /**
+   * Marks a write as sent. An event for the key while it is in flight is
+   * its echo: a foreign change racing it would make our write fail (create
+   * → 409 AlreadyExists, update → 409 Conflict on the resourceVersion), and
+   * a failed write is re-planned from the cache, which has the event.
+   */
+  sending(o: Pick<KubeObject, "kind" | "metadata">): () => void {
+    const key = keyOf(o.metadata.namespace, o.metadata.name, o.kind);
+    this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+    return () => {
+      const n = (this.#inFlight.get(key) ?? 1) - 1;
+      if (n > 0) this.#inFlight.set(key, n);
+      else this.#inFlight.delete(key);
+    };
+  }
 
   wrote(o: KubeObject): void {
     const rv = o?.metadata?.resourceVersion;
@@ -53,6 +71,7 @@ export class OwnWrites {
     const o = e.object;
     const key = keyOf(o.metadata.namespace, o.metadata.name, o.kind);
     if (e.type === "delete") return this.#deleted.delete(key);
+    if (this.#inFlight.has(key)) return true;
     const rv = this.#written.get(key);
     if (rv === undefined || rv !== o.metadata.resourceVersion) return false;
     this.#written.delete(key);

@@ -37,3 +37,14 @@ Deno.test("own writes: our deletes echo once; a failed delete does not", () => {
   own.notDeleted("ConfigMap", "shop-dr", "b");
   assertEquals(own.isEcho({ type: "delete", object: cm("b", "3") }), false);
 });
+
+Deno.test("own writes: an event while our write is in flight is its echo", () => {
+  const own = new OwnWrites();
+  const done = own.sending(cm("a", ""));
+  assertEquals(own.isEcho({ type: "add", object: cm("a", "20") }), true);
+  done();
+  assertEquals(
+    own.isEcho({ type: "update", object: cm("a", "21"), old: cm("a", "20") }),
+    false,
+  );
+});
