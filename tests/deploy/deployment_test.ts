@@ -13,8 +13,8 @@ const RUN_FLAGS = new Set([
   "--log-level",
 ]);
 const MEBI = 1024 * 1024;
-/** Idle RSS measured for the operator skeleton (notes §8.6), rounded up. */
-const IDLE_RSS_BYTES = 130 * MEBI;
+/** Idle RSS of the controller measured by `deno task bench` (173 MB), rounded up. */
+const IDLE_RSS_BYTES = 180 * MEBI;
 
 const manifests = loadManifests();
 const deployment = findOne(manifests, "Deployment", "dr-syncer").doc;
@@ -98,7 +98,8 @@ Deno.test("memory request covers idle RSS and the limit leaves headroom", () => 
   const { requests, limits } = container.resources;
   assertEquals(requests.cpu, "50m");
   assert(bytes(requests.memory) >= IDLE_RSS_BYTES, "request below idle RSS");
-  assert(bytes(limits.memory) >= 3 * IDLE_RSS_BYTES, "limit too tight");
+  // 20,000 replicated objects measured 303 MB: the limit must hold that.
+  assert(bytes(limits.memory) >= 2.5 * IDLE_RSS_BYTES, "limit too tight");
   assertEquals(limits.cpu, undefined, "CPU limits throttle lease renewals");
 });
 
