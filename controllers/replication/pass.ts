@@ -16,7 +16,7 @@ import {
   syncNamespace,
 } from "../../lib/replication/namespace-sync.ts";
 import { emptyCounts } from "../../lib/replication/outcome.ts";
-import { runPool } from "../../lib/replication/pool.ts";
+import { runPool, Slots } from "../../lib/replication/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/replication/settings.ts";
 import type { Blocker } from "../../lib/replication/status.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
@@ -28,8 +28,10 @@ import type { SourceEventHandler } from "./live.ts";
 import type { RemoteCaches } from "./remote-caches.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
 
-const PAIR_CONCURRENCY = 2;
-const WRITE_CONCURRENCY = 8;
+/** Namespaces synced side by side; they share WRITES_IN_FLIGHT. */
+const PAIR_CONCURRENCY = 8;
+/** DR writes in flight per pass, whatever the number of namespaces. */
+const WRITES_IN_FLIGHT = 16;
 
 export interface PassDeps {
   ctx: ControllerContext;
@@ -131,10 +133,12 @@ export async function runPass(
     notes: resolved.notes,
     incomplete: readers.incomplete,
   };
+  // One bound for all pairs: while a namespace waits for the slowest write
+  // of a rank (writes go rank by rank), the others use the free slots.
+  const slots = new Slots(WRITES_IN_FLIGHT);
   await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
-    out.results.push(
-      await syncPair({ rt, nr, pair, readers, remote: remote!, now, out }),
-    );
+    const job = { rt, nr, pair, readers, remote: remote!, now, out, slots };
+    out.results.push(await syncPair(job));
   });
   return out;
 }
@@ -147,6 +151,7 @@ interface PairJob {
   remote: RemoteState;
   now: Date;
   out: PassOutput;
+  slots: Slots;
 }
 
 /**
@@ -189,7 +194,8 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
         allowToken: allowTokenFor(nr, rt, pair.destination),
       },
       now,
-      concurrency: WRITE_CONCURRENCY,
+      concurrency: WRITES_IN_FLIGHT,
+      writeSlots: job.slots,
       dryRun: false,
     });
     if (result.prune) {

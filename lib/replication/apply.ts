@@ -9,7 +9,7 @@ import type { PruneCandidate } from "../sync/prune.ts";
 import { writeRank } from "../sync/order.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
 import type { ActionOutcome } from "./outcome.ts";
-import { runPool } from "./pool.ts";
+import { runPool, type Slots } from "./pool.ts";
 import type { ClusterWriter } from "./ports.ts";
 
 export interface ApplyContext {
@@ -25,6 +25,8 @@ export interface ApplyContext {
   dryRun: boolean;
   /** Whether the DR cluster serves a type (absent: assume it does). */
   served?(type: ApiResource): boolean;
+  /** A bound on writes shared with other namespaces (else `concurrency`). */
+  slots?: Slots;
   /** Called once per finished action (progress display). */
   onApplied?: () => void;
 }
@@ -207,9 +209,12 @@ export async function applyActions(
   ctx: ApplyContext,
 ): Promise<ActionOutcome[]> {
   const results = new Map<PlannedAction, ActionOutcome>();
+  const slots = ctx.slots;
   for (const rank of groupByRank(actions)) {
-    await runPool(rank, ctx.concurrency, async (a) => {
-      results.set(a, await applyOne(a, ctx));
+    const width = slots ? rank.length : ctx.concurrency;
+    await runPool(rank, width, async (a) => {
+      const one = () => applyOne(a, ctx);
+      results.set(a, await (slots ? slots.run(one) : one()));
       ctx.onApplied?.();
     });
   }

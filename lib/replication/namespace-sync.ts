@@ -20,6 +20,7 @@ import { type ApiResource, type KubeObject, objectKey } from "../sync/types.ts";
 import { applyActions, applyDeletes } from "./apply.ts";
 import { ensureNamespace } from "./namespace-object.ts";
 import { type ActionOutcome, countOutcome, emptyCounts } from "./outcome.ts";
+import type { Slots } from "./pool.ts";
 import { type DesiredSet, gatherNamespace } from "./gather.ts";
 import type { ClusterReader, ClusterWriter } from "./ports.ts";
 
@@ -51,6 +52,8 @@ export interface NamespaceSyncInput {
   drTypeOf(o: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
   /** Whether the DR cluster serves a type (absent: assume it does). */
   drServes?(type: ApiResource): boolean;
+  /** Writes in flight shared with the other pairs of a pass. */
+  writeSlots?: Slots;
   prune: PruneState;
   now: Date;
   concurrency: number;
@@ -160,6 +163,7 @@ async function planAndApply(
     concurrency: input.concurrency,
     dryRun: input.dryRun,
     served: input.drServes,
+    slots: input.writeSlots,
     onApplied: () => input.onProgress?.(++applied, total),
   };
   const outcomes = await applyActions(plan.actions, ctx);
