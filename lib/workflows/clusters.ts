@@ -62,3 +62,14 @@ export async function withClusters<T>(
     for (const c of opened) await c.client.close();
   }
 }
+
+/** The `--from` (source) and `--to` (DR) clusters of a two-cluster command. */
+export function withSourceAndDr<T>(
+  cfg: { from: string; to: string },
+  fn: (clusters: OpenCluster[]) => Promise<Step<T>>,
+): Promise<Step<T>> {
+  return withClusters([
+    { path: cfg.from, role: "source" },
+    { path: cfg.to, role: "DR" },
+  ], fn);
+}

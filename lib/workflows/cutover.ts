@@ -22,7 +22,7 @@ import { copyDecision } from "../sync/filter.ts";
 import { groupKindOfApiVersion } from "../sync/never-copy.ts";
 import { parkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
-import { type OpenCluster, withClusters } from "./clusters.ts";
+import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
 import { cliSyncInput } from "./engine.ts";
 import {
   done,
@@ -34,7 +34,7 @@ import {
 } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
 import { promoteNamespace, type StandbyResult } from "./standby.ts";
-import { reportSync, runPass, syncRequest } from "./sync.ts";
+import { passOrStop, syncRequest } from "./sync.ts";
 import {
   applyShapes,
   planShapes,
@@ -76,18 +76,11 @@ async function finalSync(
     );
     return done(undefined);
   }
-  io.out("final sync:");
-  const run = await runPass(input, io);
-  if (!run.ok) return stop(`${run.message}; cutover aborted, source untouched`);
-  reportSync(io, run.value, { dryRun: false, json: false, command: "cutover" });
-  const failed = run.value.result.counts.failed;
-  if (failed > 0) {
-    return stop(
-      `final sync failed for ${plural(failed, "object")}; cutover aborted, ` +
-        `source untouched`,
-    );
-  }
-  return done(undefined);
+  return await passOrStop(input, io, {
+    command: "cutover",
+    step: "final sync",
+    consequence: "cutover aborted, source untouched",
+  });
 }
 
 async function cutoverSteps(
@@ -159,13 +152,9 @@ export function cutover(
   cfg: ConfigOf<"cutover">,
   io: WorkflowIo,
 ): Promise<number> {
-  const specs = [
-    { path: cfg.from, role: "source" },
-    { path: cfg.to, role: "DR" },
-  ];
   return runCommand(
     "cutover",
     io,
-    () => withClusters(specs, (clusters) => cutoverSteps(cfg, clusters, io)),
+    () => withSourceAndDr(cfg, (clusters) => cutoverSteps(cfg, clusters, io)),
   );
 }

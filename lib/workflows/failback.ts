@@ -20,7 +20,7 @@ import {
 import type { ConfigOf } from "../cli/commands.ts";
 import { unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
-import { type OpenCluster, withClusters } from "./clusters.ts";
+import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
 import { cliSyncInput, ownerValueFor } from "./engine.ts";
 import {
   done,
@@ -33,7 +33,7 @@ import {
 import { plural, printShapes, shapeCounts } from "./report.ts";
 import { demoteNamespace } from "./standby.ts";
 import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./sync-back.ts";
-import { reportSync, runPass } from "./sync.ts";
+import { passOrStop } from "./sync.ts";
 import { applyShapes, planShapes, type Reshape } from "./workloads.ts";
 
 /** Running shape, and no parking annotation left behind. */
@@ -78,24 +78,11 @@ async function syncBack(
     now: io.now(),
   });
   if (!input.ok) return input;
-  io.out("sync back:");
-  const run = await runPass(input.value, io);
-  if (!run.ok) {
-    return stop(`${run.message}; failback stopped, DR still running`);
-  }
-  reportSync(io, run.value, {
-    dryRun: false,
-    json: false,
+  return await passOrStop(input.value, io, {
     command: "failback",
+    step: "sync back",
+    consequence: "failback stopped, DR still running",
   });
-  const failed = run.value.result.counts.failed;
-  if (failed > 0) {
-    return stop(
-      `sync back failed for ${plural(failed, "object")}; failback stopped, ` +
-        `DR still running`,
-    );
-  }
-  return done(undefined);
 }
 
 async function failbackSteps(
@@ -162,13 +149,9 @@ export function failback(
   cfg: ConfigOf<"failback">,
   io: WorkflowIo,
 ): Promise<number> {
-  const specs = [
-    { path: cfg.from, role: "source" },
-    { path: cfg.to, role: "DR" },
-  ];
   return runCommand(
     "failback",
     io,
-    () => withClusters(specs, (clusters) => failbackSteps(cfg, clusters, io)),
+    () => withSourceAndDr(cfg, (clusters) => failbackSteps(cfg, clusters, io)),
   );
 }

@@ -10,7 +10,7 @@ import type {
 } from "../replication/namespace-sync.ts";
 import type { ClusterReader } from "../replication/ports.ts";
 import { syncNamespace } from "../replication/namespace-sync.ts";
-import { type OpenCluster, withClusters } from "./clusters.ts";
+import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
 import { cliSyncInput, type CliSyncRequest } from "./engine.ts";
 import {
   done,
@@ -21,7 +21,7 @@ import {
   stop,
   type WorkflowIo,
 } from "./io.ts";
-import { Progress } from "./report.ts";
+import { plural, Progress } from "./report.ts";
 import { syncJson, syncSummary, syncTable } from "./sync-report.ts";
 
 /** A finished sync and the owner it ran as. */
@@ -137,15 +137,40 @@ export function syncRequest(
 
 /** `dr-syncer sync`: see the module comment. */
 export function sync(cfg: ConfigOf<"sync">, io: WorkflowIo): Promise<number> {
-  const specs = [
-    { path: cfg.from, role: "source" },
-    { path: cfg.to, role: "DR" },
-  ];
   return runCommand("sync", io, () =>
-    withClusters(specs, async (clusters) => {
+    withSourceAndDr(cfg, async (clusters) => {
       const run = await syncOnce(syncRequest(cfg, clusters, io), io);
       if (!run.ok) return run;
       const json = cfg.output === "json";
       return done(reportSync(io, run.value, { dryRun: cfg.dryRun, json }));
     }));
+}
+
+/**
+ * One reported pass inside a bigger command (cutover's final sync,
+ * failback's sync back): a failed run or any failed object stops the
+ * command with `consequence` ("cutover aborted, source untouched").
+ */
+export async function passOrStop(
+  input: NamespaceSyncInput,
+  io: WorkflowIo,
+  what: { command: string; step: string; consequence: string },
+): Promise<Step<void>> {
+  io.out(`${what.step}:`);
+  const run = await runPass(input, io);
+  if (!run.ok) return stop(`${run.message}; ${what.consequence}`);
+  reportSync(io, run.value, {
+    dryRun: false,
+    json: false,
+    command: what.command,
+  });
+  const failed = run.value.result.counts.failed;
+  if (failed > 0) {
+    return stop(
+      `${what.step} failed for ${
+        plural(failed, "object")
+      }; ${what.consequence}`,
+    );
+  }
+  return done(undefined);
 }
