@@ -24,6 +24,7 @@ import {
 } from "../../lib/sync/types.ts";
 import type { ControllerContext } from "../context.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
+import { replicationFence } from "./fence.ts";
 
 /** Identity of a single-object work item. */
 export interface ObjectRef {
@@ -65,6 +66,7 @@ export async function syncObject(
   ctx: ControllerContext,
   rt: ReplicationRuntime,
   ref: ObjectRef,
+  leading: AbortSignal,
 ): Promise<ObjectSyncResult> {
   const settings = rt.settings;
   const live = rt.live;
@@ -118,8 +120,15 @@ export async function syncObject(
     desired: [desired],
     current: withKind ? [withKind] : [],
   });
+  const fence = replicationFence(
+    live.drApi,
+    rt.name,
+    leading,
+    live.drNamespaces,
+  );
   const [outcome] = await applyActions(plan.actions, {
-    writer: live.drApi,
+    writer: fence.guard(live.drApi),
+    fence,
     typeOf: typeLookup(settings.types),
     current: new Map(withKind ? [[objectKey(withKind), withKind]] : []),
     replan: (d, fresh) =>
@@ -129,5 +138,8 @@ export async function syncObject(
     concurrency: 1,
     dryRun: false,
   });
+  // Promoted since the cache said otherwise: a full pass reports it.
+  const closed = fence.closedFor(pair.destination);
+  if (closed) return full(`write fence closed (${closed.reason})`);
   return { kind: "done", outcome };
 }

@@ -28,6 +28,8 @@ import type { SourceEventHandler } from "./live.ts";
 import type { RemoteCaches } from "./remote-caches.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
 import { specOf } from "./spec.ts";
+import { replicationFence } from "./fence.ts";
+import type { WriteFence } from "../../lib/engine/write-fence.ts";
 
 /** Namespaces synced side by side; they share WRITES_IN_FLIGHT. */
 const PAIR_CONCURRENCY = 8;
@@ -81,6 +83,7 @@ export async function runPass(
   rt: ReplicationRuntime,
   nr: NamespaceReplication,
   now: Date,
+  leading: AbortSignal,
 ): Promise<PassOutput> {
   const { ctx } = deps;
   const spec = specOf(nr);
@@ -140,8 +143,15 @@ export async function runPass(
   // One bound for all pairs: while a namespace waits for the slowest write
   // of a rank (writes go rank by rank), the others use the free slots.
   const slots = new Slots(WRITES_IN_FLIGHT);
+  const writer = rt.live?.drApi ?? new ApiCluster(remote!.client!);
+  const fence = replicationFence(
+    writer,
+    nr.metadata.name,
+    leading,
+    rt.live?.drNamespaces,
+  );
   await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
-    const job = { rt, nr, pair, readers, remote: remote!, now, out, slots };
+    const job = { rt, nr, pair, readers, writer, fence, now, out, slots };
     out.results.push(await syncPair(job));
   });
   return out;
@@ -152,7 +162,8 @@ interface PairJob {
   nr: NamespaceReplication;
   pair: ResolvedPair;
   readers: ReadyReaders;
-  remote: RemoteState;
+  writer: ApiCluster;
+  fence: WriteFence;
   now: Date;
   out: PassOutput;
   slots: Slots;
@@ -180,8 +191,7 @@ function allowTokenFor(
 }
 
 async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
-  const { rt, nr, pair, readers, remote, now, out } = job;
-  const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
+  const { rt, nr, pair, readers, writer, now, out } = job;
   const pending = rt.pendingSince.get(pair.destination) ?? new Map();
   try {
     const result = await syncNamespace({
@@ -191,6 +201,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       source: readers.source,
       dr: readers.dr,
       writer,
+      fence: job.fence,
       drTypeOf: typeLookup(rt.settings!.types),
       drServes: readers.drServes,
       prune: {

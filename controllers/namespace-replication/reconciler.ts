@@ -147,7 +147,7 @@ class ReplicationController {
     }
     if (!object) return await this.fullReconcile(nr, rt, signal);
     if (rt.passGeneration === undefined) return;
-    const result = await syncObject(this.ctx, rt, object);
+    const result = await syncObject(this.ctx, rt, object, signal);
     if (result.kind === "needsFullPass") {
       rt.dirty = true;
       this.queue?.add(replication);
@@ -185,10 +185,12 @@ class ReplicationController {
     // runs (a RemoteCluster turning ready) must make another pass.
     rt.dirty = false;
     const startedAt = new Date(now);
-    const pass = await runPass(this.deps, rt, nr, startedAt).catch((e) => {
-      rt.dirty = true; // the queue's retry must run the pass again
-      throw e;
-    });
+    const pass = await runPass(this.deps, rt, nr, startedAt, signal).catch(
+      (e) => {
+        rt.dirty = true; // the queue's retry must run the pass again
+        throw e;
+      },
+    );
     const finishedAt = new Date(this.ctx.clock.now());
     rt.passGeneration = nr.metadata.generation;
     rt.blocked = pass.blocker !== undefined;

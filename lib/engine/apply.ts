@@ -11,9 +11,13 @@ import type { ApiResource, KubeObject } from "../sync/types.ts";
 import type { ActionOutcome } from "./outcome.ts";
 import { runPool, type Slots } from "./pool.ts";
 import type { ClusterWriter } from "./ports.ts";
+import { FenceClosedError, type WriteFence } from "./write-fence.ts";
 
 export interface ApplyContext {
+  /** Writes go through `fence.guard(...)` of the same fence. */
   writer: ClusterWriter;
+  /** Asked before each rank: a closed fence ends the apply there. */
+  fence?: WriteFence;
   /** The resource type of a planned object. */
   typeOf(object: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
   /** Current DR object by key (needed for recreate's uid precondition). */
@@ -62,6 +66,14 @@ export function failureOf(e: unknown): KubeError {
 }
 
 function failed(a: PlannedAction, ns: string, e: unknown): ActionOutcome {
+  if (e instanceof FenceClosedError) {
+    return outcome(a, ns, {
+      status: "skipped",
+      reason: e.verdict.reason,
+      message: e.message,
+      transient: true,
+    });
+  }
   const err = failureOf(e);
   return outcome(a, ns, {
     status: "failed",
@@ -203,7 +215,21 @@ async function applyOne(
   }
 }
 
-/** Applies `actions` (already in write order); outcomes in the same order. */
+const WRITES = new Set(["create", "update", "recreate"]);
+
+/** Whether the fence stops writes into `ctx.namespace` before a batch. */
+async function fenceClosed(
+  writes: boolean,
+  ctx: Pick<ApplyContext, "fence" | "namespace" | "dryRun">,
+): Promise<boolean> {
+  if (!writes || !ctx.fence || ctx.dryRun) return false;
+  return !(await ctx.fence.check(ctx.namespace)).open;
+}
+
+/**
+ * Applies `actions` (already in write order); outcomes in the same order,
+ * ending where a closed fence stopped the apply (see `fence.closedFor`).
+ */
 export async function applyActions(
   actions: readonly PlannedAction[],
   ctx: ApplyContext,
@@ -211,6 +237,7 @@ export async function applyActions(
   const results = new Map<PlannedAction, ActionOutcome>();
   const slots = ctx.slots;
   for (const rank of groupByRank(actions)) {
+    if (await fenceClosed(rank.some((a) => WRITES.has(a.action)), ctx)) break;
     const width = slots ? rank.length : ctx.concurrency;
     await runPool(rank, width, async (a) => {
       const one = () => applyOne(a, ctx);
@@ -218,7 +245,7 @@ export async function applyActions(
       ctx.onApplied?.();
     });
   }
-  return actions.map((a) => results.get(a)!);
+  return actions.filter((a) => results.has(a)).map((a) => results.get(a)!);
 }
 
 function groupByRank(actions: readonly PlannedAction[]): PlannedAction[][] {
@@ -238,9 +265,10 @@ export async function applyDeletes(
   deletes: readonly PruneCandidate[],
   ctx: Pick<
     ApplyContext,
-    "writer" | "typeOf" | "namespace" | "concurrency" | "dryRun"
+    "writer" | "typeOf" | "namespace" | "concurrency" | "dryRun" | "fence"
   >,
 ): Promise<ActionOutcome[]> {
+  if (await fenceClosed(deletes.length > 0, ctx)) return [];
   const results = new Map<PruneCandidate, ActionOutcome>();
   await runPool(deletes, ctx.concurrency, async (c) => {
     const base = {
@@ -260,6 +288,11 @@ export async function applyDeletes(
       });
       results.set(c, { ...base, status: "done", reason: "SourceDeleted" });
     } catch (e) {
+      if (e instanceof FenceClosedError) {
+        const { reason, message } = e.verdict;
+        const skipped = { status: "skipped" as const, transient: true };
+        return void results.set(c, { ...base, ...skipped, reason, message });
+      }
       const err = classifyError(e);
       results.set(
         c,

@@ -13,6 +13,7 @@ import { failureOf } from "./apply.ts";
 import type { NamespaceSyncInput } from "./namespace-sync.ts";
 import type { ActionOutcome } from "./outcome.ts";
 import { NAMESPACES } from "./ports.ts";
+import { FenceClosedError } from "./write-fence.ts";
 
 /** The desired DR Namespace for a source Namespace. */
 export function desiredNamespace(
@@ -81,6 +82,10 @@ export async function ensureNamespace(
     } else await input.writer.replace(NAMESPACES, action.object!);
     return { ...out, status: "done", reason: action.reason };
   } catch (e) {
+    if (e instanceof FenceClosedError) {
+      const { reason, message } = e.verdict;
+      return { ...out, status: "skipped", reason, message, transient: true };
+    }
     const err = failureOf(e);
     return {
       ...out,

@@ -6,6 +6,10 @@
  *   source ns missing/terminating ──► nothing written, nothing pruned
  *   DR ns promoted               ──► nothing written (DestinationPromoted)
  *   otherwise: ensure DR ns → copies in write order → prunes past the guard
+ *
+ * Every write goes through the write fence (write-fence.ts), asked again
+ * before each write rank: a promote that lands mid-pass stops the pass at
+ * the next rank, with no prune, as DestinationPromoted.
  */
 import {
   ANNOTATION_PROMOTED,
@@ -22,7 +26,8 @@ import { ensureNamespace } from "./namespace-object.ts";
 import { type ActionOutcome, countOutcome, emptyCounts } from "./outcome.ts";
 import type { Slots } from "./pool.ts";
 import { type DesiredSet, gatherNamespace } from "./gather.ts";
-import type { ClusterReader, ClusterWriter } from "./ports.ts";
+import { type ClusterReader, type ClusterWriter, NAMESPACES } from "./ports.ts";
+import { promotedOnlyFence, type WriteFence } from "./write-fence.ts";
 
 /** A replication's settings, resolved once per pass. */
 export interface ReplicationSettings {
@@ -46,7 +51,10 @@ export interface NamespaceSyncInput {
   settings: ReplicationSettings;
   source: ClusterReader;
   dr: ClusterReader;
+  /** Unguarded: syncNamespace sends every write through `fence`. */
   writer: ClusterWriter;
+  /** Default: only the promoted question, read through `writer`. */
+  fence?: WriteFence;
   /** The DR type of a planned object (kind → resource). */
   drTypeOf(o: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
   /** Whether the DR cluster serves a type (absent: assume it does). */
@@ -100,10 +108,19 @@ function stopped(
   };
 }
 
+function fencedState(reason: string): NamespaceState {
+  return reason === "DestinationPromoted"
+    ? "DestinationPromoted"
+    : "DestinationUnavailable";
+}
+
 /** See the module comment. */
 export async function syncNamespace(
-  input: NamespaceSyncInput,
+  unfenced: NamespaceSyncInput,
 ): Promise<NamespaceSyncResult> {
+  const fence = unfenced.fence ??
+    promotedOnlyFence((n) => unfenced.writer.get(NAMESPACES, undefined, n));
+  const input = { ...unfenced, fence, writer: fence.guard(unfenced.writer) };
   const { pair } = input;
   const sourceNs = await input.source.getNamespace(pair.source);
   if (isGoneOrGoing(sourceNs)) {
@@ -122,6 +139,10 @@ export async function syncNamespace(
     );
   }
   const nsOutcome = await ensureNamespace(sourceNs!, drNs, input);
+  const closed = fence.closedFor(pair.destination);
+  if (closed) {
+    return stopped(pair, fencedState(closed.reason), closed.message, nsOutcome);
+  }
   if (nsOutcome.status === "failed") {
     return stopped(
       pair,
@@ -137,7 +158,7 @@ export async function syncNamespace(
 async function planAndApply(
   g: DesiredSet,
   nsOutcome: ActionOutcome,
-  input: NamespaceSyncInput,
+  input: NamespaceSyncInput & { fence: WriteFence },
 ): Promise<NamespaceSyncResult> {
   const { settings, pair } = input;
   const plan = planNamespace({
@@ -163,9 +184,21 @@ async function planAndApply(
     dryRun: input.dryRun,
     served: input.drServes,
     slots: input.writeSlots,
+    fence: input.fence,
     onApplied: () => input.onProgress?.(++applied, total),
   };
   const outcomes = await applyActions(plan.actions, ctx);
+  const closed = input.fence.closedFor(pair.destination);
+  if (closed) {
+    // No prune either: the namespace is no longer ours to tidy.
+    return {
+      ...stopped(pair, fencedState(closed.reason), closed.message, nsOutcome),
+      plan,
+      outcomes,
+      warnings: g.warnings,
+      counts: countsOf(g, outcomes),
+    };
+  }
   const prune = planPrunes({
     ownerValue: settings.ownerValue,
     current: g.current,
@@ -180,9 +213,6 @@ async function planAndApply(
   outcomes.push(...await applyDeletes(prune.deletes, ctx));
   total += prune.deletes.length;
   input.onProgress?.(applied + prune.deletes.length, total);
-  const counts = emptyCounts();
-  counts.desired = g.desired.length;
-  for (const o of outcomes) countOutcome(counts, o);
   return {
     pair,
     state: "Synced",
@@ -191,8 +221,15 @@ async function planAndApply(
     prune,
     outcomes,
     warnings: g.warnings,
-    counts,
+    counts: countsOf(g, outcomes),
   };
+}
+
+function countsOf(g: DesiredSet, outcomes: ActionOutcome[]): SyncCounts {
+  const counts = emptyCounts();
+  counts.desired = g.desired.length;
+  for (const o of outcomes) countOutcome(counts, o);
+  return counts;
 }
 
 function planInputOf(input: NamespaceSyncInput) {
