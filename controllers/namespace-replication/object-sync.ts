@@ -8,14 +8,10 @@
 import { ANNOTATION_PROMOTED } from "../../lib/api/v1alpha1.ts";
 import { applyActions } from "../../lib/engine/apply.ts";
 import type { ActionOutcome } from "../../lib/engine/outcome.ts";
+import { planRulesOf, replanOne } from "../../lib/engine/namespace-sync.ts";
 import { typeLookup } from "../../lib/engine/settings.ts";
-import {
-  copyDecision,
-  REASONS_KEEPING_EXISTING_COPY,
-} from "../../lib/sync/filter.ts";
+import { desiredCopy } from "../../lib/sync/desired-copy.ts";
 import { planNamespace } from "../../lib/sync/plan.ts";
-import { copyOptionsFor } from "../../lib/sync/replication-spec.ts";
-import { toDrCopy } from "../../lib/sync/transform.ts";
 import {
   apiVersionOf,
   groupResource,
@@ -35,7 +31,7 @@ export interface ObjectRef {
 }
 
 export type ObjectSyncResult =
-  | { kind: "done"; outcome: ActionOutcome }
+  | { kind: "done"; outcome: ActionOutcome; warnings: string[] }
   | { kind: "nothing" }
   | { kind: "needsFullPass"; why: string };
 
@@ -90,33 +86,21 @@ export async function syncObject(
     apiVersion: apiVersionOf(type),
     kind: type.kind,
   };
-  const decision = copyDecision(source, {
-    ...settings.copyContext,
-    namespace: sourceNs,
+  const want = desiredCopy(source, settings, {
+    sourceNamespace: sourceNs,
+    destination: pair.destination,
   });
-  if (!decision.copy) {
-    return REASONS_KEEPING_EXISTING_COPY.has(decision.reason)
-      ? { kind: "nothing" }
-      : full(`source object no longer copied (${decision.reason})`);
+  if (want.kind === "keep") return { kind: "nothing" };
+  if (want.kind === "drop") {
+    return full(`source object no longer copied (${want.reason})`);
   }
-  const opts = copyOptionsFor(settings.spec, {
-    destinationNamespace: pair.destination,
-    ownerValue: settings.ownerValue,
-  });
-  const desired = toDrCopy(source, opts).object;
+  const desired = want.object;
   const current = drInformer.get(ref.name, pair.destination);
-  const planInput = {
-    destinationNamespace: pair.destination,
-    ownerValue: settings.ownerValue,
-    conflictPolicy: settings.spec.conflictPolicy,
-    immutableFieldPolicy: settings.spec.immutableFieldPolicy,
-    destinationPromoted: false,
-  } as const;
   const withKind = current
     ? { ...current, apiVersion: desired.apiVersion, kind: desired.kind }
     : undefined;
   const plan = planNamespace({
-    ...planInput,
+    ...planRulesOf(settings, pair.destination),
     desired: [desired],
     current: withKind ? [withKind] : [],
   });
@@ -131,9 +115,7 @@ export async function syncObject(
     fence,
     typeOf: typeLookup(settings.types),
     current: new Map(withKind ? [[objectKey(withKind), withKind]] : []),
-    replan: (d, fresh) =>
-      planNamespace({ ...planInput, desired: [d], current: [fresh] })
-        .actions[0],
+    replan: replanOne(settings, pair.destination),
     namespace: pair.destination,
     concurrency: 1,
     dryRun: false,
@@ -141,5 +123,5 @@ export async function syncObject(
   // Promoted since the cache said otherwise: a full pass reports it.
   const closed = fence.closedFor(pair.destination);
   if (closed) return full(`write fence closed (${closed.reason})`);
-  return { kind: "done", outcome };
+  return { kind: "done", outcome, warnings: want.warnings };
 }

@@ -154,7 +154,7 @@ class ReplicationController {
     } else if (result.kind === "done") {
       const o = result.outcome;
       this.ctx.metrics.recordOutcomes(replication, [o]);
-      recordObjectEvent(this.ctx, nr, o);
+      recordObjectEvent(this.ctx, nr, o, result.warnings);
       if (o.status === "failed") {
         // A full pass reports it (status, Event); a transient failure
         // gets a moment first, a lasting one (a conflict) is shown at once.

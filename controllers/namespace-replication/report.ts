@@ -84,26 +84,35 @@ export function recordEvents(
   // Odd input (an unreadable scale-override) and types the source would not
   // list: nothing failed, but the user must hear of it.
   const warnings = r.results.flatMap((x) => x.warnings);
-  if (warnings.length) {
-    const more = warnings.length > NAMES_IN_MESSAGE
-      ? ` and ${warnings.length - NAMES_IN_MESSAGE} more`
-      : "";
-    warn(
-      "SyncWarning",
-      warnings.slice(0, NAMES_IN_MESSAGE).join("; ") + more,
-    );
-  }
+  if (warnings.length) warn("SyncWarning", warningsMessage(warnings));
+}
+
+function warningsMessage(warnings: string[]): string {
+  const more = warnings.length > NAMES_IN_MESSAGE
+    ? ` and ${warnings.length - NAMES_IN_MESSAGE} more`
+    : "";
+  return warnings.slice(0, NAMES_IN_MESSAGE).join("; ") + more;
 }
 
 /**
- * The Event of one object written by the fast path. Its failures are not
- * reported here: they make a full pass, whose Events and status say it.
+ * The Events of one object written by the fast path: its transform
+ * warnings, as a full pass reports them, and a recreate. Its failures are
+ * not reported here: they make a full pass, whose Events and status say it.
  */
 export function recordObjectEvent(
   ctx: ControllerContext,
   nr: NamespaceReplication,
   o: ActionOutcome,
+  warnings: string[] = [],
 ): void {
+  if (warnings.length) {
+    ctx.events.record(
+      subjectOf(nr as never),
+      "Warning",
+      "SyncWarning",
+      warningsMessage(warnings),
+    );
+  }
   if (o.action !== "recreate" || o.status !== "done") return;
   ctx.events.record(
     subjectOf(nr as never),

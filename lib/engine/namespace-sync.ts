@@ -17,7 +17,12 @@ import {
   type SyncCounts,
 } from "../api/v1alpha1.ts";
 import type { CopyContext } from "../sync/filter.ts";
-import { type NamespacePlan, planNamespace } from "../sync/plan.ts";
+import {
+  type NamespacePlan,
+  type NamespacePlanInput,
+  planNamespace,
+  type PlannedAction,
+} from "../sync/plan.ts";
 import { planPrunes, type PrunePlan } from "../sync/prune.ts";
 import type { ResolvedSpec } from "../sync/replication-spec.ts";
 import { type ApiResource, type KubeObject, objectKey } from "../sync/types.ts";
@@ -162,7 +167,7 @@ async function planAndApply(
 ): Promise<NamespaceSyncResult> {
   const { settings, pair } = input;
   const plan = planNamespace({
-    ...planInputOf(input),
+    ...planRulesOf(settings, pair.destination),
     desired: g.desired,
     current: g.current,
   });
@@ -172,13 +177,7 @@ async function planAndApply(
     writer: input.writer,
     typeOf: input.drTypeOf,
     current: new Map(g.current.map((o) => [objectKey(o), o])),
-    replan: (desired: KubeObject, fresh: KubeObject) =>
-      planNamespace({
-        ...planInputOf(input),
-        desired: [desired],
-        current: [fresh],
-      })
-        .actions[0],
+    replan: replanOne(settings, pair.destination),
     namespace: pair.destination,
     concurrency: input.concurrency,
     dryRun: input.dryRun,
@@ -232,12 +231,27 @@ function countsOf(g: DesiredSet, outcomes: ActionOutcome[]): SyncCounts {
   return counts;
 }
 
-function planInputOf(input: NamespaceSyncInput) {
+/** The plan rules of a replication's writes into `destination`. */
+export function planRulesOf(
+  settings: Pick<ReplicationSettings, "ownerValue" | "spec">,
+  destination: string,
+): Omit<NamespacePlanInput, "desired" | "current"> {
   return {
-    destinationNamespace: input.pair.destination,
-    ownerValue: input.settings.ownerValue,
-    conflictPolicy: input.settings.spec.conflictPolicy,
-    immutableFieldPolicy: input.settings.spec.immutableFieldPolicy,
+    destinationNamespace: destination,
+    ownerValue: settings.ownerValue,
+    conflictPolicy: settings.spec.conflictPolicy,
+    immutableFieldPolicy: settings.spec.immutableFieldPolicy,
     destinationPromoted: false,
   };
+}
+
+/** The same object planned again against a fresh read (after a 409). */
+export function replanOne(
+  settings: Pick<ReplicationSettings, "ownerValue" | "spec">,
+  destination: string,
+): (desired: KubeObject, fresh: KubeObject) => PlannedAction {
+  const rules = planRulesOf(settings, destination);
+  return (desired, fresh) =>
+    planNamespace({ ...rules, desired: [desired], current: [fresh] })
+      .actions[0];
 }
