@@ -266,11 +266,3 @@ export const LABEL_REPLICATION = "drsyncer.io/replication";
 export const ANNOTATION_SOURCE = "drsyncer.io/source";
 export const ANNOTATION_ORIGINAL_REPLICAS = "drsyncer.io/original-replicas";
 export const ANNOTATION_PROMOTED = "drsyncer.io/promoted";
-
-/** Value of the ownership label for a NamespaceReplication. */
-export function replicationOwnerValue(
-  namespace: string,
-  name: string,
-): string {
-  return `${namespace}.${name}`;
-}

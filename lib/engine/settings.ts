@@ -3,8 +3,8 @@
  * into the settings one pass runs with. Problems are returned for status,
  * never thrown.
  */
-import { replicationOwnerValue } from "../api/v1alpha1.ts";
 import { groupKindsOf } from "../sync/filter.ts";
+import { ownerLabelValue } from "../sync/names.ts";
 import type { ResolvedSpec } from "../sync/replication-spec.ts";
 import {
   type DiscoveredResource,
@@ -36,10 +36,7 @@ export function resolveSettings(
   for (const name of types.unknown) {
     problems.push(`spec.resourceTypes: unknown resource type "${name}"`);
   }
-  const ownerValue = replicationOwnerValue(
-    replication.namespace,
-    replication.name,
-  );
+  const ownerValue = ownerLabelValue(replication.namespace, replication.name);
   const settings: ReplicationSettings = {
     ownerValue,
     spec,

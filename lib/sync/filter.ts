@@ -61,7 +61,7 @@ export interface CopyContext {
   selector?: LabelSelector;
   /** groupKinds being copied, from groupKindsOf(selected types). */
   copiedGroupKinds: ReadonlySet<string>;
-  /** Ownership label value of this replication (replicationOwnerValue). */
+  /** Ownership label value of this replication (ownerLabelValue). */
   ownerValue?: string;
 }
 

@@ -21,7 +21,8 @@ import type { ConfigOf } from "../cli/commands.ts";
 import { unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
-import { cliSyncInput, ownerValueFor } from "./sync-setup.ts";
+import { cliSyncInput } from "./sync-setup.ts";
+import { ownerLabelValue } from "../sync/names.ts";
 import {
   done,
   EXIT_OK,
@@ -65,7 +66,7 @@ async function syncBack(
     io.err(`note: DR namespace ${dst} is not promoted: nothing to sync back`);
     return done(undefined);
   }
-  const owner = ownerValueFor(SYNC_BACK_OWNER_PREFIX, src);
+  const owner = ownerLabelValue(SYNC_BACK_OWNER_PREFIX, src);
   const input = await cliSyncInput({
     source: dr.api,
     dr: new SourceLens(source.api, owner, dst),
