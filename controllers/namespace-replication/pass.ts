@@ -19,15 +19,14 @@ import { emptyCounts } from "../../lib/engine/outcome.ts";
 import { runPool, Slots } from "../../lib/engine/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
-import type { ClusterClient } from "../../lib/kube/client.ts";
 import type { ControllerContext, RemoteState } from "../context.ts";
 import { resolvePairs } from "./pairs.ts";
 import { readersFor, type ReadyReaders } from "./readers.ts";
-import type { DiscoveryCache } from "./discovery-cache.ts";
-import type { SourceEventHandler } from "./live.ts";
-import type { RemoteCaches } from "./remote-caches.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
 import { specOf } from "./spec.ts";
+import type { PassDeps } from "./pass-deps.ts";
+
+export type { PassDeps } from "./pass-deps.ts";
 import { replicationFence } from "./fence.ts";
 import type { WriteFence } from "../../lib/engine/write-fence.ts";
 
@@ -35,15 +34,6 @@ import type { WriteFence } from "../../lib/engine/write-fence.ts";
 const PAIR_CONCURRENCY = 8;
 /** DR writes in flight per pass, whatever the number of namespaces. */
 const WRITES_IN_FLIGHT = 16;
-
-export interface PassDeps {
-  ctx: ControllerContext;
-  discovery: DiscoveryCache;
-  /** Discovery of a remote cluster (cached per client). */
-  drDiscovery(client: ClusterClient): DiscoveryCache;
-  remoteCaches: RemoteCaches;
-  onSourceEvent: SourceEventHandler;
-}
 
 export interface PassOutput {
   results: NamespaceSyncResult[];

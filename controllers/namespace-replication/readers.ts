@@ -15,7 +15,7 @@ import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
 import type { RemoteState } from "../context.ts";
 import { CacheReader } from "./cache-ports.ts";
 import { ensureLive, liveSynced } from "./live.ts";
-import type { PassDeps } from "./pass.ts";
+import type { PassDeps } from "./pass-deps.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
 import { specOf } from "./spec.ts";
 

@@ -12,7 +12,7 @@ import {
   type KubeObject,
   objectKey,
 } from "../sync/types.ts";
-import type { NamespaceSyncInput } from "./namespace-sync.ts";
+import type { NamespaceSyncInput } from "./sync-input.ts";
 import { runPool } from "./pool.ts";
 
 /** Concurrent list calls per namespace pass. */

@@ -10,7 +10,7 @@ import { planNamespace } from "../sync/plan.ts";
 import { copyOptionsFor } from "../sync/replication-spec.ts";
 import { toDrCopy } from "../sync/transform.ts";
 import { failureOf } from "./apply.ts";
-import type { NamespaceSyncInput } from "./namespace-sync.ts";
+import type { NamespaceSyncInput } from "./sync-input.ts";
 import type { ActionOutcome } from "./outcome.ts";
 import { NAMESPACES } from "./ports.ts";
 import { FenceClosedError } from "./write-fence.ts";

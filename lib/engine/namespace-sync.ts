@@ -16,7 +16,6 @@ import {
   type NamespacePair,
   type SyncCounts,
 } from "../api/v1alpha1.ts";
-import type { CopyContext } from "../sync/filter.ts";
 import {
   type NamespacePlan,
   type NamespacePlanInput,
@@ -24,55 +23,20 @@ import {
   type PlannedAction,
 } from "../sync/plan.ts";
 import { planPrunes, type PrunePlan } from "../sync/prune.ts";
-import type { ResolvedSpec } from "../sync/replication-spec.ts";
-import { type ApiResource, type KubeObject, objectKey } from "../sync/types.ts";
+import { type KubeObject, objectKey } from "../sync/types.ts";
 import { applyActions, applyDeletes } from "./apply.ts";
 import { ensureNamespace } from "./namespace-object.ts";
 import { type ActionOutcome, countOutcome, emptyCounts } from "./outcome.ts";
-import type { Slots } from "./pool.ts";
 import { type DesiredSet, gatherNamespace } from "./gather.ts";
-import { type ClusterReader, type ClusterWriter, NAMESPACES } from "./ports.ts";
+import { NAMESPACES } from "./ports.ts";
+import type { NamespaceSyncInput, ReplicationSettings } from "./sync-input.ts";
+
+export type {
+  NamespaceSyncInput,
+  PruneState,
+  ReplicationSettings,
+} from "./sync-input.ts";
 import { promotedOnlyFence, type WriteFence } from "./write-fence.ts";
-
-/** A replication's settings, resolved once per pass. */
-export interface ReplicationSettings {
-  ownerValue: string;
-  spec: ResolvedSpec;
-  /** Selected resource types (discovery on the source). */
-  types: readonly ApiResource[];
-  copyContext: Omit<CopyContext, "namespace">;
-}
-
-/** State the caller keeps between passes for one namespace. */
-export interface PruneState {
-  pendingSince: ReadonlyMap<string, Date>;
-  allowToken: { current?: string; lastHandled?: string };
-}
-
-export interface NamespaceSyncInput {
-  pair: NamespacePair;
-  /** NamespaceMapping spec.copyNamespaceMetadata of the pair's mapping. */
-  copyNamespaceMetadata: boolean;
-  settings: ReplicationSettings;
-  source: ClusterReader;
-  dr: ClusterReader;
-  /** Unguarded: syncNamespace sends every write through `fence`. */
-  writer: ClusterWriter;
-  /** Default: only the promoted question, read through `writer`. */
-  fence?: WriteFence;
-  /** The DR type of a planned object (kind → resource). */
-  drTypeOf(o: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
-  /** Whether the DR cluster serves a type (absent: assume it does). */
-  drServes?(type: ApiResource): boolean;
-  /** Writes in flight shared with the other pairs of a pass. */
-  writeSlots?: Slots;
-  prune: PruneState;
-  now: Date;
-  concurrency: number;
-  dryRun: boolean;
-  /** Objects written or checked so far, of the total planned (progress). */
-  onProgress?: (done: number, total: number) => void;
-}
 
 export type NamespaceState =
   | "Synced"

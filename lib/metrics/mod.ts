@@ -20,7 +20,7 @@ import {
 import { createInstruments, type Instruments } from "./instruments.ts";
 import { SeriesIndex } from "./series.ts";
 import { applyManagerStats } from "./manager-stats.ts";
-import { tallyOutcomes } from "./outcomes.ts";
+import { tallyOutcomes, type WriteOperation } from "./outcomes.ts";
 import type { ActionOutcome } from "../engine/outcome.ts";
 
 export { type MetricsServer, serveMetrics } from "./server.ts";
@@ -28,8 +28,7 @@ export { SYNC_ERROR_REASONS, WATCH_RESTART_CAUSES } from "./labels.ts";
 
 /** How a sync run ended: partial means some objects failed. */
 export type SyncResult = "success" | "failure" | "partial";
-/** A write to the DR cluster. */
-export type WriteOperation = "create" | "update" | "delete" | "recreate";
+export type { WriteOperation } from "./outcomes.ts";
 /** Object counts of a replication's last sync. */
 export interface ReplicationObjects {
   desired: number;
