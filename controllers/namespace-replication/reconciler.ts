@@ -44,17 +44,28 @@ import {
 } from "./report.ts";
 import {
   drEventKeys,
+  type Routed,
   sourceEventKeys,
   sourceNamespaceKeys,
 } from "./routing.ts";
 import {
   nextDue,
   requeue,
-  restoreSchedule,
+  restoredSchedule,
   RETRY_BASE_MS,
   RetryTracker,
 } from "./timing.ts";
-import { newRuntime, releaseLive, type ReplicationRuntime } from "./runtime.ts";
+import {
+  markDirty,
+  newRuntime,
+  passesStopped,
+  passFinished,
+  passStarted,
+  releaseLive,
+  type ReplicationRuntime,
+  retryAt,
+  scheduleRestored,
+} from "./runtime.ts";
 import { specOf } from "./spec.ts";
 
 /** Tuning for tests; production uses the defaults. */
@@ -97,12 +108,23 @@ class ReplicationController {
   }
 
   onDrEvent(_remote: string, e: InformerEvent): void {
-    const keys = drEventKeys(this.ctx.namespace, this.runtimes, e);
-    for (const k of keys) this.queue?.add(k);
+    for (const k of this.#route(drEventKeys(this.runtimes, e))) {
+      this.queue?.add(k);
+    }
   }
 
   onSourceNamespace(e: InformerEvent): string[] {
-    return sourceNamespaceKeys(this.runtimes, e);
+    return this.#route(sourceNamespaceKeys(this.runtimes, e));
+  }
+
+  #route(routed: Routed): string[] {
+    if (routed.fullPass) {
+      for (const k of routed.keys) {
+        const rt = this.runtimes.get(k);
+        if (rt) markDirty(rt);
+      }
+    }
+    return routed.keys;
   }
 
   drDiscovery(client: ClusterClient): DiscoveryCache {
@@ -121,7 +143,7 @@ class ReplicationController {
   /** A dependency changed (remote readiness, a mapping's namespaces). */
   wake(name: string): void {
     const rt = this.runtimes.get(name);
-    if (rt) rt.dirty = true;
+    if (rt) markDirty(rt);
     this.queue?.add(name);
   }
 
@@ -149,7 +171,7 @@ class ReplicationController {
     if (rt.passGeneration === undefined) return;
     const result = await syncObject(this.ctx, rt, object, signal);
     if (result.kind === "needsFullPass") {
-      rt.dirty = true;
+      markDirty(rt);
       this.queue?.add(replication);
     } else if (result.kind === "done") {
       const o = result.outcome;
@@ -158,7 +180,7 @@ class ReplicationController {
       if (o.status === "failed") {
         // A full pass reports it (status, Event); a transient failure
         // gets a moment first, a lasting one (a conflict) is shown at once.
-        rt.dirty = true;
+        markDirty(rt);
         if (o.transient) this.queue?.addAfter(replication, RETRY_BASE_MS);
         else this.queue?.add(replication);
       }
@@ -178,24 +200,25 @@ class ReplicationController {
       if (mode !== "Continuous") await releaseLive(rt);
       rt.mode = mode;
     }
-    restoreSchedule(nr, rt);
+    const restored = restoredSchedule(nr, rt);
+    if (restored) scheduleRestored(rt, restored);
     const decision = decidePass(nr, rt, now);
     if (!decision.run) return await this.idle(nr, rt, now, signal);
-    // Consumed now, not after the pass: a wake that arrives while the pass
-    // runs (a RemoteCluster turning ready) must make another pass.
-    rt.dirty = false;
+    passStarted(rt);
     const startedAt = new Date(now);
     const pass = await runPass(this.deps, rt, nr, startedAt, signal).catch(
       (e) => {
-        rt.dirty = true; // the queue's retry must run the pass again
+        markDirty(rt); // the queue's retry must run the pass again
         throw e;
       },
     );
     const finishedAt = new Date(this.ctx.clock.now());
-    rt.passGeneration = nr.metadata.generation;
-    rt.blocked = pass.blocker !== undefined;
     rememberTokens(nr, rt, decision.syncNowToken, pass);
-    rt.dueAt = nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
+    passFinished(rt, {
+      generation: nr.metadata.generation,
+      blocked: pass.blocker !== undefined,
+      dueAt: nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt),
+    });
     const report: PassReport = {
       generation: nr.metadata.generation ?? 0,
       startedAt,
@@ -223,17 +246,18 @@ class ReplicationController {
     try {
       await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
     } catch (e) {
-      rt.dirty = true; // a failed status write retries the whole pass
+      markDirty(rt); // a failed status write retries the whole pass
       throw e;
     }
     recordEvents(this.ctx, nr, report);
     recordMetrics(this.ctx, nr, report);
-    this.#retries.afterPass(
-      rt,
+    const retry = this.#retries.afterPass(
+      rt.name,
       report,
       report.finishedAt.getTime(),
       incomplete,
     );
+    if (retry !== undefined) retryAt(rt, retry);
   }
 
   /** No pass due: a Manual replication still shows it saw its spec. */
@@ -270,8 +294,7 @@ class ReplicationController {
     signal: AbortSignal,
   ): Promise<void> {
     await releaseLive(rt);
-    rt.passGeneration = undefined;
-    rt.dueAt = undefined;
+    passesStopped(rt);
     const status = suspendedStatus(
       nr.status,
       nr.metadata.generation ?? 0,

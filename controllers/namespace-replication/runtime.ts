@@ -3,6 +3,13 @@
  * between reconciles: when the next full pass is due, prune timers, the
  * watches it holds in Continuous mode, and what the last pass resolved
  * (pairs, settings) so single-object syncs need no re-resolution.
+ *
+ * The pass bookkeeping (dirty, passGeneration, dueAt, blocked) changes only
+ * through the named transitions below:
+ *
+ *   markDirty ──► dirty ──passStarted──► running ──passFinished──► idle (dueAt)
+ *        ▲                                 │ throws: markDirty
+ *        └── watch events, wakes, failed object writes, retries (retryAt)
  */
 import type { NamespacePair, ReplicationMode } from "../../lib/api/v1alpha1.ts";
 import type { Informer } from "../../lib/informer/informer.ts";
@@ -60,6 +67,51 @@ export function newRuntime(name: string, now: number): ReplicationRuntime {
     typeByGroupKind: new Map(),
     pendingSince: new Map(),
   };
+}
+
+/** Something outside the spec changed: the next reconcile runs a full pass. */
+export function markDirty(rt: ReplicationRuntime): void {
+  rt.dirty = true;
+}
+
+/**
+ * A full pass starts. Dirty is consumed now, not after the pass: a wake
+ * that arrives while the pass runs must make another pass.
+ */
+export function passStarted(rt: ReplicationRuntime): void {
+  rt.dirty = false;
+}
+
+/** A full pass finished: what it ran with and when the next one is due. */
+export function passFinished(
+  rt: ReplicationRuntime,
+  pass: { generation?: number; blocked: boolean; dueAt?: number },
+): void {
+  rt.passGeneration = pass.generation;
+  rt.blocked = pass.blocked;
+  rt.dueAt = pass.dueAt;
+}
+
+/** After a restart: the schedule status recorded, as if that pass just ran. */
+export function scheduleRestored(
+  rt: ReplicationRuntime,
+  restored: { generation?: number; dueAt: number },
+): void {
+  rt.passGeneration = restored.generation;
+  rt.dueAt = restored.dueAt;
+  rt.dirty = false;
+}
+
+/** A retry after transient failures: dirty, and due no later than `at`. */
+export function retryAt(rt: ReplicationRuntime, at: number): void {
+  rt.dirty = true;
+  rt.dueAt = rt.dueAt === undefined ? at : Math.min(rt.dueAt, at);
+}
+
+/** Suspended: no pass ran for the spec, none is due. */
+export function passesStopped(rt: ReplicationRuntime): void {
+  rt.passGeneration = undefined;
+  rt.dueAt = undefined;
 }
 
 /** Releases every watch the runtime holds. */
