@@ -15,7 +15,7 @@ import {
   type NamespaceSyncResult,
   syncNamespace,
 } from "../../lib/engine/namespace-sync.ts";
-import { emptyCounts } from "../../lib/engine/outcome.ts";
+import { emptyCounts, failed } from "../../lib/engine/outcome.ts";
 import { runPool, Slots } from "../../lib/engine/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
@@ -220,17 +220,13 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       pair,
       state: "DestinationUnavailable",
       message: err.message,
-      namespaceOutcome: {
+      namespaceOutcome: failed({
         action: "skip",
         key: `/Namespace//${pair.destination}`,
         kind: "Namespace",
         namespace: "",
         name: pair.destination,
-        status: "failed",
-        reason: err.reason,
-        message: err.message,
-        transient: err.transient,
-      },
+      }, err),
       outcomes: [],
       warnings: [],
       counts: emptyCounts(),

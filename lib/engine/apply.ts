@@ -8,7 +8,7 @@ import type { PlannedAction } from "../sync/plan.ts";
 import type { PruneCandidate } from "../sync/prune.ts";
 import { writeRank } from "../sync/order.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
-import type { ActionOutcome } from "./outcome.ts";
+import { type ActionOutcome, failed, type OutcomeSubject } from "./outcome.ts";
 import { runPool, type Slots } from "./pool.ts";
 import type { ClusterWriter } from "./ports.ts";
 import { FenceClosedError, type WriteFence } from "./write-fence.ts";
@@ -65,22 +65,26 @@ export function failureOf(e: unknown): KubeError {
   return err;
 }
 
-function failed(a: PlannedAction, ns: string, e: unknown): ActionOutcome {
+/** The outcome of a write that threw: refused by the fence, or failed. */
+export function outcomeOfError(
+  subject: OutcomeSubject,
+  e: unknown,
+): ActionOutcome {
   if (e instanceof FenceClosedError) {
-    return outcome(a, ns, {
-      status: "skipped",
-      reason: e.verdict.reason,
-      message: e.message,
-      transient: true,
-    });
+    const { reason, message } = e.verdict;
+    return { ...subject, status: "skipped", reason, message, transient: true };
   }
-  const err = failureOf(e);
-  return outcome(a, ns, {
-    status: "failed",
-    reason: err.reason,
-    message: err.message,
-    transient: err.transient,
-  });
+  return failed(subject, failureOf(e));
+}
+
+function subjectOf(a: PlannedAction, ns: string): OutcomeSubject {
+  return {
+    action: a.action,
+    key: a.key,
+    kind: a.kind,
+    namespace: ns,
+    name: a.name,
+  };
 }
 
 async function createOrReplan(
@@ -101,8 +105,7 @@ async function createOrReplan(
   }
   const again = ctx.replan(a.object!, fresh);
   if (again.action === "create") {
-    return outcome(a, ctx.namespace, {
-      status: "failed",
+    return failed(subjectOf(a, ctx.namespace), {
       reason: "Conflict",
       message: "object appeared while being created; retrying later",
       transient: true,
@@ -135,8 +138,7 @@ async function updateOrReplan(
   const fresh = await ctx.writer.get(type, ctx.namespace, a.name);
   if (!fresh) {
     // Deleted meanwhile: the next pass creates it again.
-    return outcome(a, ctx.namespace, {
-      status: "failed",
+    return failed(subjectOf(a, ctx.namespace), {
       reason: "Conflict",
       message: "object vanished while being updated; retrying later",
       transient: true,
@@ -157,8 +159,7 @@ async function recreate(
   } catch (e) {
     if (classifyError(e).reason !== "AlreadyExists") throw e;
     // Finalizers keep the old object around; the next pass creates it.
-    return outcome(a, ctx.namespace, {
-      status: "failed",
+    return failed(subjectOf(a, ctx.namespace), {
       reason: "RecreatePending",
       message:
         "old copy is still being deleted; it is created on the next pass",
@@ -211,7 +212,7 @@ async function applyOne(
         return await recreate(a, ctx);
     }
   } catch (e) {
-    return failed(a, ns, e);
+    return outcomeOfError(subjectOf(a, ns), e);
   }
 }
 
@@ -288,23 +289,12 @@ export async function applyDeletes(
       });
       results.set(c, { ...base, status: "done", reason: "SourceDeleted" });
     } catch (e) {
-      if (e instanceof FenceClosedError) {
-        const { reason, message } = e.verdict;
-        const skipped = { status: "skipped" as const, transient: true };
-        return void results.set(c, { ...base, ...skipped, reason, message });
-      }
-      const err = classifyError(e);
+      const gone = classifyError(e).code === 404;
       results.set(
         c,
-        err.code === 404
+        gone
           ? { ...base, status: "done", reason: "SourceDeleted" }
-          : {
-            ...base,
-            status: "failed",
-            reason: err.reason,
-            message: err.message,
-            transient: err.transient,
-          },
+          : outcomeOfError(base, e),
       );
     }
   });

@@ -9,11 +9,10 @@ import type { KubeObject } from "../sync/types.ts";
 import { planNamespace } from "../sync/plan.ts";
 import { copyOptionsFor } from "../sync/replication-spec.ts";
 import { toDrCopy } from "../sync/transform.ts";
-import { failureOf } from "./apply.ts";
+import { outcomeOfError } from "./apply.ts";
 import type { NamespaceSyncInput } from "./sync-input.ts";
-import type { ActionOutcome } from "./outcome.ts";
+import { type ActionOutcome, failed } from "./outcome.ts";
 import { NAMESPACES } from "./ports.ts";
-import { FenceClosedError } from "./write-fence.ts";
 
 /** The desired DR Namespace for a source Namespace. */
 export function desiredNamespace(
@@ -50,14 +49,11 @@ export async function ensureNamespace(
     name,
   };
   if (drNs?.metadata.deletionTimestamp) {
-    return {
-      ...base,
-      action: "skip",
-      status: "failed",
+    return failed({ ...base, action: "skip" }, {
       reason: "DestinationTerminating",
       message: `DR namespace ${name} is terminating`,
       transient: true,
-    };
+    });
   }
   const [action] = planNamespace({
     destinationNamespace: name,
@@ -82,17 +78,6 @@ export async function ensureNamespace(
     } else await input.writer.replace(NAMESPACES, action.object!);
     return { ...out, status: "done", reason: action.reason };
   } catch (e) {
-    if (e instanceof FenceClosedError) {
-      const { reason, message } = e.verdict;
-      return { ...out, status: "skipped", reason, message, transient: true };
-    }
-    const err = failureOf(e);
-    return {
-      ...out,
-      status: "failed",
-      reason: err.reason,
-      message: err.message,
-      transient: err.transient,
-    };
+    return outcomeOfError(out, e);
   }
 }

@@ -24,6 +24,26 @@ export interface ActionOutcome {
   transient?: boolean;
 }
 
+/** Which object and which action an outcome is about. */
+export type OutcomeSubject = Pick<
+  ActionOutcome,
+  "action" | "key" | "kind" | "namespace" | "name"
+>;
+
+/** The one builder of a failed outcome. */
+export function failed(
+  subject: OutcomeSubject,
+  why: { reason: string; message: string; transient: boolean },
+): ActionOutcome {
+  return {
+    ...subject,
+    status: "failed",
+    reason: why.reason,
+    message: why.message,
+    transient: why.transient,
+  };
+}
+
 export function emptyCounts(): SyncCounts {
   return {
     desired: 0,
