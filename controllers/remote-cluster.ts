@@ -4,6 +4,7 @@
  * Re-probes every probeInterval; a Secret change (rotated credentials) or a
  * spec change is handled at once, without a restart.
  */
+import { replicationsReferencing } from "./namespace-replication/references.ts";
 import {
   REMOTE_CLUSTER_DEFAULTS,
   type RemoteClusterSpec,
@@ -139,10 +140,9 @@ function nextStatus(
 }
 
 function wakeReplications(ctx: ControllerContext, rcName: string): void {
-  for (const nr of ctx.caches.replications.list()) {
-    const ref = (nr.spec as { remoteClusterRef?: { name?: string } })
-      ?.remoteClusterRef;
-    if (ref?.name === rcName) ctx.bus.wakeReplication?.(nr.metadata.name);
+  const ref = { kind: "RemoteCluster", name: rcName } as const;
+  for (const name of replicationsReferencing(ctx.caches.replications, ref)) {
+    ctx.bus.wakeReplication?.(name);
   }
 }
 
@@ -210,6 +210,5 @@ export function remoteClusterController(ctx: ControllerContext): Controller {
     },
     watches: [byName, bySecret],
     concurrency: 2,
-    attach: (queue) => (ctx.bus.remoteClusters = queue),
   };
 }
