@@ -4,7 +4,7 @@
  * the replications using the mapping when its pairs change (a namespace
  * gaining the selected label starts replicating).
  */
-import { replicationsReferencing } from "./namespace-replication/references.ts";
+import { wakeReplicationsReferencing } from "./namespace-replication/references.ts";
 import type {
   NamespaceMappingSpec,
   NamespaceMappingStatus,
@@ -102,10 +102,7 @@ export function mappingStatus(
 }
 
 function wakeReplications(ctx: ControllerContext, mapping: string): void {
-  const ref = { kind: "NamespaceMapping", name: mapping } as const;
-  for (const name of replicationsReferencing(ctx.caches.replications, ref)) {
-    ctx.bus.wakeReplication?.(name);
-  }
+  wakeReplicationsReferencing(ctx, { kind: "NamespaceMapping", name: mapping });
 }
 
 async function reconcile(

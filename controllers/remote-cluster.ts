@@ -4,7 +4,7 @@
  * Re-probes every probeInterval; a Secret change (rotated credentials) or a
  * spec change is handled at once, without a restart.
  */
-import { replicationsReferencing } from "./namespace-replication/references.ts";
+import { wakeReplicationsReferencing } from "./namespace-replication/references.ts";
 import {
   REMOTE_CLUSTER_DEFAULTS,
   type RemoteClusterSpec,
@@ -140,10 +140,7 @@ function nextStatus(
 }
 
 function wakeReplications(ctx: ControllerContext, rcName: string): void {
-  const ref = { kind: "RemoteCluster", name: rcName } as const;
-  for (const name of replicationsReferencing(ctx.caches.replications, ref)) {
-    ctx.bus.wakeReplication?.(name);
-  }
+  wakeReplicationsReferencing(ctx, { kind: "RemoteCluster", name: rcName });
 }
 
 async function reconcile(

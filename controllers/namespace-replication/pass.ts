@@ -13,6 +13,7 @@ import { classifyError } from "../../lib/kube/errors.ts";
 import { ApiCluster } from "../../lib/engine/api-ports.ts";
 import {
   type NamespaceSyncResult,
+  type ReplicationSettings,
   syncNamespace,
 } from "../../lib/engine/namespace-sync.ts";
 import { emptyCounts, failed } from "../../lib/engine/outcome.ts";
@@ -67,6 +68,33 @@ function remoteBlocker(
   return undefined;
 }
 
+/**
+ * The spec resolved and completed against source discovery, or why the
+ * pass cannot run (discovery failed, InvalidSpec).
+ */
+async function settingsOf(
+  deps: PassDeps,
+  nr: NamespaceReplication,
+): Promise<{ settings: ReplicationSettings } | { blocker: Blocker }> {
+  const spec = specOf(nr);
+  let discovery;
+  try {
+    discovery = await deps.discovery.get();
+  } catch (e) {
+    const message = `source discovery failed: ${classifyError(e).message}`;
+    return { blocker: { reason: "DiscoveryFailed", message } };
+  }
+  const resolved = resolveSettings(
+    { namespace: deps.ctx.namespace, name: nr.metadata.name, spec: spec.spec },
+    discovery,
+  );
+  const problems = [...resolved.problems, ...spec.problems];
+  if (problems.length > 0) {
+    return { blocker: { reason: "InvalidSpec", message: problems.join("; ") } };
+  }
+  return { settings: resolved.settings };
+}
+
 /** See the module comment. */
 export async function runPass(
   deps: PassDeps,
@@ -76,8 +104,7 @@ export async function runPass(
   leading: AbortSignal,
 ): Promise<PassOutput> {
   const { ctx } = deps;
-  const spec = specOf(nr);
-  const rcName = spec.spec.remoteClusterName;
+  const rcName = specOf(nr).spec.remoteClusterName;
   const remote = ctx.remoteStates.get(rcName);
   const blockedByRemote = remoteBlocker(ctx, rcName, remote);
   if (blockedByRemote) {
@@ -92,30 +119,15 @@ export async function runPass(
     const reason = resolved.notes[0]?.reason ?? "NoNamespaces";
     return { results: [], notes: resolved.notes, blocker: { reason, message } };
   }
-  let discovery;
-  try {
-    discovery = await deps.discovery.get();
-  } catch (e) {
-    const message = `source discovery failed: ${classifyError(e).message}`;
-    return {
-      results: [],
-      notes: [],
-      blocker: { reason: "DiscoveryFailed", message },
-    };
+  const settled = await settingsOf(deps, nr);
+  if ("blocker" in settled) {
+    // As before: a failed discovery says nothing of the mappings yet.
+    const notes = settled.blocker.reason === "DiscoveryFailed"
+      ? []
+      : resolved.notes;
+    return { results: [], notes, blocker: settled.blocker };
   }
-  const resolvedSettings = resolveSettings(
-    { namespace: ctx.namespace, name: nr.metadata.name, spec: spec.spec },
-    discovery,
-  );
-  const { settings } = resolvedSettings;
-  const problems = [...resolvedSettings.problems, ...spec.problems];
-  if (problems.length > 0) {
-    return {
-      results: [],
-      notes: resolved.notes,
-      blocker: { reason: "InvalidSpec", message: problems.join("; ") },
-    };
-  }
+  const { settings } = settled;
   rt.settings = settings;
   rt.pairs = resolved.pairs;
   rt.typeByGroupKind = new Map(

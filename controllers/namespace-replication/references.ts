@@ -5,6 +5,7 @@
  */
 import type { NamespaceReplication } from "../../lib/api/v1alpha1.ts";
 import type { Informer } from "../../lib/informer/informer.ts";
+import type { ControllerContext } from "../context.ts";
 import { specOf } from "./spec.ts";
 
 export type Referenced =
@@ -26,4 +27,14 @@ export function replicationsReferencing(
         : spec.namespaceMappingNames.includes(ref.name);
     })
     .map((nr) => nr.metadata.name);
+}
+
+/** Something `ref` names changed: re-run the full pass of its replications. */
+export function wakeReplicationsReferencing(
+  ctx: Pick<ControllerContext, "caches" | "bus">,
+  ref: Referenced,
+): void {
+  for (const name of replicationsReferencing(ctx.caches.replications, ref)) {
+    ctx.bus.wakeReplication?.(name);
+  }
 }

@@ -38,16 +38,9 @@ export interface ApplyContext {
 function outcome(
   a: PlannedAction,
   ns: string,
-  rest: Omit<ActionOutcome, "action" | "key" | "kind" | "name" | "namespace">,
+  rest: Omit<ActionOutcome, keyof OutcomeSubject>,
 ): ActionOutcome {
-  return {
-    action: a.action,
-    key: a.key,
-    kind: a.kind,
-    namespace: ns,
-    name: a.name,
-    ...rest,
-  };
+  return { ...subjectOf(a, ns), ...rest };
 }
 
 /** Our reason for an API failure, with the 404 cases told apart. */
