@@ -169,6 +169,29 @@ export const COMMANDS = {
       ...logFlags("pretty"),
     },
   },
+  status: {
+    summary:
+      "one line per NamespaceReplication; exit 1 when one is Failed or past its RPO objective",
+    flags: {
+      kubeconfig: valueFlag(
+        "kubeconfig of the source cluster (default: $KUBECONFIG, ~/.kube/config, then in-cluster)",
+        "FILE",
+        readText,
+      ),
+      namespace: valueFlag(
+        "the controller's namespace, where the NamespaceReplications are",
+        "NS",
+        readNamespace,
+        { fallback: DEFAULT_NAMESPACE },
+      ),
+      output: valueFlag(
+        "output: text or json",
+        "FORMAT",
+        readChoice(["text", "json"]),
+        { fallback: "text", short: "o" },
+      ),
+    },
+  },
   crds: {
     summary: "print the CRD manifests for kubectl apply -f -",
     flags: {},
