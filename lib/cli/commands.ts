@@ -156,6 +156,9 @@ export const COMMANDS = {
       ),
       owner,
       allowMassPrune,
+      dryRun: switchFlag(
+        "print every write of the cutover (final sync, source scale-down, promote) and write nothing",
+      ),
       ...logFlags("pretty"),
     },
   },
@@ -166,6 +169,9 @@ export const COMMANDS = {
       to,
       namespace: pair,
       syncBack: switchFlag("first copy DR-side changes back to the source"),
+      dryRun: switchFlag(
+        "print every write of the failback (sync back, demote, source start) and write nothing",
+      ),
       ...logFlags("pretty"),
     },
   },
