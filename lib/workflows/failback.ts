@@ -22,11 +22,11 @@ import type { ConfigOf } from "../cli/commands.ts";
 import { unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
-import { cliSyncInput, ownerValueFor } from "./engine.ts";
+import { cliSyncInput, ownerValueFor } from "./sync-setup.ts";
 import {
   done,
   EXIT_OK,
-  runCommand,
+  runWorkflow,
   type Step,
   stop,
   type WorkflowIo,
@@ -183,7 +183,7 @@ export function failback(
   io: WorkflowIo,
 ): Promise<number> {
   const steps = cfg.dryRun ? failbackPlan : failbackSteps;
-  return runCommand(
+  return runWorkflow(
     "failback",
     io,
     () => withSourceAndDr(cfg, (clusters) => steps(cfg, clusters, io)),

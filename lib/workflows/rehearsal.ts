@@ -16,8 +16,8 @@
 import { ApiException } from "@kubernetes/client-node";
 import { semanticEqual } from "../sync/compare.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
-import { ApiCluster } from "../replication/api-ports.ts";
-import type { DeletePrecondition } from "../replication/ports.ts";
+import { ApiCluster } from "../engine/api-ports.ts";
+import type { DeletePrecondition } from "../engine/ports.ts";
 import type { OpenCluster } from "./clusters.ts";
 import type { WorkflowIo } from "./io.ts";
 import { formatTable } from "./report.ts";

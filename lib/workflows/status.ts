@@ -13,7 +13,7 @@ import {
   EXIT_FAILURE,
   EXIT_OK,
   EXIT_USAGE,
-  runCommand,
+  runWorkflow,
   stop,
   type WorkflowIo,
 } from "./io.ts";
@@ -31,7 +31,7 @@ export function status(
   io: WorkflowIo,
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Promise<number> {
-  return runCommand("status", io, async () => {
+  return runWorkflow("status", io, async () => {
     const built = sourceClient({ kubeconfigPath: cfg.kubeconfig, env });
     if (!built.ok) return stop(built.message, EXIT_USAGE);
     const client = built.client;
