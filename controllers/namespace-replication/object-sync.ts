@@ -24,6 +24,7 @@ import {
 } from "../../lib/sync/types.ts";
 import type { ControllerContext } from "../context.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
+import { sourceWatchKey } from "./live.ts";
 
 /** Identity of a single-object work item. */
 export interface ObjectRef {
@@ -71,7 +72,9 @@ export async function syncObject(
   const pair = rt.pairs.find((p) => p.source === ref.sourceNamespace);
   const type = rt.typeByGroupKind.get(`${ref.group}/${ref.kind}`);
   if (!settings || !live || !pair || !type) return { kind: "nothing" };
-  const sourceInformer = live.sourceLeases.get(groupResource(type))?.informer;
+  const sourceInformer = live.sourceLeases.get(
+    sourceWatchKey(type, pair.source),
+  )?.informer;
   const drInformer = live.drInformers.get(groupResource(type));
   const drNs = live.drNamespaces.get(pair.destination);
   const sourceNs = ctx.caches.namespaces.get(pair.source);
