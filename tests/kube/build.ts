@@ -50,6 +50,16 @@ export async function goAvailable(): Promise<boolean> {
   }
 }
 
+/** Why the real-world suites do not run here, or undefined when they must run. */
+export async function kubeSkipReason(): Promise<string | undefined> {
+  if (Deno.env.get("DRS_SKIP_KUBE") === "1") return "DRS_SKIP_KUBE=1 is set";
+  if (!(await goAvailable())) {
+    return "no `go` on PATH (install Go 1.26 to run them against kube-apiserver + etcd " +
+      "built from Go modules)";
+  }
+  return undefined;
+}
+
 export function pinNamed(name: string): GoBinaryPin {
   const pin = PINS.find((p) => p.name === name);
   if (!pin) throw new Error(`no pin named ${name} in tests/kube/pins.ts`);

@@ -1,17 +1,13 @@
 // Shared by the real-world test files. Whether they run is decided by `go` on PATH: with Go, a
-// build or start failure FAILS the test (a machine of this kind must run them); without Go they
-// are skipped with one printed line saying so.
-import { goAvailable } from "./build.ts";
+// build or start failure FAILS the test (a machine of this kind must run them); without Go, or
+// with DRS_SKIP_KUBE=1, they are skipped with one printed line saying so.
+import { kubeSkipReason } from "./build.ts";
 import type { KubeCluster } from "./mod.ts";
 
-export const GO_PRESENT = await goAvailable();
+const skipReason = await kubeSkipReason();
+export const GO_PRESENT = skipReason === undefined;
 
-if (!GO_PRESENT) {
-  console.log(
-    "real-world (kube) tests skipped: no `go` on PATH. Install Go 1.26 to run them against " +
-      "kube-apiserver + etcd built from Go modules.",
-  );
-}
+if (skipReason) console.log(`real-world (kube) tests SKIPPED: ${skipReason}`);
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -55,6 +55,10 @@ export interface KubeCluster {
   adminToken: string;
   /** PEM of the CA that signed the serving certificate (and that `kube-root-ca.crt` carries). */
   caPem: string;
+  /** A kubeconfig for the given bearer token (a ServiceAccount's, say); default the admin's. */
+  kubeconfigFor(token?: string, user?: string): string;
+  /** A token of ServiceAccount `namespace/name` (TokenRequest API, 1 h); its rights come from RBAC. */
+  createServiceAccountToken(namespace: string, name: string): Promise<string>;
   /** Stops this cluster's controller manager and API server (the shared etcd stays). */
   stop(): Promise<void>;
 }
@@ -159,13 +163,9 @@ async function startCluster(
   );
   const port = freePort();
   const url = `https://127.0.0.1:${port}`;
-  const kubeconfig = kubeconfigYaml({
-    cluster: name,
-    server: url,
-    caPem,
-    user: "admin",
-    token: adminToken,
-  });
+  const kubeconfigFor = (token = adminToken, user = `${name}-admin`) =>
+    kubeconfigYaml({ cluster: name, server: url, caPem, user, token });
+  const kubeconfig = kubeconfigFor();
   const kubeconfigPath = `${dir}/${name}.kubeconfig`;
   await Deno.writeTextFile(kubeconfigPath, kubeconfig);
   await Deno.writeTextFile(`${state}/admin.kubeconfig`, kubeconfig);
@@ -245,6 +245,34 @@ async function startCluster(
   } finally {
     client.close();
   }
+  const createServiceAccountToken = async (namespace: string, sa: string) => {
+    const http = Deno.createHttpClient({ caCerts: [caPem] });
+    try {
+      const res = await fetch(
+        `${url}/api/v1/namespaces/${namespace}/serviceaccounts/${sa}/token`,
+        {
+          method: "POST",
+          client: http,
+          headers: {
+            authorization: `Bearer ${adminToken}`,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({
+            apiVersion: "authentication.k8s.io/v1",
+            kind: "TokenRequest",
+            spec: { expirationSeconds: 3600 },
+          }),
+        },
+      );
+      const body = await res.json();
+      if (!res.ok) {
+        throw new Error(`TokenRequest for ${namespace}/${sa}: ${body.message}`);
+      }
+      return body.status.token as string;
+    } finally {
+      http.close();
+    }
+  };
   const stopCluster = async () => {
     for (const p of [...processes].reverse()) await p.stop();
   };
@@ -256,6 +284,8 @@ async function startCluster(
       kubeconfigPath,
       adminToken,
       caPem,
+      kubeconfigFor,
+      createServiceAccountToken,
       stop: stopCluster,
     },
     processes,
