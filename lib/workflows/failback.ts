@@ -78,7 +78,7 @@ async function syncBack(
     dr: new SourceLens(source.api, owner, dst),
     pair: { source: dst, destination: src },
     owner,
-    spec: { prune: false, immutableFieldPolicy: "Skip" },
+    overrides: { prune: false, immutableFieldPolicy: "Skip" },
     copyNamespaceMetadata: false,
     allowMassPrune: false,
     dryRun: false,
