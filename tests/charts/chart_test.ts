@@ -9,7 +9,7 @@
 import "../../lib/preload.ts";
 import { parse, parseAllDocuments } from "yaml";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { goAvailable, helmBinary } from "../kube/helm.ts";
+import { goAvailable, HELM_VERSION, helmBinary } from "../kube/helm.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CHART = `${ROOT}charts/dr-syncer`;
@@ -415,4 +415,10 @@ chartTest("bad values are refused with a clear message", async () => {
   const addr = await renderRaw({ metricsAddr: "8080" });
   assert(!addr.ok);
   assertMatch(addr.stderr, /"8080" is not HOST:PORT or :PORT/);
+});
+
+Deno.test("chart: the helm builder's pin is the wrapper module's", async () => {
+  const gomod = await Deno.readTextFile(`${ROOT}tests/kube/go/helm/go.mod`);
+  const required = /^\s*helm\.sh\/helm\/v4 (v\S+)/m.exec(gomod)?.[1];
+  assertEquals(required, HELM_VERSION);
 });

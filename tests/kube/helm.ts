@@ -11,6 +11,9 @@
 export const HELM_VERSION = "v4.3.2";
 const MODULE_DIR = new URL("./go/helm/", import.meta.url).pathname;
 const PACKAGE = "helm.sh/helm/v4/cmd/helm";
+/** Upstream sets only "v4.3" in source; the release build stamps the patch. */
+const VERSION_FLAG =
+  `-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`;
 
 /** A failed build: the step and Go's own message. */
 export class HelmBuildError extends Error {
@@ -45,7 +48,7 @@ export async function goAvailable(): Promise<boolean> {
 }
 
 async function stampOf(): Promise<string> {
-  const text = HELM_VERSION +
+  const text = HELM_VERSION + VERSION_FLAG +
     await Deno.readTextFile(`${MODULE_DIR}go.mod`) +
     await Deno.readTextFile(`${MODULE_DIR}go.sum`);
   const digest = await crypto.subtle.digest(
@@ -85,7 +88,15 @@ export async function helmBinary(): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const partial = `${binary}.build-${Deno.pid}`;
   const out = await new Deno.Command("go", {
-    args: ["build", "-trimpath", "-o", partial, PACKAGE],
+    args: [
+      "build",
+      "-trimpath",
+      "-ldflags",
+      VERSION_FLAG,
+      "-o",
+      partial,
+      PACKAGE,
+    ],
     cwd: MODULE_DIR,
     env: { CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
     stdout: "piped",
@@ -95,6 +106,15 @@ export async function helmBinary(): Promise<string> {
     const detail = new TextDecoder().decode(out.stderr).trim().split("\n")
       .slice(-5).join("\n");
     throw new HelmBuildError(`go build ${PACKAGE}`, detail);
+  }
+  const version = await new Deno.Command(partial, {
+    args: ["version", "--short"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const reported = new TextDecoder().decode(version.stdout);
+  if (!reported.startsWith(HELM_VERSION)) {
+    throw new HelmBuildError("version check", `helm reports ${reported}`);
   }
   await Deno.rename(partial, binary);
   await Deno.writeTextFile(stampFile, stamp);
