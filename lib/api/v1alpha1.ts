@@ -106,6 +106,9 @@ export interface NamespaceMappingSpec {
   /** With a selector; "{name}" is replaced by the source namespace name. */
   destinationNameTemplate?: string;
   copyNamespaceMetadata?: boolean;
+  /** Lets kube-*, default and the controller's namespace be destinations
+   * (and a named kube-* namespace a source). */
+  allowProtectedNamespaces?: boolean;
 }
 
 export interface NamespacePair {
@@ -130,6 +133,7 @@ export interface NamespaceMapping {
 export const NAMESPACE_MAPPING_DEFAULTS = {
   destinationNameTemplate: "{name}",
   copyNamespaceMetadata: true,
+  allowProtectedNamespaces: false,
 } as const;
 
 // ---------------------------------------------------------- NamespaceReplication

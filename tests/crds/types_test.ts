@@ -67,6 +67,7 @@ const namespaceMapping: DeepRequired<Omit<NamespaceMapping, "metadata">> = {
     namespaceSelector: selector,
     destinationNameTemplate: "{name}-dr",
     copyNamespaceMetadata: false,
+    allowProtectedNamespaces: true,
   },
   status: {
     observedGeneration: 1,
