@@ -56,6 +56,8 @@ export interface RemoteClusterSpec {
   allowInsecureTLS?: boolean;
   /** A kubeconfig with exec / auth-provider is refused unless true. */
   allowExecAuth?: boolean;
+  /** A plain http:// server is refused (PlainHTTPRefused) unless true. */
+  allowPlainHTTP?: boolean;
   /** Duration, e.g. "60s". */
   probeInterval?: string;
 }
@@ -67,6 +69,7 @@ export type RemoteClusterReason =
   | "KubeconfigInvalid"
   | "InsecureTLSRefused"
   | "ExecAuthRefused"
+  | "PlainHTTPRefused"
   | "Unauthorized"
   | "Unreachable";
 
@@ -92,6 +95,7 @@ export const REMOTE_CLUSTER_DEFAULTS = {
   rateLimit: { qps: 50, burst: 100 },
   allowInsecureTLS: false,
   allowExecAuth: false,
+  allowPlainHTTP: false,
   probeInterval: "60s",
 } as const;
 
