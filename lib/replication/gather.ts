@@ -69,9 +69,9 @@ async function readType(
     }),
     drNamespaceExists && (input.drServes?.(type) ?? true)
       ? input.dr.list(type, pair.destination).catch((e) => {
-        drError = `cannot list ${groupResource(type)} in DR namespace ${
-          pair.destination
-        }: ${classifyError(e).message}`;
+        drError = `cannot list ${
+          groupResource(type)
+        } in DR namespace ${pair.destination}: ${classifyError(e).message}`;
         return [] as KubeObject[];
       })
       : Promise.resolve([] as KubeObject[]),
