@@ -274,6 +274,10 @@ export const LABEL_REPLICATION = "drsyncer.io/replication";
 export const ANNOTATION_SOURCE = "drsyncer.io/source";
 export const ANNOTATION_ORIGINAL_REPLICAS = "drsyncer.io/original-replicas";
 export const ANNOTATION_PROMOTED = "drsyncer.io/promoted";
+/** Label on a DR object taken over under conflictPolicy Adopt. */
+export const LABEL_ADOPTED = "drsyncer.io/adopted";
+/** Label: the source cluster's identity (its kube-system namespace uid). */
+export const LABEL_SOURCE_CLUSTER = "drsyncer.io/source-cluster";
 
 /** Value of the ownership label for a NamespaceReplication. */
 export function replicationOwnerValue(

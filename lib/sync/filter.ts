@@ -30,6 +30,7 @@ import { LABEL_IGNORE, LABEL_REPLICATION } from "../api/v1alpha1.ts";
 import type { LabelSelector } from "../api/v1alpha1.ts";
 import type { KubeMeta, KubeObject } from "./types.ts";
 import { matchesSelector } from "./label-selector.ts";
+import { isCaBundle } from "./cluster-made.ts";
 import {
   groupKind,
   groupKindOfApiVersion,
@@ -79,10 +80,6 @@ export const REASONS_KEEPING_EXISTING_COPY: ReadonlySet<SkipReason> = new Set([
 /** The value of `drsyncer.io/ignore` that means "ignore". */
 export const IGNORE_VALUE = "true";
 const SA_TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token";
-const CA_BUNDLE_CONFIGMAPS: ReadonlySet<string> = new Set([
-  "kube-root-ca.crt",
-  "openshift-service-ca.crt",
-]);
 
 /** Whether metadata carries `drsyncer.io/ignore: "true"`. */
 export function isIgnored(meta: Partial<KubeMeta> | undefined): boolean {
@@ -105,11 +102,7 @@ function builtInSkip(obj: KubeObject): SkipReason | undefined {
   if (isCore(obj, "Secret") && obj.type === SA_TOKEN_SECRET_TYPE) {
     return "ServiceAccountToken";
   }
-  if (
-    isCore(obj, "ConfigMap") && CA_BUNDLE_CONFIGMAPS.has(obj.metadata?.name)
-  ) {
-    return "RootCACertificate";
-  }
+  if (isCaBundle(obj)) return "RootCACertificate";
   return undefined;
 }
 
