@@ -7,13 +7,14 @@ import { type Invocation, parseArgs } from "./lib/cli/args.ts";
 import { helpText } from "./lib/cli/help.ts";
 import { crdYamlStream } from "./crds/mod.ts";
 import { versionText } from "./lib/version.ts";
-import { runCommand } from "./controllers/run.ts";
+import { runControllerCommand } from "./controllers/run-command.ts";
 import { processIo } from "./lib/workflows/io.ts";
 import { sync } from "./lib/workflows/sync.ts";
 import { promote } from "./lib/workflows/promote.ts";
 import { demote } from "./lib/workflows/demote.ts";
 import { cutover } from "./lib/workflows/cutover.ts";
 import { failback } from "./lib/workflows/failback.ts";
+import { status } from "./lib/workflows/status.ts";
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -49,7 +50,7 @@ function dispatch(invocation: Invocation): Promise<number> | number {
       console.log(crdYamlStream().trimEnd());
       return EXIT_OK;
     case "run":
-      return runCommand(invocation);
+      return runControllerCommand(invocation);
     case "sync":
       return sync(invocation, processIo());
     case "promote":
@@ -60,6 +61,8 @@ function dispatch(invocation: Invocation): Promise<number> | number {
       return cutover(invocation, processIo());
     case "failback":
       return failback(invocation, processIo());
+    case "status":
+      return status(invocation, processIo());
     default: {
       const unknown: never = invocation;
       throw new Error(`BUG: unhandled command ${JSON.stringify(unknown)}`);

@@ -6,7 +6,7 @@
 import "../../lib/preload.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { configMap } from "../replication/fixtures.ts";
+import { configMap } from "../lib/engine/fixtures.ts";
 import {
   conditionOf,
   type E2e,
@@ -157,6 +157,12 @@ const BAD: BadCase[] = [
     name: "bad-cron",
     reason: "InvalidSpec",
     spec: { mode: "Scheduled", schedule: "61 * * * *" },
+  },
+  {
+    // Used to become 10m in silence, unlike a bad pruneSafety.delay.
+    name: "bad-resync",
+    reason: "InvalidSpec",
+    spec: { resyncInterval: "0s" },
   },
   {
     name: "clash",

@@ -6,7 +6,7 @@
  */
 import "../../lib/preload.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { configMap } from "../replication/fixtures.ts";
+import { configMap } from "../lib/engine/fixtures.ts";
 import {
   put,
   sourceNamespace,
