@@ -136,16 +136,14 @@ export async function runController(
       informers: config.informers,
       log: config.log,
     });
-    for (
-      const c of controllers({
-        source,
-        namespace: config.namespace,
-        remotes,
-        informers: manager.informers,
-      })
-    ) {
-      manager.add(c);
-    }
+    const ctx: RunContext = {
+      source,
+      namespace: config.namespace,
+      remotes,
+      informers: manager.informers,
+    };
+    config.onManager?.(manager, ctx);
+    for (const c of controllers(ctx)) manager.add(c);
     return await manager.run(stop.signal);
   } finally {
     stop.dispose();
