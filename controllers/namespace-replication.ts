@@ -20,10 +20,12 @@ import type { WorkResult } from "../lib/workqueue.ts";
 import {
   awaitingTokenStatus,
   type PassReport,
+  statusAfterObjectWrites,
   statusAfterPass,
   suspendedStatus,
 } from "../lib/replication/status.ts";
 import type { ApiResource, KubeObject } from "../lib/sync/types.ts";
+import type { ActionOutcome } from "../lib/replication/outcome.ts";
 import {
   type ControllerContext,
   NAMESPACES,
@@ -59,6 +61,11 @@ import {
   releaseLive,
   type ReplicationRuntime,
 } from "./replication/runtime.ts";
+
+/** Work key suffix: write the fast path's counts into status. */
+const COUNTS_KEY = "|counts";
+/** Per-object writes reach status at most this often (one status write). */
+const COUNTS_FLUSH_MS = 5_000;
 
 /** Tuning for tests; production uses the defaults. */
 export interface ReplicationControllerOptions {
@@ -132,6 +139,12 @@ class ReplicationController {
     key: string,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
+    if (key.endsWith(COUNTS_KEY)) {
+      return await this.flushObjectWrites(
+        key.slice(0, -COUNTS_KEY.length),
+        signal,
+      );
+    }
     const { replication, object } = parseWorkKey(key);
     const nr = this.ctx.caches.replications.get(
       replication,
@@ -157,6 +170,7 @@ class ReplicationController {
     } else if (result.kind === "done") {
       const o = result.outcome;
       this.ctx.metrics.recordOutcomes(replication, [o]);
+      this.noteObjectWrite(rt, o);
       recordObjectEvent(this.ctx, nr, o);
       if (o.status === "failed") {
         // A full pass reports it (status, Event); a transient failure
@@ -166,6 +180,35 @@ class ReplicationController {
         else this.queue?.add(replication);
       }
     }
+  }
+
+  /** Counts a fast-path write; status gets it within COUNTS_FLUSH_MS. */
+  noteObjectWrite(rt: ReplicationRuntime, o: ActionOutcome): void {
+    if (o.status !== "done") return;
+    const field = o.action === "create"
+      ? "created"
+      : o.action === "delete"
+      ? "deleted"
+      : "updated";
+    if (!rt.objectWrites) {
+      rt.objectWrites = { created: 0, updated: 0, deleted: 0 };
+      this.queue?.addAfter(rt.name + COUNTS_KEY, COUNTS_FLUSH_MS);
+    }
+    rt.objectWrites[field]++;
+  }
+
+  async flushObjectWrites(name: string, signal: AbortSignal): Promise<void> {
+    const rt = this.runtimes.get(name);
+    const writes = rt?.objectWrites;
+    if (!rt || !writes) return;
+    rt.objectWrites = undefined;
+    const nr = this.ctx.caches.replications.get(name, this.ctx.namespace) as
+      | NamespaceReplication
+      | undefined;
+    if (!nr) return;
+    const now = new Date(this.ctx.clock.now());
+    const status = statusAfterObjectWrites(nr.status, writes, now);
+    await this.writeIfChanged(nr, status, signal);
   }
 
   async fullReconcile(

@@ -10,6 +10,7 @@ import type { InformerLease } from "../../lib/informer/shared.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
 import type { ApiCluster } from "../../lib/replication/api-ports.ts";
 import type { ReplicationSettings } from "../../lib/replication/namespace-sync.ts";
+import type { ObjectWrites } from "../../lib/replication/status.ts";
 import type { ApiResource } from "../../lib/sync/types.ts";
 
 export interface ResolvedPair extends NamespacePair {
@@ -48,6 +49,8 @@ export interface ReplicationRuntime {
   /** Prune timers per destination namespace. */
   pendingSince: Map<string, Map<string, Date>>;
   live?: LiveView;
+  /** Per-object writes not yet in status (flushed at most every few s). */
+  objectWrites?: ObjectWrites;
 }
 
 export function newRuntime(name: string, now: number): ReplicationRuntime {
