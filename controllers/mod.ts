@@ -54,6 +54,7 @@ export function buildControllers(
     bus: {},
     remoteStates: new Map(),
   };
+  opts.metrics.setReplicationCount(() => replications.list().length);
   const replication = namespaceReplicationController(ctx, opts.replication);
   const detachReplication = replication.detach;
   replication.detach = async () => {

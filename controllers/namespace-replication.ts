@@ -26,6 +26,7 @@ import {
 } from "../lib/replication/status.ts";
 import type { ApiResource, KubeObject } from "../lib/sync/types.ts";
 import type { ActionOutcome } from "../lib/replication/outcome.ts";
+import { parseDuration } from "../lib/sync/duration.ts";
 import {
   type ControllerContext,
   NAMESPACES,
@@ -39,6 +40,7 @@ import { parseWorkKey, syncObject } from "./replication/object-sync.ts";
 import { type PassDeps, runPass } from "./replication/pass.ts";
 import { RemoteCaches } from "./replication/remote-caches.ts";
 import {
+  passSucceeded,
   recordEvents,
   recordMetrics,
   recordObjectEvent,
@@ -57,6 +59,7 @@ import {
   RetryTracker,
 } from "./replication/timing.ts";
 import {
+  caughtUpNow,
   newRuntime,
   releaseLive,
   type ReplicationRuntime,
@@ -103,16 +106,33 @@ class ReplicationController {
   }
 
   onSourceEvent(type: ApiResource, e: InformerEvent): void {
-    for (const k of sourceEventKeys(this.runtimes, type, e)) this.queue?.add(k);
+    const keys = sourceEventKeys(this.runtimes, type, e);
+    for (const k of keys) this.enqueue(k);
   }
 
   onDrEvent(_remote: string, e: InformerEvent): void {
     const keys = drEventKeys(this.ctx.namespace, this.runtimes, e);
-    for (const k of keys) this.queue?.add(k);
+    for (const k of keys) this.enqueue(k);
   }
 
   onSourceNamespace(e: InformerEvent): string[] {
-    return sourceNamespaceKeys(this.runtimes, e);
+    const keys = sourceNamespaceKeys(this.runtimes, e);
+    for (const k of keys) this.markPending(k);
+    return keys;
+  }
+
+  /** Queues work the replication must do before it is caught up again. */
+  enqueue(key: string): void {
+    this.markPending(key);
+    this.queue?.add(key);
+  }
+
+  markPending(key: string): void {
+    const rt = this.runtimes.get(parseWorkKey(key).replication);
+    if (!rt) return;
+    // Falling behind now: until now it was caught up (RPO counts from here).
+    if (caughtUpNow(rt)) this.ctx.metrics.caughtUp(rt.name);
+    rt.pending.add(key);
   }
 
   drDiscovery(client: ClusterClient): DiscoveryCache {
@@ -132,7 +152,7 @@ class ReplicationController {
   wake(name: string): void {
     const rt = this.runtimes.get(name);
     if (rt) rt.dirty = true;
-    this.queue?.add(name);
+    this.enqueue(name);
   }
 
   async reconcile(
@@ -145,6 +165,21 @@ class ReplicationController {
         signal,
       );
     }
+    const { replication } = parseWorkKey(key);
+    const rt = this.runtimes.get(replication);
+    const counted = rt?.pending.delete(key) ?? false;
+    if (counted) rt!.working++;
+    try {
+      return await this.reconcileKey(key, signal);
+    } finally {
+      if (counted) rt!.working--;
+    }
+  }
+
+  async reconcileKey(
+    key: string,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
     const { replication, object } = parseWorkKey(key);
     const nr = this.ctx.caches.replications.get(
       replication,
@@ -160,13 +195,19 @@ class ReplicationController {
         replication,
         last ? Date.parse(last) : undefined,
       );
+      const created = rt;
+      this.ctx.metrics.setCaughtUpProbe(
+        replication,
+        () => caughtUpNow(created),
+      );
     }
+    this.ctx.metrics.setRpoObjective(replication, rpoObjectiveSeconds(nr));
     if (!object) return await this.fullReconcile(nr, rt, signal);
     if (rt.passGeneration === undefined) return;
     const result = await syncObject(this.ctx, rt, object);
     if (result.kind === "needsFullPass") {
       rt.dirty = true;
-      this.queue?.add(replication);
+      this.enqueue(replication);
     } else if (result.kind === "done") {
       const o = result.outcome;
       this.ctx.metrics.recordOutcomes(replication, [o]);
@@ -176,8 +217,9 @@ class ReplicationController {
         // A full pass reports it (status, Event); a transient failure
         // gets a moment first, a lasting one (a conflict) is shown at once.
         rt.dirty = true;
+        rt.clean = false;
         if (o.transient) this.queue?.addAfter(replication, RETRY_BASE_MS);
-        else this.queue?.add(replication);
+        else this.enqueue(replication);
       }
     }
   }
@@ -238,6 +280,7 @@ class ReplicationController {
     const finishedAt = new Date(this.ctx.clock.now());
     rt.passGeneration = nr.metadata.generation;
     rt.blocked = pass.blocker !== undefined;
+    rt.clean = !pass.incomplete && passSucceeded(pass);
     rememberTokens(nr, rt, decision.syncNowToken, pass);
     rt.dueAt = nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
     const report: PassReport = {
@@ -314,6 +357,7 @@ class ReplicationController {
     signal: AbortSignal,
   ): Promise<void> {
     await releaseLive(rt);
+    rt.clean = false;
     rt.passGeneration = undefined;
     rt.dueAt = undefined;
     const status = suspendedStatus(
@@ -353,6 +397,13 @@ class ReplicationController {
     this.runtimes.clear();
     await this.deps.remoteCaches.close();
   }
+}
+
+const DEFAULT_RPO_OBJECTIVE_S = 15 * 60;
+
+function rpoObjectiveSeconds(nr: NamespaceReplication): number {
+  const parsed = parseDuration(nr.spec.rpoObjective ?? "15m");
+  return parsed.ok ? parsed.ms / 1000 : DEFAULT_RPO_OBJECTIVE_S;
 }
 
 function dateOf(ms: number | undefined): Date | undefined {
