@@ -20,7 +20,11 @@ import { runPool, Slots } from "../../lib/replication/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/replication/settings.ts";
 import type { Blocker } from "../../lib/replication/status.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
-import type { ControllerContext, RemoteState } from "../context.ts";
+import {
+  type ControllerContext,
+  type RemoteState,
+  subjectOf,
+} from "../context.ts";
 import { resolvePairs } from "./pairs.ts";
 import { readersFor, type ReadyReaders } from "./readers.ts";
 import type { DiscoveryCache } from "./discovery-cache.ts";
@@ -74,6 +78,25 @@ function remoteBlocker(
   return undefined;
 }
 
+/** A Warning Event when the spec's warnings change, not on every pass. */
+function warnOnce(
+  ctx: ControllerContext,
+  rt: ReplicationRuntime,
+  nr: NamespaceReplication,
+  warnings: string[],
+): void {
+  const text = warnings.join("; ");
+  if (text !== "" && text !== rt.specWarnings) {
+    ctx.events.record(
+      subjectOf(nr as never),
+      "Warning",
+      "ResourceTypeNotServed",
+      text,
+    );
+  }
+  rt.specWarnings = text;
+}
+
 /** See the module comment. */
 export async function runPass(
   deps: PassDeps,
@@ -108,10 +131,11 @@ export async function runPass(
       blocker: { reason: "DiscoveryFailed", message },
     };
   }
-  const { settings, problems } = resolveSettings(
+  const { settings, problems, warnings } = resolveSettings(
     { namespace: ctx.namespace, name: nr.metadata.name, spec: nr.spec },
     discovery,
   );
+  warnOnce(ctx, rt, nr, warnings);
   if (problems.length > 0) {
     return {
       results: [],

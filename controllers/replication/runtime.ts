@@ -55,6 +55,8 @@ export interface ReplicationRuntime {
   working: number;
   /** The last pass left everything copied, and no object failed since. */
   clean: boolean;
+  /** The spec warnings last reported as an Event. */
+  specWarnings?: string;
   /** Per-object writes not yet in status (flushed at most every few s). */
   objectWrites?: ObjectWrites;
 }

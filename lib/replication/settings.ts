@@ -24,6 +24,8 @@ export interface SettingsResult {
   problems: string[];
   /** Type names that matched nothing in discovery (a problem too). */
   unknownTypes: string[];
+  /** Worth a Warning Event, not a failure (an absent type excluded). */
+  warnings: string[];
 }
 
 function pruneDelayMs(
@@ -59,9 +61,6 @@ export function resolveSettings(
       problems.push(`spec.schedule: ${p}`);
     }
   }
-  for (const name of types.unknown) {
-    problems.push(`spec.resourceTypes: unknown resource type "${name}"`);
-  }
   const ownerValue = replicationOwnerValue(
     replication.namespace,
     replication.name,
@@ -83,7 +82,12 @@ export function resolveSettings(
         defaults.pruneSafety.minObjects,
     },
   };
-  return { settings, problems, unknownTypes: types.unknown };
+  return {
+    settings,
+    problems,
+    unknownTypes: types.unknown,
+    warnings: types.warnings,
+  };
 }
 
 /** kind lookup for planned objects: group/kind → the selected type. */
