@@ -12,10 +12,10 @@ import {
 } from "../../lib/api/v1alpha1.ts";
 import type { RuntimeLog } from "../../lib/controller.ts";
 import { ClusterClient } from "../../lib/kube/client.ts";
-import { Metrics } from "../../lib/metrics.ts";
-import { ApiCluster, discover } from "../../lib/replication/api-ports.ts";
-import { NAMESPACES } from "../../lib/replication/ports.ts";
-import { runController } from "../../lib/run.ts";
+import { Metrics } from "../../lib/metrics/mod.ts";
+import { ApiCluster, discover } from "../../lib/engine/api-ports.ts";
+import { NAMESPACES } from "../../lib/engine/ports.ts";
+import { runController } from "../../lib/run-controller.ts";
 import type { DiscoveredResource } from "../../lib/sync/resource-types.ts";
 import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
 import { buildControllers } from "../../controllers/mod.ts";
