@@ -65,6 +65,12 @@ import {
   type ReplicationRuntime,
 } from "./runtime.ts";
 
+const CUSTOM_RESOURCE_DEFINITIONS = {
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  resource: "customresourcedefinitions",
+};
+
 /** Work key suffix: write the fast path's counts into status. */
 const COUNTS_KEY = "|counts";
 /** Per-object writes reach status at most this often (one status write). */
@@ -83,6 +89,9 @@ class ReplicationController {
   readonly #retries = new RetryTracker();
   readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
   readonly #discoveryTtlMs?: number;
+  /** Bumped on every CRD event; a DR discovery cache from before is stale. */
+  #crdEpoch = 0;
+  readonly #drEpoch = new WeakMap<DiscoveryCache, number>();
 
   constructor(
     readonly ctx: ControllerContext,
@@ -145,7 +154,28 @@ class ReplicationController {
       );
       this.#drDiscovery.set(client, cache);
     }
+    if (this.#drEpoch.get(cache) !== this.#crdEpoch) {
+      cache.invalidate();
+      this.#drEpoch.set(cache, this.#crdEpoch);
+    }
     return cache;
+  }
+
+  /**
+   * A CustomResourceDefinition changed on the source (installed, now
+   * established, removed): the types on offer changed, so discovery is asked
+   * again (the DR side's too: a CRD is usually installed on both) and
+   * Continuous replications run a pass to start watching the new type.
+   */
+  onCrd(): string[] {
+    this.#crdEpoch++;
+    this.deps.discovery.invalidate();
+    for (const rt of this.runtimes.values()) {
+      if (rt.mode !== "Continuous" || rt.passGeneration === undefined) continue;
+      rt.dirty = true;
+      this.enqueue(rt.name);
+    }
+    return [];
   }
 
   /** A dependency changed (remote readiness, a mapping's namespaces). */
@@ -427,6 +457,9 @@ export function namespaceReplicationController(
     }, {
       spec: { type: NAMESPACES },
       keys: (e) => c.onSourceNamespace(e),
+    }, {
+      spec: { type: CUSTOM_RESOURCE_DEFINITIONS },
+      keys: () => c.onCrd(),
     }],
     concurrency: 4,
     attach: (queue) => {
