@@ -82,11 +82,16 @@ export const COMMANDS = {
         { fallback: DEFAULT_NAMESPACE },
       ),
       leaderElect: switchFlag("elect one active replica through a Lease"),
-      metricsAddr: valueFlag("serve /metrics on", "ADDR", readAddress, {
-        fallback: { hostname: "0.0.0.0", port: 8080 },
-      }),
+      metricsAddr: valueFlag(
+        "serve /metrics on [host]:port; the default :8080 listens on every interface (give 127.0.0.1:8080 to keep it local)",
+        "ADDR",
+        readAddress,
+        {
+          fallback: { hostname: "0.0.0.0", port: 8080 },
+        },
+      ),
       healthAddr: valueFlag(
-        "serve /healthz and /readyz on",
+        "serve /healthz and /readyz on [host]:port; the default :8081 listens on every interface",
         "ADDR",
         readAddress,
         {

@@ -19,6 +19,7 @@ import {
 } from "./labels.ts";
 import { createInstruments, type Instruments } from "./instruments.ts";
 import { SeriesIndex } from "./series.ts";
+import { truthfulProcessMetrics } from "./process.ts";
 import { applyManagerStats } from "./manager-stats.ts";
 import { tallyOutcomes } from "./outcomes.ts";
 import type { ActionOutcome } from "../engine/outcome.ts";
@@ -75,6 +76,7 @@ export class Metrics {
     this.#now = o.now ?? Date.now;
     if (o.defaultMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry });
+      truthfulProcessMetrics(this.registry);
     }
     this.#m = createInstruments(this.registry, {
       secondsSinceSuccess: (g) => {
