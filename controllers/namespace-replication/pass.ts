@@ -20,6 +20,8 @@ import { runPool, Slots } from "../../lib/engine/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
+import { type ShardFence } from "../../lib/sharding/coordinator.ts";
+import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
 import {
   type ControllerContext,
   type RemoteState,
@@ -31,6 +33,7 @@ import type { DiscoveryCache } from "./discovery-cache.ts";
 import type { SourceEventHandler } from "./live.ts";
 import type { RemoteCaches } from "./remote-caches.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 
 /** Namespaces synced side by side; they share WRITES_IN_FLIGHT. */
 const PAIR_CONCURRENCY = 8;
@@ -105,7 +108,8 @@ export async function runPass(
   now: Date,
 ): Promise<PassOutput> {
   const { ctx } = deps;
-  const rcName = nr.spec.remoteClusterRef?.name ?? "";
+  const spec = specOf(nr);
+  const rcName = spec.spec.remoteClusterName;
   const remote = ctx.remoteStates.get(rcName);
   const blockedByRemote = remoteBlocker(ctx, rcName, remote);
   if (blockedByRemote) {
@@ -131,11 +135,13 @@ export async function runPass(
       blocker: { reason: "DiscoveryFailed", message },
     };
   }
-  const { settings, problems, warnings } = resolveSettings(
-    { namespace: ctx.namespace, name: nr.metadata.name, spec: nr.spec },
+  const resolvedSettings = resolveSettings(
+    { namespace: ctx.namespace, name: nr.metadata.name, spec: spec.spec },
     discovery,
   );
-  warnOnce(ctx, rt, nr, warnings);
+  const { settings } = resolvedSettings;
+  const problems = [...resolvedSettings.problems, ...spec.problems];
+  warnOnce(ctx, rt, nr, resolvedSettings.warnings);
   if (problems.length > 0) {
     return {
       results: [],
@@ -161,7 +167,17 @@ export async function runPass(
   // of a rank (writes go rank by rank), the others use the free slots.
   const slots = new Slots(WRITES_IN_FLIGHT);
   await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
-    const job = { rt, nr, pair, readers, remote: remote!, now, out, slots };
+    const job = {
+      rt,
+      nr,
+      pair,
+      readers,
+      remote: remote!,
+      now,
+      out,
+      slots,
+      shard: ctx.shard,
+    };
     out.results.push(await syncPair(job));
   });
   return out;
@@ -176,6 +192,7 @@ interface PairJob {
   now: Date;
   out: PassOutput;
   slots: Slots;
+  shard?: ShardFence;
 }
 
 /**
@@ -201,7 +218,11 @@ function allowTokenFor(
 
 async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
   const { rt, nr, pair, readers, remote, now, out } = job;
-  const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
+  const writer = fenceWrites(
+    rt.live?.drApi ?? new ApiCluster(remote.client!),
+    job.shard,
+    nr.metadata.name,
+  );
   const pending = rt.pendingSince.get(pair.destination) ?? new Map();
   try {
     const result = await syncNamespace({

@@ -64,6 +64,7 @@ import {
   releaseLive,
   type ReplicationRuntime,
 } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 
 const CUSTOM_RESOURCE_DEFINITIONS = {
   group: "apiextensions.k8s.io",
@@ -216,6 +217,10 @@ class ReplicationController {
       this.ctx.namespace,
     ) as NamespaceReplication | undefined;
     if (!nr) return await this.forget(replication);
+    // Sharding: another replica handles it; drop our watches and state.
+    if (this.ctx.shard && !this.ctx.shard.owns(replication)) {
+      return await this.forget(replication);
+    }
     let rt = this.runtimes.get(replication);
     if (!rt) {
       rt = newRuntime(replication, this.ctx.clock.now());
@@ -289,9 +294,9 @@ class ReplicationController {
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
     const now = this.ctx.clock.now();
-    if (nr.spec.suspend) return await this.suspend(nr, rt, signal);
+    const { mode, suspend } = specOf(nr).spec;
+    if (suspend) return await this.suspend(nr, rt, signal);
     if (this.awaitingFirstProbe(nr)) return;
-    const mode = nr.spec.mode ?? "Continuous";
     if (rt.mode !== mode) {
       if (mode !== "Continuous") await releaseLive(rt);
       rt.mode = mode;
@@ -360,7 +365,7 @@ class ReplicationController {
     now: number,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
-    if ((nr.spec.mode ?? "Continuous") === "Manual") {
+    if (specOf(nr).spec.mode === "Manual") {
       const generation = nr.metadata.generation ?? 0;
       const status = awaitingTokenStatus(nr.status, generation, new Date(now));
       await this.writeIfChanged(nr, status, signal);
@@ -375,7 +380,7 @@ class ReplicationController {
    * this replication.
    */
   awaitingFirstProbe(nr: NamespaceReplication): boolean {
-    const name = nr.spec.remoteClusterRef?.name ?? "";
+    const name = specOf(nr).spec.remoteClusterName;
     return !this.ctx.remoteStates.has(name) &&
       this.ctx.caches.remoteClusters.get(name, this.ctx.namespace) !==
         undefined;
@@ -403,8 +408,11 @@ class ReplicationController {
     status: NamespaceReplicationStatus,
     signal: AbortSignal,
   ): Promise<void> {
-    const clean = JSON.parse(JSON.stringify(status));
+    const shard = this.ctx.shard;
+    const owned = shard ? { ...status, controller: shard.identity } : status;
+    const clean = JSON.parse(JSON.stringify(owned));
     if (sameStatus(clean, nr.status ?? {})) return;
+    if (shard && !shard.owns(nr.metadata.name)) return;
     await writeStatus(
       this.ctx,
       "NamespaceReplication",

@@ -82,6 +82,9 @@ export const COMMANDS = {
         { fallback: DEFAULT_NAMESPACE },
       ),
       leaderElect: switchFlag("elect one active replica through a Lease"),
+      sharding: switchFlag(
+        "every replica active: NamespaceReplications split over the live replicas through Leases",
+      ),
       metricsAddr: valueFlag(
         "serve /metrics on [host]:port; the default :8080 listens on every interface (give 127.0.0.1:8080 to keep it local)",
         "ADDR",
@@ -100,6 +103,7 @@ export const COMMANDS = {
       ),
       ...logFlags("json"),
     },
+    exclusive: [["leaderElect", "sharding"]],
   },
   sync: {
     summary: "sync one namespace once, without installing anything",
@@ -161,6 +165,9 @@ export const COMMANDS = {
       ),
       owner,
       allowMassPrune,
+      dryRun: switchFlag(
+        "print every write of the cutover (final sync, source scale-down, promote) and write nothing",
+      ),
       ...logFlags("pretty"),
     },
   },
@@ -171,7 +178,33 @@ export const COMMANDS = {
       to,
       namespace: pair,
       syncBack: switchFlag("first copy DR-side changes back to the source"),
+      dryRun: switchFlag(
+        "print every write of the failback (sync back, demote, source start) and write nothing",
+      ),
       ...logFlags("pretty"),
+    },
+  },
+  status: {
+    summary:
+      "one line per NamespaceReplication; exit 1 when one is Failed or past its RPO objective",
+    flags: {
+      kubeconfig: valueFlag(
+        "kubeconfig of the source cluster (default: $KUBECONFIG, ~/.kube/config, then in-cluster)",
+        "FILE",
+        readText,
+      ),
+      namespace: valueFlag(
+        "the controller's namespace, where the NamespaceReplications are",
+        "NS",
+        readNamespace,
+        { fallback: DEFAULT_NAMESPACE },
+      ),
+      output: valueFlag(
+        "output: text or json",
+        "FORMAT",
+        readChoice(["text", "json"]),
+        { fallback: "text", short: "o" },
+      ),
     },
   },
   crds: {
@@ -184,6 +217,8 @@ export const COMMANDS = {
 /** A command's summary and flags. */
 export interface CommandSpec {
   summary: string;
+  /** Groups of flags of which at most one may be given. */
+  exclusive?: readonly (readonly string[])[];
   // deno-lint-ignore no-explicit-any
   flags: Record<string, FlagSpec<any>>;
 }

@@ -169,13 +169,18 @@ function notReady(
       message: `${unavailable.pair.destination}: ${unavailable.message ?? ""}`,
     };
   }
+  // A mapping problem (DestinationConflict, ProtectedNamespace...) says
+  // more than "Degraded".
+  if (r.notes.length > 0) {
+    return {
+      reason: r.notes[0].reason,
+      message: r.notes.map((n) => n.message).join("; "),
+    };
+  }
   if (failed > 0) {
     return { reason: "ObjectsFailed", message: `${failed} object(s) failed` };
   }
-  const note = r.notes[0];
-  return note
-    ? { reason: note.reason, message: note.message }
-    : { reason: "Degraded", message: "" };
+  return { reason: "Degraded", message: "" };
 }
 
 /**
