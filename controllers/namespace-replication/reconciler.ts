@@ -110,6 +110,18 @@ class ReplicationController {
       remoteCaches: new RemoteCaches(
         opts.informers ?? {},
         (remote, e) => this.onDrEvent(remote, e),
+        (remote, cause, delayMs, resource) => {
+          ctx.metrics.watchRestarted(remote, resource, cause);
+          // A normal end of a long watch is routine; anything else is news.
+          if (cause !== "Closed") {
+            ctx.log.warn("DR watch restarting", {
+              remoteCluster: remote,
+              resource,
+              cause,
+              delayMs,
+            });
+          }
+        },
       ),
       onSourceEvent: (type, e) => this.onSourceEvent(type, e),
     };
