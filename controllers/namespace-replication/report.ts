@@ -51,10 +51,13 @@ export function recordEvents(
     );
   }
   if (conflicts.length) {
+    // Named where they are: in the DR namespace, not the source one.
     warn(
       "Conflict",
       `${conflicts.length} DR object(s) exist but are not ours: ${
-        names(conflicts)
+        names(
+          conflicts.map((o) => ({ ...o, name: `${o.namespace}/${o.name}` })),
+        )
       }`,
     );
   }
