@@ -47,6 +47,8 @@ export interface PassDeps {
   drDiscovery(client: ClusterClient): DiscoveryCache;
   remoteCaches: RemoteCaches;
   onSourceEvent: SourceEventHandler;
+  /** An object was written or checked: a long pass is moving (liveness). */
+  onProgress?: () => void;
 }
 
 export interface PassOutput {
@@ -177,6 +179,7 @@ export async function runPass(
       out,
       slots,
       shard: ctx.shard,
+      onProgress: deps.onProgress,
     };
     out.results.push(await syncPair(job));
   });
@@ -193,6 +196,7 @@ interface PairJob {
   out: PassOutput;
   slots: Slots;
   shard?: ShardFence;
+  onProgress?: () => void;
 }
 
 /**
@@ -241,6 +245,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       now,
       concurrency: WRITES_IN_FLIGHT,
       writeSlots: job.slots,
+      onProgress: job.onProgress,
       dryRun: false,
     });
     if (result.prune) {

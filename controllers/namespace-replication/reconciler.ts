@@ -124,6 +124,7 @@ class ReplicationController {
         },
       ),
       onSourceEvent: (type, e) => this.onSourceEvent(type, e),
+      onProgress: () => this.queue?.progressed?.(),
     };
   }
 
