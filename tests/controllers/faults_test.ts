@@ -216,7 +216,12 @@ Deno.test("controller: bad replications get the right condition and Event, write
       });
       await eventFor(e, bad.name, bad.reason);
     }
-    assertEquals(await e.drApi.getNamespace("merged"), undefined);
+    // The earlier mapping keeps "merged"; the later one writes nothing.
+    assertEquals(
+      (await e.drApi.get(cm, "merged", "c"))?.metadata.annotations
+        ?.["drsyncer.io/source"],
+      "one/c",
+    );
     const owners = (await e.drApi.list(cm, "shop-dr")).map((o) =>
       o.metadata.labels?.["drsyncer.io/replication"]
     ).filter(Boolean);
