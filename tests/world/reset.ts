@@ -113,7 +113,7 @@ async function releaseFinalizers(
  */
 export async function resetCluster(
   c: WorldCluster,
-  keepCrds: Set<string> = new Set(),
+  keepCrds: ReadonlySet<string> = new Set(),
   timeoutMs = 30_000,
 ): Promise<void> {
   const http = Deno.createHttpClient({ caCerts: [c.caPem] });
