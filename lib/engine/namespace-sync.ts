@@ -14,7 +14,8 @@ import {
 } from "../api/v1alpha1.ts";
 import type { CopyContext } from "../sync/filter.ts";
 import { type NamespacePlan, planNamespace } from "../sync/plan.ts";
-import { planPrunes, type PrunePlan } from "../sync/prune.ts";
+import type { PrunePlan } from "../sync/prune.ts";
+import { guardedPrunes } from "./prune-budget.ts";
 import type { ResolvedSpec } from "../sync/replication-spec.ts";
 import { type ApiResource, type KubeObject, objectKey } from "../sync/types.ts";
 import { applyActions, applyDeletes } from "./apply.ts";
@@ -139,13 +140,14 @@ export async function syncNamespace(
       nsOutcome,
     );
   }
-  return await planAndApply(gathered, nsOutcome, input);
+  return await planAndApply(gathered, nsOutcome, input, drNs);
 }
 
 async function planAndApply(
   g: DesiredSet,
   nsOutcome: ActionOutcome,
   input: NamespaceSyncInput,
+  drNs: KubeObject | undefined,
 ): Promise<NamespaceSyncResult> {
   const { settings, pair } = input;
   const plan = planNamespace({
@@ -174,17 +176,22 @@ async function planAndApply(
     onApplied: () => input.onProgress?.(++applied, total),
   };
   const outcomes = await applyActions(plan.actions, ctx);
-  const prune = planPrunes({
-    ownerValue: settings.ownerValue,
-    current: g.current,
-    desiredKeys: g.keepKeys,
-    pendingSince: input.prune.pendingSince,
-    now: input.now,
-    prune: settings.spec.prune,
-    safety: settings.spec.pruneSafety,
-    allowToken: input.prune.allowToken,
-    sourceNamespaceExists: true,
-  });
+  const { prune, failure } = await guardedPrunes(
+    {
+      ownerValue: settings.ownerValue,
+      current: g.current,
+      desiredKeys: g.keepKeys,
+      pendingSince: input.prune.pendingSince,
+      now: input.now,
+      prune: settings.spec.prune,
+      safety: settings.spec.pruneSafety,
+      allowToken: input.prune.allowToken,
+      sourceNamespaceExists: true,
+    },
+    drNs,
+    input,
+  );
+  if (failure) outcomes.push(failure);
   outcomes.push(...await applyDeletes(prune.deletes, ctx));
   total += prune.deletes.length;
   input.onProgress?.(applied + prune.deletes.length, total);

@@ -125,6 +125,8 @@ export function resolveSpec(
         DEFAULTS.pruneSafety.maxDeleteFraction,
       minObjects: spec.pruneSafety?.minObjects ??
         DEFAULTS.pruneSafety.minObjects,
+      maxDeletesPerHour: spec.pruneSafety?.maxDeletesPerHour ??
+        DEFAULTS.pruneSafety.maxDeletesPerHour,
     },
   };
   return { spec: resolved, problems };
