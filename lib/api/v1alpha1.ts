@@ -235,6 +235,8 @@ export interface NamespaceReplicationStatus {
   nextSyncTime?: string;
   lastManualTrigger?: string;
   lastMassPruneApproval?: string;
+  /** With run --sharding: the replica (identity) handling it. */
+  controller?: string;
   counts?: SyncCounts;
   namespaces?: NamespaceSyncStatus[];
   /** At most MAX_STATUS_FAILURES entries. */

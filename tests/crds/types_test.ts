@@ -119,6 +119,7 @@ const namespaceReplication: DeepRequired<
     nextSyncTime: TIME,
     lastManualTrigger: "token-42",
     lastMassPruneApproval: "ok-1",
+    controller: "dr-syncer-7d9c-x2x",
     counts: {
       desired: 1,
       inSync: 1,
