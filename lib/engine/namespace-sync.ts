@@ -28,6 +28,11 @@ import type { ClusterReader, ClusterWriter } from "./ports.ts";
 /** A replication's settings, resolved once per pass. */
 export interface ReplicationSettings {
   ownerValue: string;
+  /**
+   * drsyncer.io/source-cluster of our copies: another source cluster's
+   * copies in the same DR namespace are never updated, pruned or scaled.
+   */
+  sourceCluster?: string;
   spec: ResolvedSpec;
   /** Selected resource types (discovery on the source). */
   types: readonly ApiResource[];
@@ -179,6 +184,7 @@ async function planAndApply(
   const { prune, failure } = await guardedPrunes(
     {
       ownerValue: settings.ownerValue,
+      sourceCluster: settings.sourceCluster,
       current: g.current,
       desiredKeys: g.keepKeys,
       pendingSince: input.prune.pendingSince,
@@ -214,6 +220,7 @@ function planInputOf(input: NamespaceSyncInput) {
   return {
     destinationNamespace: input.pair.destination,
     ownerValue: input.settings.ownerValue,
+    sourceCluster: input.settings.sourceCluster,
     conflictPolicy: input.settings.spec.conflictPolicy,
     immutableFieldPolicy: input.settings.spec.immutableFieldPolicy,
     destinationPromoted: false,

@@ -147,7 +147,11 @@ function copyRulesOf(spec: Partial<NamespaceReplicationSpec>): CopyRules {
 /** The copy options of one namespace pair. */
 export function copyOptionsFor(
   spec: Pick<ResolvedSpec, "copy">,
-  target: { destinationNamespace: string; ownerValue: string },
+  target: {
+    destinationNamespace: string;
+    ownerValue: string;
+    sourceCluster?: string;
+  },
 ): CopyOptions {
   return { ...spec.copy, ...target };
 }

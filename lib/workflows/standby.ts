@@ -10,7 +10,11 @@
  * interrupted run therefore leaves the namespace marked, and running the
  * same command again finishes the job.
  */
-import { ANNOTATION_PROMOTED, LABEL_REPLICATION } from "../api/v1alpha1.ts";
+import {
+  ANNOTATION_PROMOTED,
+  LABEL_REPLICATION,
+  LABEL_SOURCE_CLUSTER,
+} from "../api/v1alpha1.ts";
 import type { ApiCluster } from "../engine/api-ports.ts";
 import { NAMESPACES } from "../engine/ports.ts";
 import { parkCopy, unparkCopy } from "../sync/transform.ts";
@@ -38,8 +42,22 @@ export interface StandbyResult {
 
 const NOT_OURS = `not a DR copy (no ${LABEL_REPLICATION} label)`;
 
-const ownedOnly = (shape: Reshape["shape"]): Reshape => ({
-  leaveAlone: (o) => isDrCopy(o) ? undefined : NOT_OURS,
+const clusterOf = (o: KubeObject) => o.metadata.labels?.[LABEL_SOURCE_CLUSTER];
+
+/**
+ * Our copies only; when the DR namespace names its source cluster, only
+ * that cluster's copies (two source clusters may share a DR cluster, and a
+ * failover of one must not start or stop the other's workloads).
+ */
+const ownedOnly = (shape: Reshape["shape"]) => (ns: KubeObject): Reshape => ({
+  leaveAlone: (o) => {
+    if (!isDrCopy(o)) return NOT_OURS;
+    const want = clusterOf(ns);
+    const have = clusterOf(o);
+    return want && have && want !== have
+      ? `a copy from another source cluster (${LABEL_SOURCE_CLUSTER}=${have})`
+      : undefined;
+  },
   shape,
 });
 
@@ -54,14 +72,14 @@ export function rfc3339(d: Date): string {
 async function namespaceAndPlan(
   api: ApiCluster,
   namespace: string,
-  how: Reshape,
+  how: (ns: KubeObject) => Reshape,
   verb: string,
 ): Promise<Step<{ ns: KubeObject; plan: ShapePlan }>> {
   const ns = await api.getNamespace(namespace);
   if (!ns) {
     return stop(`namespace ${namespace} does not exist in the DR cluster`);
   }
-  const plan = await planShapes(api, namespace, how);
+  const plan = await planShapes(api, namespace, how(ns));
   if (!isDrCopy(ns) && plan.steps.length === 0) {
     return stop(
       `namespace ${namespace} holds no DR copies (nothing labelled ` +

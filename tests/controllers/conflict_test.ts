@@ -56,7 +56,8 @@ Deno.test("controller: conflictPolicy Abort leaves a foreign object alone with a
 });
 
 function selectorOf(o: KubeObject | undefined): unknown {
-  return (o?.spec as { selector: unknown }).selector;
+  // Undefined between the delete and the create of a recreate.
+  return (o?.spec as { selector: unknown } | undefined)?.selector;
 }
 
 Deno.test("controller: an immutable change recreates the DR copy with a Recreated Event", async () => {
