@@ -12,6 +12,7 @@ import { RemoteClients, sourceClient } from "./kube/clients.ts";
 import { classifyError } from "./kube/errors.ts";
 import { LeaderElector } from "./leader-election.ts";
 import { apiLeaseStore } from "./lease-store.ts";
+import { ShardCoordinator } from "./sharding/coordinator.ts";
 import type { SharedInformers } from "./informer/shared.ts";
 import { type Controller, Manager, type RuntimeLog } from "./manager.ts";
 
@@ -23,11 +24,15 @@ export interface RunConfig {
   kubeconfig?: string;
   namespace: string;
   leaderElect: boolean;
+  /** Every replica active; replications split over live replicas. */
+  sharding?: boolean;
   healthAddr?: string | ListenAddress;
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
   shutdownTimeoutMs?: number;
+  /** Bound on the initial cache sync; see ManagerOptions. */
+  startupTimeoutMs?: number;
   /** Client-side limit towards the source API server. Default 50/100. */
   sourceRateLimit?: { qps: number; burst: number };
   /** Defaults to hostname + random suffix. */
@@ -49,6 +54,8 @@ export interface RunContext {
   remotes: RemoteClients;
   /** The manager's shared informers, for watches made at run time. */
   informers: SharedInformers;
+  /** With --sharding: which replications this replica may write for. */
+  shard?: ShardCoordinator;
 }
 
 const STARTUP_PROBE_TIMEOUT_MS = 10_000;
@@ -76,14 +83,23 @@ async function probe(client: ClusterClient): Promise<string | undefined> {
 }
 
 /** Stops on SIGTERM/SIGINT or `extra`; `dispose` removes the listeners. */
-function stopSignal(extra?: AbortSignal) {
+function stopSignal(extra?: AbortSignal, log?: RuntimeLog) {
   const ctl = new AbortController();
   const onSignal = () => ctl.abort();
-  for (const s of STOP_SIGNALS) Deno.addSignalListener(s, onSignal);
+  const handlers = STOP_SIGNALS.map((s) => {
+    const handler = () => {
+      if (!ctl.signal.aborted) {
+        log?.info(`received ${s}; stopping`, { signal: s });
+      }
+      onSignal();
+    };
+    return [s, handler] as const;
+  });
+  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   extra?.addEventListener("abort", onSignal, { once: true });
   if (extra?.aborted) ctl.abort();
   const dispose = () => {
-    for (const s of STOP_SIGNALS) Deno.removeSignalListener(s, onSignal);
+    for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   };
   return { signal: ctl.signal, dispose };
 }
@@ -111,21 +127,35 @@ export async function runController(
   const remotes = new RemoteClients();
   // Lease traffic gets its own unthrottled client: a renewal must never
   // queue behind a burst of sync writes.
-  const leaseClient = config.leaderElect ? sourceClient(src, {}) : undefined;
-  const stop = stopSignal(config.signal);
+  const leaseClient = config.leaderElect || config.sharding
+    ? sourceClient(src, {})
+    : undefined;
+  const stop = stopSignal(config.signal, config.log);
   try {
     const problem = await probe(source);
     if (problem) {
       console.error(`dr-syncer: ${problem}`);
       return 1;
     }
-    const elector = leaseClient?.ok
+    const identity = config.identity ?? defaultIdentity();
+    const elector = leaseClient?.ok && config.leaderElect
       ? new LeaderElector({
         store: apiLeaseStore(leaseClient.client, config.namespace, LEASE_NAME),
-        identity: config.identity ?? defaultIdentity(),
+        identity,
         leaseDurationMs: config.leaseDurationMs,
         renewDeadlineMs: config.renewDeadlineMs,
         retryPeriodMs: config.retryPeriodMs,
+      })
+      : undefined;
+    const shard = leaseClient?.ok && config.sharding
+      ? new ShardCoordinator({
+        client: leaseClient.client,
+        namespace: config.namespace,
+        identity,
+        leaseDurationMs: config.leaseDurationMs,
+        renewDeadlineMs: config.renewDeadlineMs,
+        retryPeriodMs: config.retryPeriodMs,
+        log: config.log,
       })
       : undefined;
     const manager = new Manager({
@@ -133,20 +163,26 @@ export async function runController(
       elector,
       healthAddr: config.healthAddr,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      startupTimeoutMs: config.startupTimeoutMs,
       informers: config.informers,
       log: config.log,
     });
-    for (
-      const c of controllers({
-        source,
-        namespace: config.namespace,
-        remotes,
-        informers: manager.informers,
-      })
-    ) {
-      manager.add(c);
+    const run: RunContext = {
+      source,
+      namespace: config.namespace,
+      remotes,
+      informers: manager.informers,
+      shard,
+    };
+    for (const c of controllers(run)) manager.add(c);
+    config.onManager?.(manager, run);
+    shard?.start();
+    try {
+      return await manager.run(stop.signal);
+    } finally {
+      // After the drain: nothing of ours is writing any more.
+      await shard?.stop();
     }
-    return await manager.run(stop.signal);
   } finally {
     stop.dispose();
     await remotes.close();

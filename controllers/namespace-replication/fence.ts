@@ -8,17 +8,14 @@
  *   Manual, or the watch not synced yet) a fresh GET per write rank.
  * - lease: the reconcile's signal, which the work queue aborts when
  *   leadership is lost.
- * - ownership: one replica owns all replications until sharding comes.
+ * - ownership: with sharding, the replica's shard fence (its per-replication
+ *   Lease); without, this replica owns every replication.
  */
 import type { Informer } from "../../lib/informer/informer.ts";
 import type { ClusterWriter } from "../../lib/engine/ports.ts";
 import { NAMESPACES } from "../../lib/engine/ports.ts";
 import { WriteFence } from "../../lib/engine/write-fence.ts";
-
-/** Whether this replica owns `replication`; sharding will answer this. */
-export function ownsReplication(_replication: string): boolean {
-  return true;
-}
+import type { ShardFence } from "../../lib/sharding/coordinator.ts";
 
 /** See the module comment. */
 export function replicationFence(
@@ -26,6 +23,7 @@ export function replicationFence(
   replication: string,
   leading: AbortSignal,
   drNamespaces?: Informer,
+  shard?: ShardFence,
 ): WriteFence {
   return new WriteFence({
     readNamespace: (name) =>
@@ -33,6 +31,6 @@ export function replicationFence(
         ? Promise.resolve(drNamespaces.get(name))
         : dr.get(NAMESPACES, undefined, name),
     holdsLease: () => !leading.aborted,
-    ownsReplication: () => ownsReplication(replication),
+    ownsReplication: () => shard?.owns(replication) ?? true,
   });
 }

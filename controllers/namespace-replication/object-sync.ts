@@ -21,6 +21,8 @@ import {
 import type { ControllerContext } from "../context.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
 import { replicationFence } from "./fence.ts";
+import { sourceWatchKey } from "./live.ts";
+import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
 
 /** Identity of a single-object work item. */
 export interface ObjectRef {
@@ -69,7 +71,9 @@ export async function syncObject(
   const pair = rt.pairs.find((p) => p.source === ref.sourceNamespace);
   const type = rt.typeByGroupKind.get(`${ref.group}/${ref.kind}`);
   if (!settings || !live || !pair || !type) return { kind: "nothing" };
-  const sourceInformer = live.sourceLeases.get(groupResource(type))?.informer;
+  const sourceInformer = live.sourceLeases.get(
+    sourceWatchKey(type, pair.source),
+  )?.informer;
   const drInformer = live.drInformers.get(groupResource(type));
   const drNs = live.drNamespaces.get(pair.destination);
   const sourceNs = ctx.caches.namespaces.get(pair.source);
@@ -109,9 +113,10 @@ export async function syncObject(
     rt.name,
     leading,
     live.drNamespaces,
+    ctx.shard,
   );
   const [outcome] = await applyActions(plan.actions, {
-    writer: fence.guard(live.drApi),
+    writer: fenceWrites(fence.guard(live.drApi), ctx.shard, rt.name),
     fence,
     typeOf: typeLookup(settings.types),
     current: new Map(withKind ? [[objectKey(withKind), withKind]] : []),

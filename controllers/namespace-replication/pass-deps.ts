@@ -15,4 +15,6 @@ export interface PassDeps {
   drDiscovery(client: ClusterClient): DiscoveryCache;
   remoteCaches: RemoteCaches;
   onSourceEvent: SourceEventHandler;
+  /** An object was written or checked: a long pass is moving (liveness). */
+  onProgress?: () => void;
 }

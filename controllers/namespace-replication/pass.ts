@@ -20,7 +20,12 @@ import { emptyCounts, failed } from "../../lib/engine/outcome.ts";
 import { runPool, Slots } from "../../lib/engine/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
-import type { ControllerContext, RemoteState } from "../context.ts";
+import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
+import {
+  type ControllerContext,
+  type RemoteState,
+  subjectOf,
+} from "../context.ts";
 import { resolvePairs } from "./pairs.ts";
 import { readersFor, type ReadyReaders } from "./readers.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
@@ -30,6 +35,7 @@ import type { PassDeps } from "./pass-deps.ts";
 export type { PassDeps } from "./pass-deps.ts";
 import { replicationFence } from "./fence.ts";
 import type { WriteFence } from "../../lib/engine/write-fence.ts";
+import type { ClusterWriter } from "../../lib/engine/ports.ts";
 
 /** Namespaces synced side by side; they share WRITES_IN_FLIGHT. */
 const PAIR_CONCURRENCY = 8;
@@ -75,7 +81,9 @@ function remoteBlocker(
 async function settingsOf(
   deps: PassDeps,
   nr: NamespaceReplication,
-): Promise<{ settings: ReplicationSettings } | { blocker: Blocker }> {
+): Promise<
+  { settings: ReplicationSettings; warnings: string[] } | { blocker: Blocker }
+> {
   const spec = specOf(nr);
   let discovery;
   try {
@@ -85,14 +93,40 @@ async function settingsOf(
     return { blocker: { reason: "DiscoveryFailed", message } };
   }
   const resolved = resolveSettings(
-    { namespace: deps.ctx.namespace, name: nr.metadata.name, spec: spec.spec },
+    {
+      namespace: deps.ctx.namespace,
+      name: nr.metadata.name,
+      spec: spec.spec,
+      // The source cluster's identity: the uid of its kube-system namespace.
+      sourceCluster: deps.ctx.caches.namespaces.get("kube-system")?.metadata
+        .uid,
+    },
     discovery,
   );
   const problems = [...resolved.problems, ...spec.problems];
   if (problems.length > 0) {
     return { blocker: { reason: "InvalidSpec", message: problems.join("; ") } };
   }
-  return { settings: resolved.settings };
+  return { settings: resolved.settings, warnings: resolved.warnings };
+}
+
+/** A Warning Event when the spec's warnings change, not on every pass. */
+function warnOnce(
+  ctx: ControllerContext,
+  rt: ReplicationRuntime,
+  nr: NamespaceReplication,
+  warnings: string[],
+): void {
+  const text = warnings.join("; ");
+  if (text !== "" && text !== rt.specWarnings) {
+    ctx.events.record(
+      subjectOf(nr as never),
+      "Warning",
+      "ResourceTypeNotServed",
+      text,
+    );
+  }
+  rt.specWarnings = text;
 }
 
 /** See the module comment. */
@@ -128,6 +162,7 @@ export async function runPass(
     return { results: [], notes, blocker: settled.blocker };
   }
   const { settings } = settled;
+  warnOnce(ctx, rt, nr, settled.warnings);
   rt.settings = settings;
   rt.pairs = resolved.pairs;
   rt.typeByGroupKind = new Map(
@@ -145,15 +180,28 @@ export async function runPass(
   // One bound for all pairs: while a namespace waits for the slowest write
   // of a rank (writes go rank by rank), the others use the free slots.
   const slots = new Slots(WRITES_IN_FLIGHT);
-  const writer = rt.live?.drApi ?? new ApiCluster(remote!.client!);
+  const drApi = rt.live?.drApi ?? new ApiCluster(remote!.client!);
   const fence = replicationFence(
-    writer,
+    drApi,
     nr.metadata.name,
     leading,
     rt.live?.drNamespaces,
+    ctx.shard,
   );
+  const writer = fenceWrites(drApi, ctx.shard, nr.metadata.name);
   await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
-    const job = { rt, nr, pair, readers, writer, fence, now, out, slots };
+    const job = {
+      rt,
+      nr,
+      pair,
+      readers,
+      writer,
+      fence,
+      now,
+      out,
+      slots,
+      onProgress: deps.onProgress,
+    };
     out.results.push(await syncPair(job));
   });
   return out;
@@ -164,11 +212,12 @@ interface PairJob {
   nr: NamespaceReplication;
   pair: ResolvedPair;
   readers: ReadyReaders;
-  writer: ApiCluster;
+  writer: ClusterWriter;
   fence: WriteFence;
   now: Date;
   out: PassOutput;
   slots: Slots;
+  onProgress?: () => void;
 }
 
 /**
@@ -213,6 +262,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       now,
       concurrency: WRITES_IN_FLIGHT,
       writeSlots: job.slots,
+      onProgress: job.onProgress,
       dryRun: false,
     });
     if (result.prune) {

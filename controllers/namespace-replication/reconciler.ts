@@ -20,10 +20,13 @@ import type { WorkResult } from "../../lib/workqueue.ts";
 import {
   awaitingTokenStatus,
   type PassReport,
+  statusAfterObjectWrites,
   statusAfterPass,
   suspendedStatus,
 } from "../../lib/engine/status.ts";
 import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
+import type { ActionOutcome } from "../../lib/engine/outcome.ts";
+import { parseDuration } from "../../lib/sync/duration.ts";
 import {
   type ControllerContext,
   NAMESPACES,
@@ -37,6 +40,7 @@ import { parseWorkKey, syncObject } from "./object-sync.ts";
 import { type PassDeps, runPass } from "./pass.ts";
 import { RemoteCaches } from "./remote-caches.ts";
 import {
+  passSucceeded,
   recordEvents,
   recordMetrics,
   recordObjectEvent,
@@ -56,6 +60,7 @@ import {
   RetryTracker,
 } from "./timing.ts";
 import {
+  caughtUpNow,
   markDirty,
   newRuntime,
   passesStopped,
@@ -67,6 +72,20 @@ import {
   scheduleRestored,
 } from "./runtime.ts";
 import { specOf } from "./spec.ts";
+
+const CUSTOM_RESOURCE_DEFINITIONS = {
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  resource: "customresourcedefinitions",
+};
+
+/** A pass running longer than this shows phase Syncing. */
+const SYNCING_AFTER_MS = 2_000;
+
+/** Work key suffix: write the fast path's counts into status. */
+const COUNTS_KEY = "|counts";
+/** Per-object writes reach status at most this often (one status write). */
+const COUNTS_FLUSH_MS = 5_000;
 
 /** Tuning for tests; production uses the defaults. */
 export interface ReplicationControllerOptions {
@@ -81,6 +100,9 @@ class ReplicationController {
   readonly #retries = new RetryTracker();
   readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
   readonly #discoveryTtlMs?: number;
+  /** Bumped on every CRD event; a DR discovery cache from before is stale. */
+  #crdEpoch = 0;
+  readonly #drEpoch = new WeakMap<DiscoveryCache, number>();
 
   constructor(
     readonly ctx: ControllerContext,
@@ -98,23 +120,39 @@ class ReplicationController {
       remoteCaches: new RemoteCaches(
         opts.informers ?? {},
         (remote, e) => this.onDrEvent(remote, e),
+        (remote, cause, delayMs, resource) => {
+          ctx.metrics.watchRestarted(remote, resource, cause);
+          // A normal end of a long watch is routine; anything else is news.
+          if (cause !== "Closed") {
+            ctx.log.warn("DR watch restarting", {
+              remoteCluster: remote,
+              resource,
+              cause,
+              delayMs,
+            });
+          }
+        },
       ),
       onSourceEvent: (type, e) => this.onSourceEvent(type, e),
+      onProgress: () => this.queue?.progressed?.(),
     };
   }
 
   onSourceEvent(type: ApiResource, e: InformerEvent): void {
-    for (const k of sourceEventKeys(this.runtimes, type, e)) this.queue?.add(k);
+    const keys = sourceEventKeys(this.runtimes, type, e);
+    for (const k of keys) this.enqueue(k);
   }
 
   onDrEvent(_remote: string, e: InformerEvent): void {
     for (const k of this.#route(drEventKeys(this.runtimes, e))) {
-      this.queue?.add(k);
+      this.enqueue(k);
     }
   }
 
   onSourceNamespace(e: InformerEvent): string[] {
-    return this.#route(sourceNamespaceKeys(this.runtimes, e));
+    const keys = this.#route(sourceNamespaceKeys(this.runtimes, e));
+    for (const k of keys) this.markPending(k);
+    return keys;
   }
 
   #route(routed: Routed): string[] {
@@ -127,6 +165,20 @@ class ReplicationController {
     return routed.keys;
   }
 
+  /** Queues work the replication must do before it is caught up again. */
+  enqueue(key: string): void {
+    this.markPending(key);
+    this.queue?.add(key);
+  }
+
+  markPending(key: string): void {
+    const rt = this.runtimes.get(parseWorkKey(key).replication);
+    if (!rt) return;
+    // Falling behind now: until now it was caught up (RPO counts from here).
+    if (caughtUpNow(rt)) this.ctx.metrics.caughtUp(rt.name);
+    rt.pending.add(key);
+  }
+
   drDiscovery(client: ClusterClient): DiscoveryCache {
     let cache = this.#drDiscovery.get(client);
     if (!cache) {
@@ -137,17 +189,59 @@ class ReplicationController {
       );
       this.#drDiscovery.set(client, cache);
     }
+    if (this.#drEpoch.get(cache) !== this.#crdEpoch) {
+      cache.invalidate();
+      this.#drEpoch.set(cache, this.#crdEpoch);
+    }
     return cache;
+  }
+
+  /**
+   * A CustomResourceDefinition changed on the source (installed, now
+   * established, removed): the types on offer changed, so discovery is asked
+   * again (the DR side's too: a CRD is usually installed on both) and
+   * Continuous replications run a pass to start watching the new type.
+   */
+  onCrd(): string[] {
+    this.#crdEpoch++;
+    this.deps.discovery.invalidate();
+    for (const rt of this.runtimes.values()) {
+      if (rt.mode !== "Continuous" || rt.passGeneration === undefined) continue;
+      markDirty(rt);
+      this.enqueue(rt.name);
+    }
+    return [];
   }
 
   /** A dependency changed (remote readiness, a mapping's namespaces). */
   wake(name: string): void {
     const rt = this.runtimes.get(name);
     if (rt) markDirty(rt);
-    this.queue?.add(name);
+    this.enqueue(name);
   }
 
   async reconcile(
+    key: string,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
+    if (key.endsWith(COUNTS_KEY)) {
+      return await this.flushObjectWrites(
+        key.slice(0, -COUNTS_KEY.length),
+        signal,
+      );
+    }
+    const { replication } = parseWorkKey(key);
+    const rt = this.runtimes.get(replication);
+    const counted = rt?.pending.delete(key) ?? false;
+    if (counted) rt!.working++;
+    try {
+      return await this.reconcileKey(key, signal);
+    } finally {
+      if (counted) rt!.working--;
+    }
+  }
+
+  async reconcileKey(
     key: string,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
@@ -157,6 +251,10 @@ class ReplicationController {
       this.ctx.namespace,
     ) as NamespaceReplication | undefined;
     if (!nr) return await this.forget(replication);
+    // Sharding: another replica handles it; drop our watches and state.
+    if (this.ctx.shard && !this.ctx.shard.owns(replication)) {
+      return await this.forget(replication);
+    }
     let rt = this.runtimes.get(replication);
     if (!rt) {
       rt = newRuntime(replication, this.ctx.clock.now());
@@ -166,32 +264,70 @@ class ReplicationController {
         replication,
         last ? Date.parse(last) : undefined,
       );
+      const created = rt;
+      this.ctx.metrics.setCaughtUpProbe(
+        replication,
+        () => caughtUpNow(created),
+      );
     }
+    this.ctx.metrics.setRpoObjective(replication, rpoObjectiveSeconds(nr));
     if (!object) return await this.fullReconcile(nr, rt, signal);
     if (rt.passGeneration === undefined) return;
     const result = await syncObject(this.ctx, rt, object, signal);
     if (result.kind === "needsFullPass") {
       markDirty(rt);
-      this.queue?.add(replication);
+      this.enqueue(replication);
     } else if (result.kind === "done") {
       const o = result.outcome;
       this.ctx.metrics.recordOutcomes(replication, [o]);
+      this.noteObjectWrite(rt, o);
       recordObjectEvent(this.ctx, nr, o, result.warnings);
       if (o.status === "failed") {
         // A full pass reports it (status, Event); a transient failure
         // gets a moment first, a lasting one (a conflict) is shown at once.
         markDirty(rt);
+        rt.clean = false;
         if (o.transient) this.queue?.addAfter(replication, RETRY_BASE_MS);
-        else this.queue?.add(replication);
+        else this.enqueue(replication);
       }
     }
   }
 
+  /** Counts a fast-path write; status gets it within COUNTS_FLUSH_MS. */
+  noteObjectWrite(rt: ReplicationRuntime, o: ActionOutcome): void {
+    if (o.status !== "done") return;
+    const field = o.action === "create"
+      ? "created"
+      : o.action === "delete"
+      ? "deleted"
+      : "updated";
+    if (!rt.objectWrites) {
+      rt.objectWrites = { created: 0, updated: 0, deleted: 0 };
+      this.queue?.addAfter(rt.name + COUNTS_KEY, COUNTS_FLUSH_MS);
+    }
+    rt.objectWrites[field]++;
+  }
+
+  async flushObjectWrites(name: string, signal: AbortSignal): Promise<void> {
+    const rt = this.runtimes.get(name);
+    const writes = rt?.objectWrites;
+    if (!rt || !writes) return;
+    rt.objectWrites = undefined;
+    const nr = this.ctx.caches.replications.get(name, this.ctx.namespace) as
+      | NamespaceReplication
+      | undefined;
+    if (!nr) return;
+    const now = new Date(this.ctx.clock.now());
+    const status = statusAfterObjectWrites(nr.status, writes, now);
+    await this.writeIfChanged(nr, status, signal);
+  }
+
   async fullReconcile(
-    nr: NamespaceReplication,
+    given: NamespaceReplication,
     rt: ReplicationRuntime,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
+    let nr = given;
     const now = this.ctx.clock.now();
     const { mode, suspend } = specOf(nr).spec;
     if (suspend) return await this.suspend(nr, rt, signal);
@@ -206,13 +342,26 @@ class ReplicationController {
     if (!decision.run) return await this.idle(nr, rt, now, signal);
     passStarted(rt);
     const startedAt = new Date(now);
+    // A pass that takes a while (a large first sync) shows phase Syncing.
+    let syncing: Promise<void> | undefined;
+    const timer = setTimeout(() => {
+      const status = { ...nr.status, phase: "Syncing" as const };
+      syncing = this.writeIfChanged(nr, status, signal).then(
+        () => void (nr = { ...nr, status }),
+        () => {}, // best effort: the status after the pass says it all
+      );
+    }, SYNCING_AFTER_MS);
     const pass = await runPass(this.deps, rt, nr, startedAt, signal).catch(
       (e) => {
         markDirty(rt); // the queue's retry must run the pass again
         throw e;
       },
-    );
+    ).finally(async () => {
+      clearTimeout(timer);
+      await syncing;
+    });
     const finishedAt = new Date(this.ctx.clock.now());
+    rt.clean = !pass.incomplete && passSucceeded(pass);
     rememberTokens(nr, rt, decision.syncNowToken, pass);
     passFinished(rt, {
       generation: nr.metadata.generation,
@@ -308,8 +457,11 @@ class ReplicationController {
     status: NamespaceReplicationStatus,
     signal: AbortSignal,
   ): Promise<void> {
-    const clean = JSON.parse(JSON.stringify(status));
+    const shard = this.ctx.shard;
+    const owned = shard ? { ...status, controller: shard.identity } : status;
+    const clean = JSON.parse(JSON.stringify(owned));
     if (sameStatus(clean, nr.status ?? {})) return;
+    if (shard && !shard.owns(nr.metadata.name)) return;
     await writeStatus(
       this.ctx,
       "NamespaceReplication",
@@ -334,6 +486,13 @@ class ReplicationController {
   }
 }
 
+const DEFAULT_RPO_OBJECTIVE_S = 15 * 60;
+
+function rpoObjectiveSeconds(nr: NamespaceReplication): number {
+  const parsed = parseDuration(nr.spec.rpoObjective ?? "15m");
+  return parsed.ok ? parsed.ms / 1000 : DEFAULT_RPO_OBJECTIVE_S;
+}
+
 function dateOf(ms: number | undefined): Date | undefined {
   return ms === undefined ? undefined : new Date(ms);
 }
@@ -355,6 +514,9 @@ export function namespaceReplicationController(
     }, {
       spec: { type: NAMESPACES },
       keys: (e) => c.onSourceNamespace(e),
+    }, {
+      spec: { type: CUSTOM_RESOURCE_DEFINITIONS },
+      keys: () => c.onCrd(),
     }],
     concurrency: 4,
     attach: (queue) => {

@@ -17,6 +17,7 @@ import type { InformerLease } from "../../lib/informer/shared.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
 import type { ApiCluster } from "../../lib/engine/api-ports.ts";
 import type { ReplicationSettings } from "../../lib/engine/namespace-sync.ts";
+import type { ObjectWrites } from "../../lib/engine/status.ts";
 import type { ApiResource } from "../../lib/sync/types.ts";
 
 export interface ResolvedPair extends NamespacePair {
@@ -28,7 +29,7 @@ export interface LiveView {
   remote: string;
   drClient: ClusterClient;
   drApi: ApiCluster;
-  /** Source informers (cluster-wide, shared) by groupResource. */
+  /** Source informers (one namespace each, shared) by sourceWatchKey. */
   sourceLeases: Map<string, InformerLease>;
   /** DR informers (owned objects) by groupResource. */
   drInformers: Map<string, Informer>;
@@ -55,6 +56,16 @@ export interface ReplicationRuntime {
   /** Prune timers per destination namespace. */
   pendingSince: Map<string, Map<string, Date>>;
   live?: LiveView;
+  /** Work keys queued for this replication by its own watches. */
+  pending: Set<string>;
+  /** Of those, how many run now. */
+  working: number;
+  /** The last pass left everything copied, and no object failed since. */
+  clean: boolean;
+  /** The spec warnings last reported as an Event. */
+  specWarnings?: string;
+  /** Per-object writes not yet in status (flushed at most every few s). */
+  objectWrites?: ObjectWrites;
 }
 
 export function newRuntime(name: string, now: number): ReplicationRuntime {
@@ -66,6 +77,9 @@ export function newRuntime(name: string, now: number): ReplicationRuntime {
     pairs: [],
     typeByGroupKind: new Map(),
     pendingSince: new Map(),
+    pending: new Set(),
+    working: 0,
+    clean: false,
   };
 }
 
@@ -110,8 +124,23 @@ export function retryAt(rt: ReplicationRuntime, at: number): void {
 
 /** Suspended: no pass ran for the spec, none is due. */
 export function passesStopped(rt: ReplicationRuntime): void {
+  rt.clean = false;
   rt.passGeneration = undefined;
   rt.dueAt = undefined;
+}
+
+/**
+ * Contract §6: Continuous mode is caught up while its watches are live and
+ * it has no queued, failed or blocked work (a promoted destination makes
+ * the last pass unclean).
+ */
+export function caughtUpNow(rt: ReplicationRuntime): boolean {
+  const live = rt.live;
+  if (rt.mode !== "Continuous" || !rt.clean || !live) return false;
+  if (rt.pending.size > 0 || rt.working > 0) return false;
+  return live.drNamespaces.live &&
+    [...live.drInformers.values()].every((i) => i.live) &&
+    [...live.sourceLeases.values()].every((l) => l.informer.live);
 }
 
 /** Releases every watch the runtime holds. */

@@ -82,11 +82,19 @@ export const COMMANDS = {
         { fallback: DEFAULT_NAMESPACE },
       ),
       leaderElect: switchFlag("elect one active replica through a Lease"),
-      metricsAddr: valueFlag("serve /metrics on", "ADDR", readAddress, {
-        fallback: { hostname: "0.0.0.0", port: 8080 },
-      }),
+      sharding: switchFlag(
+        "every replica active: NamespaceReplications split over the live replicas through Leases",
+      ),
+      metricsAddr: valueFlag(
+        "serve /metrics on [host]:port; the default :8080 listens on every interface (give 127.0.0.1:8080 to keep it local)",
+        "ADDR",
+        readAddress,
+        {
+          fallback: { hostname: "0.0.0.0", port: 8080 },
+        },
+      ),
       healthAddr: valueFlag(
-        "serve /healthz and /readyz on",
+        "serve /healthz and /readyz on [host]:port; the default :8081 listens on every interface",
         "ADDR",
         readAddress,
         {
@@ -95,6 +103,7 @@ export const COMMANDS = {
       ),
       ...logFlags("json"),
     },
+    exclusive: [["leaderElect", "sharding"]],
   },
   sync: {
     summary: "sync one namespace once, without installing anything",
@@ -139,6 +148,9 @@ export const COMMANDS = {
       kubeconfig: drKubeconfig,
       namespace: drNamespace,
       dryRun: switchFlag("print what would change and write nothing"),
+      discardDrChanges: switchFlag(
+        "demote even though DR objects changed since promote (they are overwritten by the next sync)",
+      ),
       ...logFlags("pretty"),
     },
   },
@@ -156,6 +168,9 @@ export const COMMANDS = {
       ),
       owner,
       allowMassPrune,
+      dryRun: switchFlag(
+        "print every write of the cutover (final sync, source scale-down, promote) and write nothing",
+      ),
       ...logFlags("pretty"),
     },
   },
@@ -166,7 +181,33 @@ export const COMMANDS = {
       to,
       namespace: pair,
       syncBack: switchFlag("first copy DR-side changes back to the source"),
+      dryRun: switchFlag(
+        "print every write of the failback (sync back, demote, source start) and write nothing",
+      ),
       ...logFlags("pretty"),
+    },
+  },
+  status: {
+    summary:
+      "one line per NamespaceReplication; exit 1 when one is Failed or past its RPO objective",
+    flags: {
+      kubeconfig: valueFlag(
+        "kubeconfig of the source cluster (default: $KUBECONFIG, ~/.kube/config, then in-cluster)",
+        "FILE",
+        readText,
+      ),
+      namespace: valueFlag(
+        "the controller's namespace, where the NamespaceReplications are",
+        "NS",
+        readNamespace,
+        { fallback: DEFAULT_NAMESPACE },
+      ),
+      output: valueFlag(
+        "output: text or json",
+        "FORMAT",
+        readChoice(["text", "json"]),
+        { fallback: "text", short: "o" },
+      ),
     },
   },
   crds: {
@@ -179,6 +220,8 @@ export const COMMANDS = {
 /** A command's summary and flags. */
 export interface CommandSpec {
   summary: string;
+  /** Groups of flags of which at most one may be given. */
+  exclusive?: readonly (readonly string[])[];
   // deno-lint-ignore no-explicit-any
   flags: Record<string, FlagSpec<any>>;
 }

@@ -22,7 +22,8 @@ import {
   planNamespace,
   type PlannedAction,
 } from "../sync/plan.ts";
-import { planPrunes, type PrunePlan } from "../sync/prune.ts";
+import type { PrunePlan } from "../sync/prune.ts";
+import { guardedPrunes } from "./prune-budget.ts";
 import { type KubeObject, objectKey } from "../sync/types.ts";
 import { applyActions, applyDeletes } from "./apply.ts";
 import { ensureNamespace } from "./namespace-object.ts";
@@ -101,11 +102,7 @@ export async function syncNamespace(
   }
   const drNs = await input.dr.getNamespace(pair.destination);
   if (drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
-    return stopped(
-      pair,
-      "DestinationPromoted",
-      `DR namespace ${pair.destination} is promoted; nothing is written into it`,
-    );
+    return await promotedResult(sourceNs!, input);
   }
   const nsOutcome = await ensureNamespace(sourceNs!, drNs, input);
   const closed = fence.closedFor(pair.destination);
@@ -121,13 +118,63 @@ export async function syncNamespace(
     );
   }
   const gathered = await gatherNamespace(sourceNs!, drNs !== undefined, input);
-  return await planAndApply(gathered, nsOutcome, input);
+  if (gathered.drUnreadable) {
+    return stopped(
+      pair,
+      "DestinationUnavailable",
+      gathered.drUnreadable,
+      nsOutcome,
+    );
+  }
+  return await planAndApply(gathered, nsOutcome, input, drNs);
+}
+
+/**
+ * Contract §2: a promoted DR namespace gets no writes, but the selected
+ * source objects are still desired: each one is reported skipped, so the
+ * counts say how much is not being copied.
+ */
+async function promotedResult(
+  sourceNs: KubeObject,
+  input: NamespaceSyncInput,
+): Promise<NamespaceSyncResult> {
+  const { pair } = input;
+  const g = await gatherNamespace(sourceNs, true, input);
+  const plan = planNamespace({
+    ...planRulesOf(input.settings, pair.destination),
+    destinationPromoted: true,
+    desired: g.desired,
+    current: g.current,
+  });
+  const outcomes: ActionOutcome[] = plan.actions.map((a) => ({
+    action: a.action,
+    key: a.key,
+    kind: a.kind,
+    namespace: pair.destination,
+    name: a.name,
+    status: "skipped",
+    reason: "DestinationPromoted",
+  }));
+  const counts = emptyCounts();
+  counts.desired = g.desired.length;
+  for (const o of outcomes) countOutcome(counts, o);
+  return {
+    ...stopped(
+      pair,
+      "DestinationPromoted",
+      `DR namespace ${pair.destination} is promoted; nothing is written into it`,
+    ),
+    outcomes,
+    warnings: g.warnings,
+    counts,
+  };
 }
 
 async function planAndApply(
   g: DesiredSet,
   nsOutcome: ActionOutcome,
   input: NamespaceSyncInput & { fence: WriteFence },
+  drNs: KubeObject | undefined,
 ): Promise<NamespaceSyncResult> {
   const { settings, pair } = input;
   const plan = planNamespace({
@@ -162,17 +209,23 @@ async function planAndApply(
       counts: countsOf(g, outcomes),
     };
   }
-  const prune = planPrunes({
-    ownerValue: settings.ownerValue,
-    current: g.current,
-    desiredKeys: g.keepKeys,
-    pendingSince: input.prune.pendingSince,
-    now: input.now,
-    prune: settings.spec.prune,
-    safety: settings.spec.pruneSafety,
-    allowToken: input.prune.allowToken,
-    sourceNamespaceExists: true,
-  });
+  const { prune, failure } = await guardedPrunes(
+    {
+      ownerValue: settings.ownerValue,
+      sourceCluster: settings.sourceCluster,
+      current: g.current,
+      desiredKeys: g.keepKeys,
+      pendingSince: input.prune.pendingSince,
+      now: input.now,
+      prune: settings.spec.prune,
+      safety: settings.spec.pruneSafety,
+      allowToken: input.prune.allowToken,
+      sourceNamespaceExists: true,
+    },
+    drNs,
+    input,
+  );
+  if (failure) outcomes.push(failure);
   outcomes.push(...await applyDeletes(prune.deletes, ctx));
   total += prune.deletes.length;
   input.onProgress?.(applied + prune.deletes.length, total);
@@ -197,12 +250,13 @@ function countsOf(g: DesiredSet, outcomes: ActionOutcome[]): SyncCounts {
 
 /** The plan rules of a replication's writes into `destination`. */
 export function planRulesOf(
-  settings: Pick<ReplicationSettings, "ownerValue" | "spec">,
+  settings: Pick<ReplicationSettings, "ownerValue" | "spec" | "sourceCluster">,
   destination: string,
 ): Omit<NamespacePlanInput, "desired" | "current"> {
   return {
     destinationNamespace: destination,
     ownerValue: settings.ownerValue,
+    sourceCluster: settings.sourceCluster,
     conflictPolicy: settings.spec.conflictPolicy,
     immutableFieldPolicy: settings.spec.immutableFieldPolicy,
     destinationPromoted: false,
@@ -211,7 +265,7 @@ export function planRulesOf(
 
 /** The same object planned again against a fresh read (after a 409). */
 export function replanOne(
-  settings: Pick<ReplicationSettings, "ownerValue" | "spec">,
+  settings: Pick<ReplicationSettings, "ownerValue" | "spec" | "sourceCluster">,
   destination: string,
 ): (desired: KubeObject, fresh: KubeObject) => PlannedAction {
   const rules = planRulesOf(settings, destination);

@@ -14,6 +14,11 @@ import type { WriteFence } from "./write-fence.ts";
 /** A replication's settings, resolved once per pass. */
 export interface ReplicationSettings {
   ownerValue: string;
+  /**
+   * drsyncer.io/source-cluster of our copies: another source cluster's
+   * copies in the same DR namespace are never updated, pruned or scaled.
+   */
+  sourceCluster?: string;
   spec: ResolvedSpec;
   /** Selected resource types (discovery on the source). */
   types: readonly ApiResource[];

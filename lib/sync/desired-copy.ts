@@ -26,6 +26,8 @@ export type DesiredCopy =
 /** The parts of a replication's settings the rule reads. */
 export interface CopySettings {
   ownerValue: string;
+  /** The source cluster's identity label value, when known. */
+  sourceCluster?: string;
   spec: Pick<ResolvedSpec, "copy">;
   copyContext: Omit<CopyContext, "namespace">;
 }
@@ -70,6 +72,7 @@ export function desiredCopy(
     copyOptionsFor(settings.spec, {
       destinationNamespace: target.destination,
       ownerValue: settings.ownerValue,
+      sourceCluster: settings.sourceCluster,
     }),
   );
   return {

@@ -13,6 +13,7 @@
  *                                              |
  *      guard, over ALL pending of the namespace (due or not):
  *      pending >= minObjects AND pending / owned > maxDeleteFraction ?
+ *      or budget: prunedLastHour + due > maxDeletesPerHour ?
  *                 | no                                      | yes
  *                 v                                         v
  *              DELETED <---- allow-mass-prune token ---- BLOCKED
@@ -23,6 +24,12 @@
  *                            returned as consumed (once
  *                            per token)
  *
+ * Then the hourly budget (maxDeletesPerHour, memory in prune-budget.ts):
+ * when the deletes about to run plus those already made in the last hour
+ * exceed it, they are BLOCKED as a whole too (reason BudgetExceeded), and
+ * the same token releases them. So a mass deletion trickled in below the
+ * fraction guard (a few per pass) is still caught.
+ *
  * The caller offers a token only for a namespace whose prunes were already
  * reported blocked, so a token set in advance never pre-approves the next
  * mass deletion.
@@ -32,7 +39,9 @@
 import {
   ANNOTATION_ALLOW_MASS_PRUNE,
   LABEL_REPLICATION,
+  LABEL_SOURCE_CLUSTER,
 } from "../api/v1alpha1.ts";
+import { isAdopted, isClusterMade } from "./cluster-made.ts";
 import type { BlockedPrune } from "../api/v1alpha1.ts";
 import { sortForDelete } from "./order.ts";
 import { type KubeObject, objectKey } from "./types.ts";
@@ -42,11 +51,15 @@ export interface PruneSafety {
   delayMs: number;
   maxDeleteFraction: number;
   minObjects: number;
+  /** Cumulative budget per DR namespace and hour (absent: none). */
+  maxDeletesPerHour?: number;
 }
 
 /** Everything the prune decision looks at for one DR namespace. */
 export interface PruneInput {
   ownerValue: string;
+  /** This source cluster's identity; other clusters' copies are never pruned. */
+  sourceCluster?: string;
   /** DR objects of the selected types in the namespace, owned or not. */
   current: KubeObject[];
   /** objectKey() of every desired copy (source objects that map here). */
@@ -59,6 +72,8 @@ export interface PruneInput {
   /** drsyncer.io/allow-mass-prune now, and the value last acted upon. */
   allowToken: { current?: string; lastHandled?: string };
   sourceNamespaceExists: boolean;
+  /** Copies pruned from this DR namespace in the last hour (the budget's memory). */
+  prunedLastHour?: number;
 }
 
 /** An orphaned copy and when it may be deleted. */
@@ -79,7 +94,7 @@ export interface PrunePlan {
   /** Earliest waiting dueAt: when to look again. */
   nextDueAt?: Date;
   blocked?: {
-    reason: "MassDeletion";
+    reason: "MassDeletion" | "BudgetExceeded";
     message: string;
     objects: BlockedPrune[];
     pending: number;
@@ -93,11 +108,22 @@ export interface PrunePlan {
   inactive?: PruneInactiveReason;
 }
 
-function isOwnedCopy(o: KubeObject, owner: string): boolean {
+function isOwnedCopy(
+  o: KubeObject,
+  owner: string,
+  sourceCluster: string | undefined,
+): boolean {
   // Never the namespace itself: a DR namespace outlives its source. A copy
   // already being deleted is out of the picture: not counted, not deleted.
+  // Nor what existed before us (adopted, or made by the cluster; an older
+  // version labelled the `default` ServiceAccount), nor another source
+  // cluster's copy that happens to carry the same replication name.
+  const cluster = o.metadata.labels?.[LABEL_SOURCE_CLUSTER];
   return o.kind !== "Namespace" && !o.metadata.deletionTimestamp &&
-    o.metadata.labels?.[LABEL_REPLICATION] === owner;
+    o.metadata.labels?.[LABEL_REPLICATION] === owner &&
+    !isAdopted(o) && !isClusterMade(o) &&
+    !(sourceCluster !== undefined && cluster !== undefined &&
+      cluster !== sourceCluster);
 }
 
 function inactive(reason: PruneInactiveReason): PrunePlan {
@@ -161,7 +187,9 @@ function blockedInfo(list: PruneCandidate[], pending: number, total: number) {
 export function planPrunes(input: PruneInput): PrunePlan {
   if (!input.sourceNamespaceExists) return inactive("SourceNamespaceMissing");
   if (!input.prune) return inactive("PruneDisabled");
-  const owned = input.current.filter((o) => isOwnedCopy(o, input.ownerValue));
+  const owned = input.current.filter((o) =>
+    isOwnedCopy(o, input.ownerValue, input.sourceCluster)
+  );
   const { since, list } = candidates(input, owned);
   const now = input.now.getTime();
   const due = list.filter((c) => c.dueAt.getTime() <= now);
@@ -175,7 +203,9 @@ export function planPrunes(input: PruneInput): PrunePlan {
   if (nextDueAt) plan.nextDueAt = nextDueAt;
   const token = input.allowToken.current;
   const approved = !!token && token !== input.allowToken.lastHandled;
-  if (!guardTrips(list.length, owned.length, input.safety)) {
+  const tripped = guardTrips(list.length, owned.length, input.safety);
+  const overBudget = !tripped && budgetExceeded(due.length, input);
+  if (!tripped && !overBudget) {
     plan.deletes = sortForDelete(due);
   } else if (approved) {
     // The approval covers the blocked set as reported, due or not: letting
@@ -185,8 +215,33 @@ export function planPrunes(input: PruneInput): PrunePlan {
     plan.waiting = [];
     delete plan.nextDueAt;
     plan.consumedAllowToken = token;
+  } else if (overBudget) {
+    plan.blocked = budgetBlockedInfo(list, input, owned.length);
   } else {
     plan.blocked = blockedInfo(list, list.length, owned.length);
   }
   return plan;
+}
+
+function budgetExceeded(deletes: number, input: PruneInput): boolean {
+  const max = input.safety.maxDeletesPerHour;
+  if (max === undefined || deletes === 0) return false;
+  return (input.prunedLastHour ?? 0) + deletes > max;
+}
+
+function budgetBlockedInfo(
+  list: PruneCandidate[],
+  input: PruneInput,
+  total: number,
+) {
+  const info = blockedInfo(list, list.length, total);
+  const done = input.prunedLastHour ?? 0;
+  return {
+    ...info,
+    reason: "BudgetExceeded" as const,
+    message: `${done} copies were pruned in the last hour and ${list.length} ` +
+      `more are pending, over pruneSafety.maxDeletesPerHour ` +
+      `(${input.safety.maxDeletesPerHour}); set ${ANNOTATION_ALLOW_MASS_PRUNE} ` +
+      "to a new value to allow it",
+  };
 }

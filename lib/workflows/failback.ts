@@ -11,6 +11,7 @@
  *   4. verify: both sides re-read, nothing left to change
  *
  * DR goes down before the source comes up, so the two never run at once.
+ * `--dry-run` rehearses these steps and prints their writes (rehearsal.ts).
  * Every step is idempotent; re-running an interrupted failback finishes it.
  */
 import {
@@ -32,6 +33,12 @@ import {
   type WorkflowIo,
 } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
+import {
+  Journal,
+  printPlan,
+  rehearsalClusters,
+  rehearsalIo,
+} from "./rehearsal.ts";
 import { demoteNamespace } from "./standby.ts";
 import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./sync-back.ts";
 import { passOrStop } from "./sync.ts";
@@ -86,14 +93,20 @@ async function syncBack(
   });
 }
 
+/** The steps of a failback, as the plan of a dry run names them. */
+export const FAILBACK_STEPS = ["sync back", "demote", "source start"] as const;
+type FailbackStep = typeof FAILBACK_STEPS[number];
+
 async function failbackSteps(
   cfg: ConfigOf<"failback">,
   clusters: OpenCluster[],
   io: WorkflowIo,
+  enter: (step: FailbackStep) => void = () => {},
 ): Promise<Step<number>> {
   const [source, dr] = clusters;
   const { source: src, destination: dst } = cfg.namespace;
   if (cfg.syncBack) {
+    enter("sync back");
     const back = await syncBack(cfg, clusters, io);
     if (!back.ok) return back;
   }
@@ -103,13 +116,19 @@ async function failbackSteps(
     );
   }
   io.out("DR:");
-  const demoted = await demoteNamespace(dr.api, dst, { dryRun: false });
+  enter("demote");
+  // DR-side changes are safe to leave behind only once synced back.
+  const demoted = await demoteNamespace(dr.api, dst, {
+    dryRun: false,
+    discardDrChanges: cfg.syncBack,
+  });
   if (!demoted.ok) return demoted;
   printShapes(io, demoted.value);
   if (shapeCounts(demoted.value).failed > 0) {
     return stop("some DR workloads could not be parked; re-run to finish");
   }
   io.out("source:");
+  enter("source start");
   const plan = await planShapes(source.api, src, RESTORE_SOURCE);
   const result = { plan, rows: await applyShapes(source.api, plan, false) };
   printShapes(io, result);
@@ -125,7 +144,10 @@ async function verify(
   io: WorkflowIo,
 ): Promise<Step<number>> {
   const { source: src, destination: dst } = cfg.namespace;
-  const check = await demoteNamespace(dr.api, dst, { dryRun: true });
+  const check = await demoteNamespace(dr.api, dst, {
+    dryRun: true,
+    discardDrChanges: cfg.syncBack,
+  });
   const left = await planShapes(source.api, src, RESTORE_SOURCE);
   const drPending = check.ok
     ? check.value.rows.length + (check.value.marker === "unchanged" ? 0 : 1)
@@ -145,14 +167,33 @@ async function verify(
   return done(EXIT_OK);
 }
 
+/** The failback rehearsed: its plan printed, nothing written. */
+async function failbackPlan(
+  cfg: ConfigOf<"failback">,
+  clusters: OpenCluster[],
+  io: WorkflowIo,
+): Promise<Step<number>> {
+  const journal = new Journal();
+  const result = await failbackSteps(
+    cfg,
+    rehearsalClusters(clusters, journal),
+    rehearsalIo(io),
+    (step) => journal.step = step,
+  );
+  const steps = FAILBACK_STEPS.filter((s) => cfg.syncBack || s !== "sync back");
+  printPlan(io, "failback", steps, journal);
+  return result;
+}
+
 /** `dr-syncer failback`: see the module comment. */
 export function failback(
   cfg: ConfigOf<"failback">,
   io: WorkflowIo,
 ): Promise<number> {
+  const steps = cfg.dryRun ? failbackPlan : failbackSteps;
   return runWorkflow(
     "failback",
     io,
-    () => withSourceAndDr(cfg, (clusters) => failbackSteps(cfg, clusters, io)),
+    () => withSourceAndDr(cfg, (clusters) => steps(cfg, clusters, io)),
   );
 }

@@ -45,6 +45,7 @@ const remoteCluster: DeepRequired<Omit<RemoteCluster, "metadata">> = {
     rateLimit: { qps: 5.5, burst: 10 },
     allowInsecureTLS: true,
     allowExecAuth: true,
+    allowPlainHTTP: true,
     probeInterval: "1m30s",
   },
   status: {
@@ -67,6 +68,7 @@ const namespaceMapping: DeepRequired<Omit<NamespaceMapping, "metadata">> = {
     namespaceSelector: selector,
     destinationNameTemplate: "{name}-dr",
     copyNamespaceMetadata: false,
+    allowProtectedNamespaces: true,
   },
   status: {
     observedGeneration: 1,
@@ -89,6 +91,7 @@ const namespaceReplication: DeepRequired<
     mode: "Scheduled",
     schedule: "@hourly",
     resyncInterval: "5m",
+    rpoObjective: "30m",
     suspend: true,
     resourceTypes: { include: ["deployments.apps"], exclude: ["secrets"] },
     selector,
@@ -100,7 +103,12 @@ const namespaceReplication: DeepRequired<
     immutableFieldPolicy: "Skip",
     conflictPolicy: "Adopt",
     prune: false,
-    pruneSafety: { delay: "2m", maxDeleteFraction: 0.5, minObjects: 0 },
+    pruneSafety: {
+      delay: "2m",
+      maxDeleteFraction: 0.5,
+      minObjects: 0,
+      maxDeletesPerHour: 10,
+    },
   },
   status: {
     phase: "Degraded",
@@ -112,6 +120,7 @@ const namespaceReplication: DeepRequired<
     nextSyncTime: TIME,
     lastManualTrigger: "token-42",
     lastMassPruneApproval: "ok-1",
+    controller: "dr-syncer-7d9c-x2x",
     counts: {
       desired: 1,
       inSync: 1,

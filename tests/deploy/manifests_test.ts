@@ -15,6 +15,8 @@ const CLUSTER_SCOPED = new Set([
   "Namespace",
   "ClusterRole",
   "ClusterRoleBinding",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
 ]);
 
 /** Each kustomization and the kinds it must render. */
@@ -35,7 +37,7 @@ const kustomizations = [
   },
   {
     dir: `${DEPLOY_DIR}/monitoring`,
-    kinds: ["PrometheusRule", "ServiceMonitor"],
+    kinds: ["ConfigMap", "PrometheusRule", "ServiceMonitor"],
   },
   {
     dir: `${DEPLOY_DIR}/dr-cluster`,
@@ -45,6 +47,8 @@ const kustomizations = [
       "Namespace",
       "Secret",
       "ServiceAccount",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicyBinding",
     ],
   },
   {

@@ -13,7 +13,7 @@ const decoder = new TextDecoder();
 
 /** Runs the real kubectl against a cluster with a fresh discovery cache. */
 export async function kubectl(
-  c: SimCluster,
+  c: Pick<SimCluster, "kubeconfigPath">,
   args: string[],
   stdin?: string,
 ): Promise<Run> {
@@ -50,7 +50,7 @@ export async function kubectl(
 
 /** Runs kubectl, asserting success; returns stdout. */
 export async function ok(
-  c: SimCluster,
+  c: Pick<SimCluster, "kubeconfigPath">,
   args: string[],
   stdin?: string,
 ): Promise<string> {

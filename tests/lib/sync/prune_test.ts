@@ -311,3 +311,66 @@ Deno.test("guardTrips: edges of count and fraction", () => {
   assertEquals(guardTrips(5, 19, s), true);
   assertEquals(guardTrips(4, 4, s), false);
 });
+
+Deno.test("prune: adopted objects, cluster-made objects and other source clusters' copies are never pruned", () => {
+  const mark = (o: KubeObject, labels: Record<string, string>) => ({
+    ...o,
+    metadata: { ...o.metadata, labels: { ...o.metadata.labels, ...labels } },
+  });
+  const keep = [
+    mark(owned(aConfigMap("adopted")), { "drsyncer.io/adopted": "true" }),
+    owned(anObject("v1", "ServiceAccount", "default")),
+    owned(aConfigMap("kube-root-ca.crt")),
+    mark(owned(aConfigMap("theirs")), { "drsyncer.io/source-cluster": "b" }),
+  ];
+  const gone = [
+    owned(aConfigMap("legacy")), // no cluster label yet: ours
+    mark(owned(aConfigMap("mine")), { "drsyncer.io/source-cluster": "a" }),
+  ];
+  const current = [...copies(20), ...keep, ...gone];
+  const plan = planPrunes({
+    ownerValue: OWNER,
+    sourceCluster: "a",
+    current,
+    desiredKeys: new Set(copies(20).map(objectKey)),
+    pendingSince: new Map(),
+    now: NOW,
+    prune: true,
+    safety: { ...SAFETY, delayMs: 0 },
+    allowToken: {},
+    sourceNamespaceExists: true,
+  });
+  assertEquals(plan.deletes.map((d) => d.name).sort(), ["legacy", "mine"]);
+});
+
+Deno.test("prune: the hourly budget blocks a trickle the fraction guard lets through, as a whole", () => {
+  const safety = { ...SAFETY, maxDeletesPerHour: 5 };
+  // 3 of 100 due: far below the fraction guard.
+  const under = planPrunes(scene(100, 3, 3, { safety, prunedLastHour: 2 }));
+  assertEquals(under.deletes.length, 3, "2 + 3 fits a budget of 5");
+  const over = planPrunes(scene(100, 3, 3, { safety, prunedLastHour: 3 }));
+  assertEquals(over.deletes, []);
+  assertEquals(over.blocked?.reason, "BudgetExceeded");
+  assertEquals(over.blocked?.objects.length, 3);
+  assert(/maxDeletesPerHour \(5\)/.test(over.blocked!.message));
+  // No budget configured: no limit.
+  const none = planPrunes(scene(100, 3, 3, { prunedLastHour: 1000 }));
+  assertEquals(none.deletes.length, 3);
+});
+
+Deno.test("prune: the allow-mass-prune token releases a budget block once", () => {
+  const safety = { ...SAFETY, maxDeletesPerHour: 5 };
+  const approved = planPrunes(scene(100, 4, 2, {
+    safety,
+    prunedLastHour: 5,
+    allowToken: { current: "ok-1", lastHandled: "ok-0" },
+  }));
+  assertEquals(approved.deletes.length, 4, "the whole pending set");
+  assertEquals(approved.consumedAllowToken, "ok-1");
+  const used = planPrunes(scene(100, 4, 2, {
+    safety,
+    prunedLastHour: 5,
+    allowToken: { current: "ok-1", lastHandled: "ok-1" },
+  }));
+  assertEquals(used.blocked?.reason, "BudgetExceeded");
+});
