@@ -46,6 +46,7 @@ const SUITES: [string, () => Promise<unknown>][] = [
   ["workflows: cutover", () => import("../lib/workflows/cutover_test.ts")],
   ["workflows: failback", () => import("../lib/workflows/failback_test.ts")],
   ["workflows: dry run", () => import("../lib/workflows/dry_run_test.ts")],
+  ["workflows: conflict", () => import("../lib/workflows/conflict_test.ts")],
 ];
 
 /** Imports a test module with Deno.test swapped for a collector. */
