@@ -53,6 +53,8 @@ export interface ShapeStep {
 /** The plan for one namespace. */
 export interface ShapePlan {
   steps: ShapeStep[];
+  /** Re-decides one workload from a fresh read (after a write conflict). */
+  reshape?: (live: KubeObject) => KubeObject;
   leftAlone: { kind: string; name: string; why: string }[];
   warnings: string[];
 }
@@ -78,7 +80,12 @@ export async function planShapes(
   namespace: string,
   how: Reshape,
 ): Promise<ShapePlan> {
-  const plan: ShapePlan = { steps: [], leftAlone: [], warnings: [] };
+  const plan: ShapePlan = {
+    steps: [],
+    leftAlone: [],
+    warnings: [],
+    reshape: (live) => how.shape(live).object,
+  };
   for (const type of how.types ?? WORKLOAD_TYPES) {
     for (const live of await api.list(type, namespace)) {
       const why = how.leaveAlone(live);
@@ -89,12 +96,51 @@ export async function planShapes(
       }
       const { object: next, warnings } = how.shape(live);
       plan.warnings.push(...warnings.map((w) => `${kind} ${name}: ${w}`));
-      const changed = !semanticEqual(next.spec, live.spec) ||
-        !semanticEqual(next.metadata.annotations, live.metadata.annotations);
-      plan.steps.push({ type, live, next, changed });
+      plan.steps.push({ type, live, next, changed: differs(next, live) });
     }
   }
   return plan;
+}
+
+function differs(next: KubeObject, live: KubeObject): boolean {
+  return !semanticEqual(next.spec, live.spec) ||
+    !semanticEqual(next.metadata.annotations, live.metadata.annotations);
+}
+
+const CONFLICT_RETRIES = 3;
+
+/**
+ * Replaces `s.next`; on a write conflict (a real cluster's own controllers update a workload
+ * right after it is written, e.g. the deployment controller's revision annotation) re-reads
+ * it, re-decides it and tries again.
+ */
+async function write(
+  api: ApiCluster,
+  s: ShapeStep,
+  reshape: ShapePlan["reshape"],
+): Promise<void> {
+  let next = s.next;
+  for (let attempt = 0;; attempt++) {
+    try {
+      await api.replace(s.type, next);
+      return;
+    } catch (e) {
+      if (
+        !reshape || attempt >= CONFLICT_RETRIES ||
+        classifyError(e).reason !== "Conflict"
+      ) throw e;
+    }
+    const fresh = await api.get(
+      s.type,
+      s.live.metadata.namespace,
+      s.live.metadata.name,
+    );
+    if (!fresh) {
+      throw new Error(`${s.live.kind} ${s.live.metadata.name} is gone`);
+    }
+    next = reshape(fresh);
+    if (!differs(next, fresh)) return;
+  }
 }
 
 /** Writes the changed steps (none when dryRun); one row per change. */
@@ -115,7 +161,7 @@ export async function applyShapes(
     };
     if (!dryRun) {
       try {
-        await api.replace(s.type, s.next);
+        await write(api, s, plan.reshape);
       } catch (e) {
         const err = classifyError(e);
         Object.assign(row, {
