@@ -14,7 +14,8 @@ import {
   REASONS_KEEPING_EXISTING_COPY,
 } from "../../lib/sync/filter.ts";
 import { planNamespace } from "../../lib/sync/plan.ts";
-import { copyOptionsFromSpec, toDrCopy } from "../../lib/sync/transform.ts";
+import { copyOptionsFor } from "../../lib/sync/replication-spec.ts";
+import { toDrCopy } from "../../lib/sync/transform.ts";
 import {
   apiVersionOf,
   groupResource,
@@ -100,7 +101,7 @@ export async function syncObject(
       ? { kind: "nothing" }
       : full(`source object no longer copied (${decision.reason})`);
   }
-  const opts = copyOptionsFromSpec(settings.spec, {
+  const opts = copyOptionsFor(settings.spec, {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
   });
@@ -109,8 +110,8 @@ export async function syncObject(
   const planInput = {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
-    conflictPolicy: settings.spec.conflictPolicy ?? "Abort",
-    immutableFieldPolicy: settings.spec.immutableFieldPolicy ?? "Recreate",
+    conflictPolicy: settings.spec.conflictPolicy,
+    immutableFieldPolicy: settings.spec.immutableFieldPolicy,
     destinationPromoted: false,
   } as const;
   const withKind = current

@@ -17,6 +17,7 @@ import { CacheReader } from "./cache-ports.ts";
 import { ensureLive, liveSynced, sourceWatchKey } from "./live.ts";
 import type { PassDeps } from "./pass.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 
 const CACHE_SYNC_TIMEOUT_MS = 10_000;
 
@@ -57,7 +58,7 @@ export async function readersFor(
     }`;
     return { blocker: { reason: "RemoteClusterUnreachable", message } };
   }
-  if ((nr.spec.mode ?? "Continuous") !== "Continuous") {
+  if (specOf(nr).spec.mode !== "Continuous") {
     const source = new ApiCluster(deps.ctx.source);
     return { source, dr: drApi, drServes, incomplete: false };
   }
@@ -65,7 +66,7 @@ export async function readersFor(
     deps.ctx,
     deps.remoteCaches,
     rt,
-    { name: nr.spec.remoteClusterRef.name, client: remote.client! },
+    { name: specOf(nr).spec.remoteClusterName, client: remote.client! },
     rt.settings!.types,
     rt.pairs.map((p) => p.source),
     deps.onSourceEvent,

@@ -55,6 +55,7 @@ import {
   RetryTracker,
 } from "./timing.ts";
 import { newRuntime, releaseLive, type ReplicationRuntime } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 
 /** Tuning for tests; production uses the defaults. */
 export interface ReplicationControllerOptions {
@@ -174,9 +175,9 @@ class ReplicationController {
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
     const now = this.ctx.clock.now();
-    if (nr.spec.suspend) return await this.suspend(nr, rt, signal);
+    const { mode, suspend } = specOf(nr).spec;
+    if (suspend) return await this.suspend(nr, rt, signal);
     if (this.awaitingFirstProbe(nr)) return;
-    const mode = nr.spec.mode ?? "Continuous";
     if (rt.mode !== mode) {
       if (mode !== "Continuous") await releaseLive(rt);
       rt.mode = mode;
@@ -244,7 +245,7 @@ class ReplicationController {
     now: number,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
-    if ((nr.spec.mode ?? "Continuous") === "Manual") {
+    if (specOf(nr).spec.mode === "Manual") {
       const generation = nr.metadata.generation ?? 0;
       const status = awaitingTokenStatus(nr.status, generation, new Date(now));
       await this.writeIfChanged(nr, status, signal);
@@ -259,7 +260,7 @@ class ReplicationController {
    * this replication.
    */
   awaitingFirstProbe(nr: NamespaceReplication): boolean {
-    const name = nr.spec.remoteClusterRef?.name ?? "";
+    const name = specOf(nr).spec.remoteClusterName;
     return !this.ctx.remoteStates.has(name) &&
       this.ctx.caches.remoteClusters.get(name, this.ctx.namespace) !==
         undefined;

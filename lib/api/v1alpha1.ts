@@ -56,6 +56,8 @@ export interface RemoteClusterSpec {
   allowInsecureTLS?: boolean;
   /** A kubeconfig with exec / auth-provider is refused unless true. */
   allowExecAuth?: boolean;
+  /** A plain http:// server is refused (PlainHTTPRefused) unless true. */
+  allowPlainHTTP?: boolean;
   /** Duration, e.g. "60s". */
   probeInterval?: string;
 }
@@ -67,6 +69,7 @@ export type RemoteClusterReason =
   | "KubeconfigInvalid"
   | "InsecureTLSRefused"
   | "ExecAuthRefused"
+  | "PlainHTTPRefused"
   | "Unauthorized"
   | "Unreachable";
 
@@ -92,6 +95,7 @@ export const REMOTE_CLUSTER_DEFAULTS = {
   rateLimit: { qps: 50, burst: 100 },
   allowInsecureTLS: false,
   allowExecAuth: false,
+  allowPlainHTTP: false,
   probeInterval: "60s",
 } as const;
 
@@ -106,6 +110,9 @@ export interface NamespaceMappingSpec {
   /** With a selector; "{name}" is replaced by the source namespace name. */
   destinationNameTemplate?: string;
   copyNamespaceMetadata?: boolean;
+  /** Lets kube-*, default and the controller's namespace be destinations
+   * (and a named kube-* namespace a source). */
+  allowProtectedNamespaces?: boolean;
 }
 
 export interface NamespacePair {
@@ -130,6 +137,7 @@ export interface NamespaceMapping {
 export const NAMESPACE_MAPPING_DEFAULTS = {
   destinationNameTemplate: "{name}",
   copyNamespaceMetadata: true,
+  allowProtectedNamespaces: false,
 } as const;
 
 // ---------------------------------------------------------- NamespaceReplication
@@ -262,12 +270,23 @@ export const NAMESPACE_REPLICATION_DEFAULTS = {
 
 export const LABEL_IGNORE = "drsyncer.io/ignore";
 export const ANNOTATION_SCALE_OVERRIDE = "drsyncer.io/scale-override";
+/**
+ * The original Go dr-syncer's spellings, accepted as aliases so its users'
+ * manifests keep working (its scale-override: any non-integer keeps the
+ * source count).
+ */
+export const LEGACY_LABEL_IGNORE = "dr-syncer.io/ignore";
+export const LEGACY_LABEL_SCALE_OVERRIDE = "dr-syncer.io/scale-override";
 export const ANNOTATION_SYNC_NOW = "drsyncer.io/sync-now";
 export const ANNOTATION_ALLOW_MASS_PRUNE = "drsyncer.io/allow-mass-prune";
 export const LABEL_REPLICATION = "drsyncer.io/replication";
 export const ANNOTATION_SOURCE = "drsyncer.io/source";
 export const ANNOTATION_ORIGINAL_REPLICAS = "drsyncer.io/original-replicas";
 export const ANNOTATION_PROMOTED = "drsyncer.io/promoted";
+/** Label on a DR object taken over under conflictPolicy Adopt. */
+export const LABEL_ADOPTED = "drsyncer.io/adopted";
+/** Label: the source cluster's identity (its kube-system namespace uid). */
+export const LABEL_SOURCE_CLUSTER = "drsyncer.io/source-cluster";
 
 /** Value of the ownership label for a NamespaceReplication. */
 export function replicationOwnerValue(

@@ -4,10 +4,11 @@
  * `skipped` count's reason in status and logs).
  *
  * Decisions:
- * - Ignore: `drsyncer.io/ignore` must be exactly "true" (label or
- *   annotation, on the object or its namespace). Any other value, "True"
- *   and "false" included, copies: label values are case-sensitive in
- *   Kubernetes and we do not guess.
+ * - Ignore: `drsyncer.io/ignore` (or the original Go dr-syncer's
+ *   `dr-syncer.io/ignore`) must be exactly "true" (label or annotation, on
+ *   the object or its namespace). Any other value, "True" and "false"
+ *   included, copies: label values are case-sensitive in Kubernetes and we
+ *   do not guess.
  * - BeingDeleted (deletionTimestamp set): not copied as new and not
  *   updated; an existing copy is kept until the source is really gone,
  *   so a deletion reaches DR only through prune with its delay and guard.
@@ -26,10 +27,15 @@
  *   Secrets, and the CA bundle ConfigMaps published into every namespace
  *   (`kube-root-ca.crt`, and OpenShift's `openshift-service-ca.crt`).
  */
-import { LABEL_IGNORE, LABEL_REPLICATION } from "../api/v1alpha1.ts";
+import {
+  LABEL_IGNORE,
+  LABEL_REPLICATION,
+  LEGACY_LABEL_IGNORE,
+} from "../api/v1alpha1.ts";
 import type { LabelSelector } from "../api/v1alpha1.ts";
 import type { KubeMeta, KubeObject } from "./types.ts";
 import { matchesSelector } from "./label-selector.ts";
+import { isCaBundle } from "./cluster-made.ts";
 import {
   groupKind,
   groupKindOfApiVersion,
@@ -79,15 +85,22 @@ export const REASONS_KEEPING_EXISTING_COPY: ReadonlySet<SkipReason> = new Set([
 /** The value of `drsyncer.io/ignore` that means "ignore". */
 export const IGNORE_VALUE = "true";
 const SA_TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token";
-const CA_BUNDLE_CONFIGMAPS: ReadonlySet<string> = new Set([
-  "kube-root-ca.crt",
-  "openshift-service-ca.crt",
-]);
 
-/** Whether metadata carries `drsyncer.io/ignore: "true"`. */
+/** The ignore keys: ours, then the original dr-syncer's alias. */
+export const IGNORE_KEYS: readonly string[] = [
+  LABEL_IGNORE,
+  LEGACY_LABEL_IGNORE,
+];
+
+/**
+ * Whether metadata carries `drsyncer.io/ignore: "true"` (or its alias),
+ * as a label or an annotation.
+ */
 export function isIgnored(meta: Partial<KubeMeta> | undefined): boolean {
-  return meta?.labels?.[LABEL_IGNORE] === IGNORE_VALUE ||
-    meta?.annotations?.[LABEL_IGNORE] === IGNORE_VALUE;
+  return IGNORE_KEYS.some((key) =>
+    meta?.labels?.[key] === IGNORE_VALUE ||
+    meta?.annotations?.[key] === IGNORE_VALUE
+  );
 }
 
 /** groupKinds ("CronJob.batch", "ConfigMap") of the selected types. */
@@ -105,11 +118,7 @@ function builtInSkip(obj: KubeObject): SkipReason | undefined {
   if (isCore(obj, "Secret") && obj.type === SA_TOKEN_SECRET_TYPE) {
     return "ServiceAccountToken";
   }
-  if (
-    isCore(obj, "ConfigMap") && CA_BUNDLE_CONFIGMAPS.has(obj.metadata?.name)
-  ) {
-    return "RootCACertificate";
-  }
+  if (isCaBundle(obj)) return "RootCACertificate";
   return undefined;
 }
 

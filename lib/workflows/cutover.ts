@@ -10,6 +10,9 @@
  *   3. promote DR
  *   4. verify: both sides re-read, nothing left to change
  *
+ * `--dry-run` runs these very steps as a rehearsal (rehearsal.ts): writes
+ * go to memory, and the list of them is printed as the plan.
+ *
  * Every step is idempotent: parking a parked source keeps its recorded
  * count (the transform reads a parked source the same way), so re-running
  * an interrupted cutover finishes it.
@@ -33,6 +36,12 @@ import {
   type WorkflowIo,
 } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
+import {
+  Journal,
+  printPlan,
+  rehearsalClusters,
+  rehearsalIo,
+} from "./rehearsal.ts";
 import { promoteNamespace, type StandbyResult } from "./standby.ts";
 import { passOrStop, syncRequest } from "./sync.ts";
 import {
@@ -83,21 +92,35 @@ async function finalSync(
   });
 }
 
+/** The steps of a cutover, as the plan of a dry run names them. */
+export const CUTOVER_STEPS = [
+  "final sync",
+  "source scale-down",
+  "promote",
+] as const;
+type CutoverStep = typeof CUTOVER_STEPS[number];
+
 async function cutoverSteps(
   cfg: ConfigOf<"cutover">,
   clusters: OpenCluster[],
   io: WorkflowIo,
+  enter: (step: CutoverStep) => void = () => {},
 ): Promise<Step<number>> {
   const [source, dr] = clusters;
-  const prepared = await cliSyncInput(syncRequest(cfg, clusters, io));
+  // A dry run is a rehearsal of the real steps (rehearsal.ts): the pass
+  // writes, into memory, so that the later steps see its copies.
+  const request = syncRequest({ ...cfg, dryRun: false }, clusters, io);
+  const prepared = await cliSyncInput(request);
   if (!prepared.ok) return prepared;
   const input = prepared.value;
+  enter("final sync");
   const synced = await finalSync(input, dr.api, io);
   if (!synced.ok) return synced;
   const sourceNs = await source.api.getNamespace(cfg.namespace.source);
   if (!sourceNs) {
     return stop(`source namespace ${cfg.namespace.source} does not exist`);
   }
+  enter("source scale-down");
   const how = parkSource(input, sourceNs);
   const parked = await planShapes(source.api, cfg.namespace.source, how);
   io.out("source:");
@@ -108,6 +131,7 @@ async function cutoverSteps(
     return stop("some source workloads could not be parked; re-run to finish");
   }
   io.out("DR:");
+  enter("promote");
   const promoted = await promoteNamespace(dr.api, cfg.namespace.destination, {
     dryRun: false,
     now: io.now(),
@@ -147,14 +171,32 @@ async function verify(
   return done(EXIT_OK);
 }
 
+/** The cutover rehearsed: its plan printed, nothing written. */
+async function cutoverPlan(
+  cfg: ConfigOf<"cutover">,
+  clusters: OpenCluster[],
+  io: WorkflowIo,
+): Promise<Step<number>> {
+  const journal = new Journal();
+  const result = await cutoverSteps(
+    cfg,
+    rehearsalClusters(clusters, journal),
+    rehearsalIo(io),
+    (step) => journal.step = step,
+  );
+  printPlan(io, "cutover", CUTOVER_STEPS, journal);
+  return result;
+}
+
 /** `dr-syncer cutover`: see the module comment. */
 export function cutover(
   cfg: ConfigOf<"cutover">,
   io: WorkflowIo,
 ): Promise<number> {
+  const steps = cfg.dryRun ? cutoverPlan : cutoverSteps;
   return runWorkflow(
     "cutover",
     io,
-    () => withSourceAndDr(cfg, (clusters) => cutoverSteps(cfg, clusters, io)),
+    () => withSourceAndDr(cfg, (clusters) => steps(cfg, clusters, io)),
   );
 }

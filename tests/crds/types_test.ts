@@ -45,6 +45,7 @@ const remoteCluster: DeepRequired<Omit<RemoteCluster, "metadata">> = {
     rateLimit: { qps: 5.5, burst: 10 },
     allowInsecureTLS: true,
     allowExecAuth: true,
+    allowPlainHTTP: true,
     probeInterval: "1m30s",
   },
   status: {
@@ -67,6 +68,7 @@ const namespaceMapping: DeepRequired<Omit<NamespaceMapping, "metadata">> = {
     namespaceSelector: selector,
     destinationNameTemplate: "{name}-dr",
     copyNamespaceMetadata: false,
+    allowProtectedNamespaces: true,
   },
   status: {
     observedGeneration: 1,

@@ -1,4 +1,4 @@
-/** Two simulated clusters with direct-API ports, for engine tests. */
+/** Two clusters of the test world (tests/world) with direct-API ports, for engine and workflow tests. */
 import "../../../lib/preload.ts";
 import type { NamespaceReplicationSpec } from "../../../lib/api/v1alpha1.ts";
 import { ClusterClient } from "../../../lib/kube/client.ts";
@@ -11,14 +11,19 @@ import {
 } from "../../../lib/engine/namespace-sync.ts";
 import { NAMESPACES } from "../../../lib/engine/ports.ts";
 import { resolveSettings, typeLookup } from "../../../lib/engine/settings.ts";
+import { resolveSpec } from "../../../lib/sync/replication-spec.ts";
 import type { DiscoveredResource } from "../../../lib/sync/resource-types.ts";
 import type { ApiResource, KubeObject } from "../../../lib/sync/types.ts";
 import { quiesceUndici } from "../../sim/harness.ts";
-import { type SimCluster, startSim } from "../../sim/mod.ts";
+import type { SimCluster } from "../../sim/mod.ts";
+import type { WorldCluster } from "../../world/mod.ts";
+import { acquireWorld } from "../../world/shared.ts";
 
 export interface TwoClusters {
-  source: SimCluster;
-  dr: SimCluster;
+  source: WorldCluster;
+  dr: WorldCluster;
+  /** kube-sim's clusters (faults, store) in the sim world only. */
+  sim?: Record<string, SimCluster>;
   src: ApiCluster;
   drApi: ApiCluster;
   discovery: DiscoveredResource[];
@@ -29,18 +34,19 @@ export interface TwoClusters {
 export async function withTwoClusters(
   fn: (t: TwoClusters) => Promise<void>,
 ): Promise<void> {
-  const sim = await startSim({ clusters: ["source", "dr"] });
-  const make = (c: SimCluster) =>
+  const { world, release } = await acquireWorld(["source", "dr"]);
+  const make = (c: WorldCluster) =>
     new ClusterClient((kc) => kc.loadFromString(c.kubeconfig), {
       name: c.name,
     });
-  const srcClient = make(sim.clusters.source);
-  const drClient = make(sim.clusters.dr);
+  const srcClient = make(world.clusters.source);
+  const drClient = make(world.clusters.dr);
   try {
     const discovery = await discover(srcClient);
     await fn({
-      source: sim.clusters.source,
-      dr: sim.clusters.dr,
+      source: world.clusters.source,
+      dr: world.clusters.dr,
+      sim: world.sim,
       src: new ApiCluster(srcClient),
       drApi: new ApiCluster(drClient),
       discovery,
@@ -55,7 +61,7 @@ export async function withTwoClusters(
   } finally {
     await srcClient.close();
     await drClient.close();
-    await sim.stop();
+    await release();
     await quiesceUndici();
   }
 }
@@ -106,11 +112,17 @@ export function engineInput(
     pruneSafety: { delay: "0s" },
     ...spec,
   };
+  const specResolution = resolveSpec(full);
   const resolved = resolveSettings(
-    { namespace: "dr-syncer-system", name: "shop-to-dr", spec: full },
+    {
+      namespace: "dr-syncer-system",
+      name: "shop-to-dr",
+      spec: specResolution.spec,
+    },
     t.discovery,
   );
-  if (resolved.problems.length) throw new Error(resolved.problems.join("; "));
+  const problems = [...resolved.problems, ...specResolution.problems];
+  if (problems.length) throw new Error(problems.join("; "));
   return {
     pair,
     copyNamespaceMetadata: true,
