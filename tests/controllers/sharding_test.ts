@@ -181,6 +181,7 @@ Deno.test("sharding: replications split, move on join, partition and stop, never
     }
     const writes: Write[] = [];
     const replicas: Replica[] = [];
+    let drifts = 0;
     try {
       // Two replicas: 3 each.
       replicas.push(await startReplica(e, "replica-a", writes, false));
@@ -213,6 +214,13 @@ Deno.test("sharding: replications split, move on join, partition and stop, never
           const cm = e.type("configmaps");
           void e.src.get(cm, `ns-${i}`, "c").then((o) =>
             o && e.src.replace(cm, { ...o, data: { v: String(n) } })
+          ).catch(() => {});
+          // Drift on DR: work for whichever replica still thinks it owns
+          // the replication, even one cut off from the source.
+          void e.drApi.get(cm, `ns-${i}`, "c").then((o) =>
+            o &&
+            e.drApi.replace(cm, { ...o, data: { v: `drift-${n}` } })
+              .finally(() => drifts++)
           ).catch(() => {});
         }
       }, 300);
@@ -268,8 +276,9 @@ Deno.test("sharding: replications split, move on join, partition and stop, never
       for (const r of replicas) await r.stop();
     }
     assertEquals(overlaps(writes), []);
-    // Every write the DR server saw went through some replica's fence.
-    assertEquals(e.dr.counters.total(WRITES), writes.length);
+    // Every write the DR server saw (but the test's drift) went through
+    // some replica's fence.
+    assertEquals(e.dr.counters.total(WRITES) - drifts, writes.length);
     assert(writes.length > REPLICATIONS, "replicas wrote");
     const moved = new Set(writes.map((w) => `${w.replication}@${w.replica}`));
     assert(moved.size > REPLICATIONS, "replications changed hands");
