@@ -9,6 +9,7 @@ const ALERT_METRICS = {
   drsyncer_remote_cluster_ready: ["remote_cluster"],
   drsyncer_prune_blocked: ["replication"],
   drsyncer_leader: [],
+  drsyncer_unowned_replications: [],
 };
 /** Alerts the issue requires, by name. */
 const REQUIRED_ALERTS = [
