@@ -13,7 +13,6 @@ const ALERT_METRICS = {
   drsyncer_shard_members: [],
   drsyncer_owned_replications: [],
   drsyncer_replications: [],
-  drsyncer_unowned_replications: [],
 };
 /** Alerts the issue requires, by name. */
 const REQUIRED_ALERTS = [
