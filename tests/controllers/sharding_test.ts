@@ -27,10 +27,11 @@ import { startProxy, type TcpProxy } from "./tcp-proxy.ts";
 // Short enough for a test, long enough that a busy shared machine does
 // not make renewals miss their deadline.
 const TIMING = {
-  leaseDurationMs: 8_000,
-  renewDeadlineMs: 5_000,
-  retryPeriodMs: 500,
+  leaseDurationMs: 10_000,
+  renewDeadlineMs: 7_000,
+  retryPeriodMs: 1_000,
 };
+const SETTLE_MS = 90_000;
 const REPLICATIONS = 6;
 const names = Array.from({ length: REPLICATIONS }, (_, i) => `rep-${i}`);
 
@@ -140,6 +141,28 @@ async function settledOn(
   );
 }
 
+/** Waits for settledOn; prints what each replica sees if it never comes. */
+async function settle(
+  e: E2e,
+  replicas: Replica[],
+  what: string,
+  want: Record<string, number>,
+): Promise<void> {
+  await until(what, () => settledOn(e, replicas, want), SETTLE_MS).catch(
+    async (err) => {
+      console.log(JSON.stringify([...await owners(e)]));
+      for (const r of replicas) {
+        console.log(r.id, r.shard?.members, names.map((n) => r.shard?.owns(n)));
+      }
+      console.log(
+        logs.filter((l) => l.includes("replica-c")).slice(-30).join("\n"),
+      );
+      console.log(logs.slice(-10).join("\n"));
+      throw err;
+    },
+  );
+}
+
 /** Writes of one replication by two replicas must never overlap. */
 function overlaps(writes: Write[]): string[] {
   const bad: string[] = [];
@@ -186,24 +209,9 @@ Deno.test("sharding: replications split, move on join, partition and stop, never
       // Two replicas: 3 each.
       replicas.push(await startReplica(e, "replica-a", writes, false));
       replicas.push(await startReplica(e, "replica-b", writes, false));
-      await until(
-        "split over a and b",
-        () => settledOn(e, replicas, { "replica-a": 3, "replica-b": 3 }),
-        20_000,
-      ).catch(async (err) => {
-        for (const n of names) {
-          console.log(n, JSON.stringify(await statusOf(e, n)).slice(0, 400));
-        }
-        for (const r of replicas) {
-          console.log(
-            r.id,
-            r.shard?.members,
-            r.shard?.owned,
-            names.map((n) => r.shard?.owns(n)),
-          );
-        }
-        console.log(logs.slice(-80).join("\n"));
-        throw err;
+      await settle(e, replicas, "split over a and b", {
+        "replica-a": 3,
+        "replica-b": 3,
       });
 
       // Changes keep flowing to every namespace from now on.
@@ -223,30 +231,24 @@ Deno.test("sharding: replications split, move on join, partition and stop, never
               .finally(() => drifts++)
           ).catch(() => {});
         }
-      }, 300);
+      }, 1_000);
       try {
         // A third joins (through a proxy we can cut): 2 each.
         const c = await startReplica(e, "replica-c", writes, true);
         replicas.push(c);
-        await until(
-          "rebalanced over three",
-          () =>
-            settledOn(e, replicas, {
-              "replica-a": 2,
-              "replica-b": 2,
-              "replica-c": 2,
-            }),
-          30_000,
-        );
+        await settle(e, replicas, "rebalanced over three", {
+          "replica-a": 2,
+          "replica-b": 2,
+          "replica-c": 2,
+        });
 
         // c is cut off from the source API server (DR still reachable).
         const cutAt = Date.now();
         c.proxy!.cut();
-        await until(
-          "c's replications moved to a and b",
-          () => settledOn(e, replicas, { "replica-a": 3, "replica-b": 3 }),
-          30_000,
-        );
+        await settle(e, replicas, "c's replications moved to a and b", {
+          "replica-a": 3,
+          "replica-b": 3,
+        });
         const late = writes.filter((w) =>
           w.replica === "replica-c" &&
           w.start > cutAt + TIMING.renewDeadlineMs
@@ -257,11 +259,9 @@ Deno.test("sharding: replications split, move on join, partition and stop, never
         // a stops: everything on b.
         const a = replicas.shift()!;
         await a.stop();
-        await until(
-          "a's replications moved to b",
-          () => settledOn(e, replicas, { "replica-b": 6 }),
-          30_000,
-        );
+        await settle(e, replicas, "a's replications moved to b", {
+          "replica-b": 6,
+        });
       } finally {
         clearInterval(churn);
       }
