@@ -21,6 +21,7 @@ export function demote(
       withClusters([{ path: cfg.kubeconfig, role: "DR" }], async ([dr]) => {
         const r = await demoteNamespace(dr.api, cfg.namespace, {
           dryRun: cfg.dryRun,
+          discardDrChanges: cfg.discardDrChanges,
         });
         if (!r.ok) return r;
         return done(reportStandby(io, "demoted", r.value, cfg.dryRun));
