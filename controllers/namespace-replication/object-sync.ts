@@ -21,7 +21,7 @@ import {
 import type { ControllerContext } from "../context.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
 import { replicationFence } from "./fence.ts";
-import { sourceWatchKey } from "./live.ts";
+import { sourceInformer } from "./live.ts";
 import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
 
 /** Identity of a single-object work item. */
@@ -71,19 +71,17 @@ export async function syncObject(
   const pair = rt.pairs.find((p) => p.source === ref.sourceNamespace);
   const type = rt.typeByGroupKind.get(`${ref.group}/${ref.kind}`);
   if (!settings || !live || !pair || !type) return { kind: "nothing" };
-  const sourceInformer = live.sourceLeases.get(
-    sourceWatchKey(type, pair.source),
-  )?.informer;
+  const sourceCache = sourceInformer(live, type, pair.source);
   const drInformer = live.drInformers.get(groupResource(type));
   const drNs = live.drNamespaces.get(pair.destination);
   const sourceNs = ctx.caches.namespaces.get(pair.source);
-  if (!sourceInformer || !drInformer || !drNs || !sourceNs) {
+  if (!sourceCache || !drInformer || !drNs || !sourceNs) {
     return full("caches incomplete");
   }
   if (drNs.metadata.annotations?.[ANNOTATION_PROMOTED]) {
     return { kind: "nothing" };
   }
-  const cached = sourceInformer.get(ref.name, ref.sourceNamespace);
+  const cached = sourceCache.get(ref.name, ref.sourceNamespace);
   if (!cached) return full("source object deleted");
   const source: KubeObject = {
     ...cached,
