@@ -101,6 +101,16 @@ const namespaceReplication: DeepRequired<
     conflictPolicy: "Adopt",
     prune: false,
     pruneSafety: { delay: "2m", maxDeleteFraction: 0.5, minObjects: 0 },
+    dataReplication: {
+      mover: "VolSync",
+      method: "RsyncTLS",
+      schedule: "*/5 * * * *",
+      copyMethod: "Clone",
+      volumeSnapshotClassName: "csi-snap",
+      selector,
+      serviceType: "LoadBalancer",
+      rpoThreshold: "30m",
+    },
   },
   status: {
     phase: "Degraded",
@@ -129,6 +139,17 @@ const namespaceReplication: DeepRequired<
     }],
     failures: [{ ...objectRef, reason: "Invalid", message: "bad port" }],
     blockedPrunes: [objectRef],
+    volumes: [{
+      namespace: "shop",
+      pvc: "data",
+      destination: "shop-dr",
+      phase: "Synced",
+      reason: "Replicated",
+      message: "ok",
+      lastSyncTime: TIME,
+      lastSyncDuration: "41s",
+      latestImage: "volsync-data-dst-20261204",
+    }],
   },
 };
 
