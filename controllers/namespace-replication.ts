@@ -59,11 +59,23 @@ import {
   releaseLive,
   type ReplicationRuntime,
 } from "./replication/runtime.ts";
+import {
+  recordVolumes,
+  syncVolumes,
+  volumeDue,
+  type VolumeStepOptions,
+} from "./replication/volumes.ts";
+import {
+  carriedReport,
+  type VolumeReport,
+  withVolumes,
+} from "../lib/volsync/status.ts";
 
 /** Tuning for tests; production uses the defaults. */
 export interface ReplicationControllerOptions {
   informers?: InformerOptions;
   discoveryTtlMs?: number;
+  volumes?: VolumeStepOptions;
 }
 
 class ReplicationController {
@@ -73,12 +85,14 @@ class ReplicationController {
   readonly #retries = new RetryTracker();
   readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
   readonly #discoveryTtlMs?: number;
+  readonly #volumeOpts: VolumeStepOptions;
 
   constructor(
     readonly ctx: ControllerContext,
     opts: ReplicationControllerOptions,
   ) {
     this.#discoveryTtlMs = opts.discoveryTtlMs;
+    this.#volumeOpts = opts.volumes ?? {};
     this.deps = {
       ctx,
       discovery: new DiscoveryCache(
@@ -192,11 +206,21 @@ class ReplicationController {
       rt.dirty = true; // the queue's retry must run the pass again
       throw e;
     });
+    const volumes = pass.blocker
+      ? carriedReport(nr.status)
+      : await syncVolumes(this.deps, nr, this.remoteOf(nr), pass.results, {
+        now: new Date(this.ctx.clock.now()),
+        ...this.#volumeOpts,
+      });
     const finishedAt = new Date(this.ctx.clock.now());
     rt.passGeneration = nr.metadata.generation;
     rt.blocked = pass.blocker !== undefined;
     rememberTokens(nr, rt, decision.syncNowToken, pass);
-    rt.dueAt = nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
+    rt.dueAt = volumeDue(
+      nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt),
+      volumes,
+      finishedAt.getTime(),
+    );
     const report: PassReport = {
       generation: nr.metadata.generation ?? 0,
       startedAt,
@@ -209,7 +233,8 @@ class ReplicationController {
       lastManualTrigger: decision.syncNowToken,
       lastMassPruneApproval: pass.consumedAllowToken,
     };
-    await this.finish(nr, rt, report, pass.incomplete ?? false, signal);
+    const incomplete = pass.incomplete ?? false;
+    await this.finish(nr, rt, report, incomplete, signal, volumes);
     return requeue(rt, finishedAt.getTime());
   }
 
@@ -220,15 +245,24 @@ class ReplicationController {
     report: PassReport,
     incomplete: boolean,
     signal: AbortSignal,
+    volumes?: VolumeReport,
   ): Promise<void> {
+    const { finishedAt, generation } = report;
+    const status = withVolumes(
+      statusAfterPass(nr.status, report),
+      volumes,
+      finishedAt,
+      generation,
+    );
     try {
-      await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
+      await this.writeIfChanged(nr, status, signal);
     } catch (e) {
       rt.dirty = true; // a failed status write retries the whole pass
       throw e;
     }
     recordEvents(this.ctx, nr, report);
     recordMetrics(this.ctx, nr, report);
+    recordVolumes(this.ctx, nr, volumes);
     this.#retries.afterPass(
       rt,
       report,
@@ -250,6 +284,10 @@ class ReplicationController {
       await this.writeIfChanged(nr, status, signal);
     }
     return requeue(rt, now);
+  }
+
+  remoteOf(nr: NamespaceReplication) {
+    return this.ctx.remoteStates.get(nr.spec.remoteClusterRef?.name ?? "")!;
   }
 
   /**

@@ -21,6 +21,7 @@ import { createInstruments, type Instruments } from "./metrics/instruments.ts";
 import { SeriesIndex } from "./metrics/series.ts";
 import { applyManagerStats } from "./metrics/manager-stats.ts";
 import { tallyOutcomes } from "./metrics/outcomes.ts";
+import { VolumeSyncGauge } from "./metrics/volumes.ts";
 import type { ActionOutcome } from "./replication/outcome.ts";
 
 export { type MetricsServer, serveMetrics } from "./metrics/server.ts";
@@ -65,6 +66,8 @@ export class Metrics {
   readonly #queueTotals = new Map<string, { adds: number; retries: number }>();
   readonly #info = new Map<string, { remote_cluster: string; mode: string }>();
   #statsSource: (() => ManagerStats) | undefined;
+  /** Data RPO per replicated PVC (data replication). */
+  readonly volumes: VolumeSyncGauge;
 
   constructor(o: MetricsOptions = {}) {
     this.#now = o.now ?? Date.now;
@@ -85,6 +88,7 @@ export class Metrics {
       },
     });
     this.#m.leader.set(0);
+    this.volumes = new VolumeSyncGauge(this.registry, this.#now);
   }
 
   /** The Content-Type of {@link scrape}'s text. */
@@ -172,6 +176,7 @@ export class Metrics {
   forget(replication: string): void {
     this.#series.drop(REPLICATION + replication);
     this.#times.delete(replication);
+    this.volumes.forget(replication);
     const info = this.#info.get(replication);
     if (info) this.#m.replicationInfo.remove({ replication, ...info });
     this.#info.delete(replication);

@@ -24,12 +24,14 @@
  *   they die with the Pod). Owners of other kinds do not matter.
  * - Per-namespace objects made by the cluster: service-account-token
  *   Secrets, and the CA bundle ConfigMaps published into every namespace
- *   (`kube-root-ca.crt`, and OpenShift's `openshift-service-ca.crt`).
+ *   (`kube-root-ca.crt`, and OpenShift's `openshift-service-ca.crt`); and
+ *   the rsync-tls key Secrets DR Syncer copies for data replication.
  */
 import { LABEL_IGNORE, LABEL_REPLICATION } from "../api/v1alpha1.ts";
 import type { LabelSelector } from "../api/v1alpha1.ts";
 import type { KubeMeta, KubeObject } from "./types.ts";
 import { matchesSelector } from "./label-selector.ts";
+import { isDataReplicationKey } from "../volsync/objects.ts";
 import {
   groupKind,
   groupKindOfApiVersion,
@@ -43,6 +45,7 @@ export type SkipReason =
   | "OwnCopy"
   | "ServiceAccountToken"
   | "RootCACertificate"
+  | "DataReplicationKey"
   | "BeingDeleted"
   | "OwnedByCopiedObject"
   | "OwnedByRuntimeObject"
@@ -105,6 +108,9 @@ function builtInSkip(obj: KubeObject): SkipReason | undefined {
   if (isCore(obj, "Secret") && obj.type === SA_TOKEN_SECRET_TYPE) {
     return "ServiceAccountToken";
   }
+  if (isCore(obj, "Secret") && isDataReplicationKey(obj)) {
+    return "DataReplicationKey";
+  }
   if (
     isCore(obj, "ConfigMap") && CA_BUNDLE_CONFIGMAPS.has(obj.metadata?.name)
   ) {
@@ -150,6 +156,8 @@ const MESSAGES: Record<SkipReason, string> = {
   OwnCopy: "the object is a copy made by this replication",
   ServiceAccountToken: "service-account-token Secrets are made per cluster",
   RootCACertificate: "CA bundle ConfigMaps are published per cluster",
+  DataReplicationKey:
+    "data-replication key Secrets belong to one cluster; DR Syncer makes them",
   BeingDeleted: "the object is being deleted",
   OwnedByCopiedObject: "its owner's kind is copied and recreates it",
   OwnedByRuntimeObject: "its owner's kind is never copied (runtime object)",
