@@ -7,8 +7,10 @@
  *      not apply to a source being handed over), DaemonSets unscheduled,
  *      CronJobs suspended; the counts stay in drsyncer.io/original-replicas
  *      on the source objects, where failback reads them back
- *   3. promote DR
- *   4. verify: both sides re-read, nothing left to change
+ *   3. with data replication: a final volume sync (VolSync manual trigger,
+ *      waited for), now that nothing writes on the source (volumes.ts)
+ *   4. promote DR; replicated volumes restored from their latest image
+ *   5. verify: both sides re-read, nothing left to change
  *
  * Every step is idempotent: parking a parked source keeps its recorded
  * count (the transform reads a parked source the same way), so re-running
@@ -34,6 +36,10 @@ import {
 } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
 import { promoteNamespace, type StandbyResult } from "./standby.ts";
+import { finalVolumeSync, promoteWithVolumes } from "./volumes.ts";
+
+/** How long the final volume sync may take (VolSync transfers the delta). */
+export const FINAL_VOLUME_SYNC_TIMEOUT_MS = 30 * 60_000;
 import { passOrStop, syncRequest } from "./sync.ts";
 import {
   applyShapes,
@@ -87,6 +93,7 @@ async function cutoverSteps(
   cfg: ConfigOf<"cutover">,
   clusters: OpenCluster[],
   io: WorkflowIo,
+  volumeSyncTimeoutMs: number,
 ): Promise<Step<number>> {
   const [source, dr] = clusters;
   const prepared = await cliSyncInput(syncRequest(cfg, clusters, io));
@@ -107,11 +114,24 @@ async function cutoverSteps(
   if (shapeCounts(sourceResult).failed > 0) {
     return stop("some source workloads could not be parked; re-run to finish");
   }
+  const drNs = await dr.api.getNamespace(cfg.namespace.destination);
+  if (!drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
+    const volumes = await finalVolumeSync(
+      source.api,
+      cfg.namespace.source,
+      dr.api,
+      cfg.namespace.destination,
+      io,
+      volumeSyncTimeoutMs,
+    );
+    if (!volumes.ok) return volumes;
+  }
   io.out("DR:");
-  const promoted = await promoteNamespace(dr.api, cfg.namespace.destination, {
+  const promoted = await promoteWithVolumes(dr.api, cfg.namespace.destination, {
     dryRun: false,
+    force: false,
     now: io.now(),
-  });
+  }, io);
   if (!promoted.ok) return promoted;
   printShapes(io, promoted.value);
   return await verify(cfg, clusters, how, promoted.value, io);
@@ -151,10 +171,15 @@ async function verify(
 export function cutover(
   cfg: ConfigOf<"cutover">,
   io: WorkflowIo,
+  volumeSyncTimeoutMs = FINAL_VOLUME_SYNC_TIMEOUT_MS,
 ): Promise<number> {
   return runCommand(
     "cutover",
     io,
-    () => withSourceAndDr(cfg, (clusters) => cutoverSteps(cfg, clusters, io)),
+    () =>
+      withSourceAndDr(
+        cfg,
+        (clusters) => cutoverSteps(cfg, clusters, io, volumeSyncTimeoutMs),
+      ),
   );
 }

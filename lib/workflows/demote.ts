@@ -8,6 +8,7 @@ import { withClusters } from "./clusters.ts";
 import { done, runCommand, type WorkflowIo } from "./io.ts";
 import { reportStandby } from "./promote.ts";
 import { demoteNamespace } from "./standby.ts";
+import { resumeVolumes } from "./volumes.ts";
 
 /** `dr-syncer demote`: see the module comment. */
 export function demote(
@@ -23,6 +24,8 @@ export function demote(
           dryRun: cfg.dryRun,
         });
         if (!r.ok) return r;
+        const resumed = await resumeVolumes(dr.api, cfg.namespace, cfg.dryRun);
+        if (resumed) io.out(`${resumed} volume replication(s) resumed`);
         return done(reportStandby(io, "demoted", r.value, cfg.dryRun));
       }),
   );

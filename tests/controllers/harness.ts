@@ -19,6 +19,7 @@ import { runController } from "../../lib/run.ts";
 import type { DiscoveredResource } from "../../lib/sync/resource-types.ts";
 import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
 import { buildControllers } from "../../controllers/mod.ts";
+import type { ReplicationControllerOptions } from "../../controllers/namespace-replication.ts";
 import { quiesceUndici } from "../sim/harness.ts";
 import { type SimCluster, startSim } from "../sim/mod.ts";
 import { installSide } from "../deploy/sim-rbac.ts";
@@ -84,6 +85,8 @@ export interface E2eOptions {
   rbac?: boolean;
   /** More DR clusters, each with its kubeconfig in Secret `<name>-kubeconfig`. */
   extra?: string[];
+  /** NamespaceReplication controller tuning (besides the informers). */
+  replication?: ReplicationControllerOptions;
 }
 
 /**
@@ -186,7 +189,10 @@ export async function withController(
           buildControllers(run, {
             log: memoryLog(logs),
             metrics,
-            replication: { informers: { watchdogMs: 60_000 } },
+            replication: {
+              informers: { watchdogMs: 60_000 },
+              ...opts.replication,
+            },
           }));
         stops.push(async () => {
           stop.abort();
