@@ -20,6 +20,8 @@ import {
   VOLUME_SNAPSHOTS,
 } from "../../lib/volsync/objects.ts";
 import { discover } from "../../lib/replication/api-ports.ts";
+import { PVCS } from "../../lib/volsync/objects.ts";
+import { type E2e, sourceNamespace, statusOf } from "./harness.ts";
 
 const FIXTURES = [
   "volsync.backube_replicationsources.yaml",
@@ -223,4 +225,66 @@ export class FakeMover {
   ): Promise<KubeObject[]> {
     return await api.list(type, ns);
   }
+}
+
+export function pvc(
+  name: string,
+  opts: { block?: boolean; labels?: Record<string, string> } = {},
+): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name, labels: opts.labels },
+    spec: {
+      accessModes: ["ReadWriteOncePod"],
+      storageClassName: "fast-ssd",
+      resources: { requests: { storage: "1Gi" } },
+      ...(opts.block ? { volumeMode: "Block" } : {}),
+    },
+  };
+}
+
+export const DATA_SPEC = {
+  resyncInterval: "1s",
+  storageClassMappings: [{ from: "fast-ssd", to: "dr-ssd" }],
+  accessModeMappings: [{ from: "ReadWriteOncePod", to: "ReadWriteOnce" }],
+  dataReplication: { schedule: "*/5 * * * *", volumeSnapshotClassName: "snap" },
+};
+
+export interface VolumeView {
+  namespace: string;
+  pvc: string;
+  phase: string;
+  reason?: string;
+  latestImage?: string;
+  lastSyncTime?: string;
+}
+
+export async function volumesOf(e: E2e): Promise<VolumeView[]> {
+  return ((await statusOf(e)).volumes ?? []) as VolumeView[];
+}
+
+export async function volume(
+  e: E2e,
+  name: string,
+): Promise<VolumeView | undefined> {
+  return (await volumesOf(e)).find((v) => v.pvc === name);
+}
+
+/** Source ns "shop" with PVCs, VolSync on both sides, the mover running. */
+export async function dataSetup(
+  e: E2e,
+  pvcs: KubeObject[],
+  volsyncOn: { source: boolean; dr: boolean } = { source: true, dr: true },
+): Promise<FakeMover> {
+  if (volsyncOn.source) await installVolSync(e.src);
+  if (volsyncOn.dr) await installVolSync(e.drApi);
+  await sourceNamespace(e, "shop");
+  for (const p of pvcs) {
+    await e.src.create(PVCS, {
+      ...p,
+      metadata: { ...p.metadata, namespace: "shop" },
+    });
+  }
+  return new FakeMover(e.src, e.drApi, "shop", "shop-dr");
 }

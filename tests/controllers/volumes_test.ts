@@ -17,79 +17,15 @@ import {
 import { assert, assertEquals } from "../assert.ts";
 import {
   conditionOf,
-  type E2e,
   eventFor,
-  sourceNamespace,
   standardSetup,
   statusOf,
   until,
   withController,
 } from "./harness.ts";
-import { FakeMover, installVolSync } from "./volsync.ts";
+import { DATA_SPEC, dataSetup, pvc, volume, volumesOf } from "./volsync.ts";
 
 type Json = Record<string, unknown>;
-
-export function pvc(
-  name: string,
-  opts: { block?: boolean; labels?: Record<string, string> } = {},
-): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "PersistentVolumeClaim",
-    metadata: { name, labels: opts.labels },
-    spec: {
-      accessModes: ["ReadWriteOncePod"],
-      storageClassName: "fast-ssd",
-      resources: { requests: { storage: "1Gi" } },
-      ...(opts.block ? { volumeMode: "Block" } : {}),
-    },
-  };
-}
-
-export const DATA_SPEC = {
-  resyncInterval: "1s",
-  storageClassMappings: [{ from: "fast-ssd", to: "dr-ssd" }],
-  accessModeMappings: [{ from: "ReadWriteOncePod", to: "ReadWriteOnce" }],
-  dataReplication: { schedule: "*/5 * * * *", volumeSnapshotClassName: "snap" },
-};
-
-export interface VolumeView {
-  namespace: string;
-  pvc: string;
-  phase: string;
-  reason?: string;
-  latestImage?: string;
-  lastSyncTime?: string;
-}
-
-export async function volumesOf(e: E2e): Promise<VolumeView[]> {
-  return ((await statusOf(e)).volumes ?? []) as VolumeView[];
-}
-
-export async function volume(
-  e: E2e,
-  name: string,
-): Promise<VolumeView | undefined> {
-  return (await volumesOf(e)).find((v) => v.pvc === name);
-}
-
-/** Source ns "shop" with PVCs, VolSync on both sides, the mover running. */
-export async function dataSetup(
-  e: E2e,
-  pvcs: KubeObject[],
-  volsyncOn: { source: boolean; dr: boolean } = { source: true, dr: true },
-): Promise<FakeMover> {
-  if (volsyncOn.source) await installVolSync(e.src);
-  if (volsyncOn.dr) await installVolSync(e.drApi);
-  await sourceNamespace(e, "shop");
-  for (const p of pvcs) {
-    await e.src.create(PVCS, {
-      ...p,
-      metadata: { ...p.metadata, namespace: "shop" },
-    });
-  }
-  return new FakeMover(e.src, e.drApi, "shop", "shop-dr");
-}
 
 Deno.test("volumes: the whole handshake, then a transfer shows in status and the metric", async () => {
   await withController(async (e) => {
@@ -248,7 +184,11 @@ Deno.test("volumes: dataReplication removed deletes everything of ours", async (
             undefined,
       );
       const { dataReplication: _, ...rest } = DATA_SPEC;
-      await standardSetup(e, rest);
+      // The controller's status writes race this update: retry on 409.
+      await until(
+        "spec updated",
+        () => standardSetup(e, rest).then(() => true, () => false),
+      );
       await until(
         "all gone",
         async () =>
