@@ -7,7 +7,7 @@ import { type Invocation, parseArgs } from "./lib/cli/args.ts";
 import { helpText } from "./lib/cli/help.ts";
 import { crdYamlStream } from "./crds/mod.ts";
 import { versionText } from "./lib/version.ts";
-import { runCommand } from "./controllers/run.ts";
+import { runControllerCommand } from "./controllers/run-command.ts";
 import { processIo } from "./lib/workflows/io.ts";
 import { sync } from "./lib/workflows/sync.ts";
 import { promote } from "./lib/workflows/promote.ts";
@@ -49,7 +49,7 @@ function dispatch(invocation: Invocation): Promise<number> | number {
       console.log(crdYamlStream().trimEnd());
       return EXIT_OK;
     case "run":
-      return runCommand(invocation);
+      return runControllerCommand(invocation);
     case "sync":
       return sync(invocation, processIo());
     case "promote":

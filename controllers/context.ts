@@ -14,7 +14,7 @@ import type { SharedInformers } from "../lib/informer/shared.ts";
 import type { ClusterClient } from "../lib/kube/client.ts";
 import type { RemoteClients } from "../lib/kube/clients.ts";
 import type { KubeObject } from "../lib/sync/types.ts";
-import type { Metrics } from "../lib/metrics.ts";
+import type { Metrics } from "../lib/metrics/mod.ts";
 
 export const PLURALS = {
   RemoteCluster: "remoteclusters",

@@ -4,8 +4,8 @@
 import { type Clock, systemClock } from "../lib/clock.ts";
 import type { Controller, RuntimeLog } from "../lib/controller.ts";
 import { EventRecorder } from "../lib/events.ts";
-import type { RunContext } from "../lib/run.ts";
-import type { Metrics } from "../lib/metrics.ts";
+import type { RunContext } from "../lib/run-controller.ts";
+import type { Metrics } from "../lib/metrics/mod.ts";
 import {
   type ControllerContext,
   NAMESPACES,
@@ -16,7 +16,7 @@ import { namespaceMappingController } from "./namespace-mapping.ts";
 import {
   namespaceReplicationController,
   type ReplicationControllerOptions,
-} from "./namespace-replication.ts";
+} from "./namespace-replication/reconciler.ts";
 import { remoteClusterController } from "./remote-cluster.ts";
 
 export interface ControllerOptions {

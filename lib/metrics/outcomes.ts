@@ -3,8 +3,8 @@
  * per operation and reason, so a sync of thousands of objects costs a few
  * counter updates instead of one per object.
  */
-import type { ActionOutcome } from "../replication/outcome.ts";
-import type { WriteOperation } from "../metrics.ts";
+import type { ActionOutcome } from "../engine/outcome.ts";
+import type { WriteOperation } from "./mod.ts";
 
 /** Counts of one sync's outcomes. */
 export interface OutcomeTally {

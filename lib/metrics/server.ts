@@ -1,6 +1,6 @@
 /** GET /metrics on --metrics-addr; everything else is 404. */
 import { type ListenAddress, parseAddr } from "../health.ts";
-import type { Metrics } from "../metrics.ts";
+import type { Metrics } from "./mod.ts";
 
 /** A running metrics server. */
 export interface MetricsServer {

@@ -2,7 +2,7 @@
  * Resolves `spec.resourceTypes {include, exclude}` against the source
  * cluster's API discovery.
  *
- * Rules (see tests/sync/resource-types_test.ts):
+ * Rules (see tests/lib/sync/resource-types_test.ts):
  * - Entries are a plural (`deployments`) or plural.group
  *   (`deployments.apps`, `widgets.example.com`); the core group has no
  *   suffix. Entries are trimmed and lower-cased first: API resource and

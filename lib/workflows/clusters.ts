@@ -5,7 +5,7 @@
  */
 import { ClusterClient } from "../kube/client.ts";
 import { probeCluster } from "../kube/probe.ts";
-import { ApiCluster } from "../replication/api-ports.ts";
+import { ApiCluster } from "../engine/api-ports.ts";
 import { done, EXIT_USAGE, type Step, stop } from "./io.ts";
 
 /** One opened cluster: the client (to close) and direct API ports. */

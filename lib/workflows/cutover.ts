@@ -18,18 +18,18 @@
  */
 import { ANNOTATION_PROMOTED } from "../api/v1alpha1.ts";
 import type { ConfigOf } from "../cli/commands.ts";
-import type { NamespaceSyncInput } from "../replication/namespace-sync.ts";
-import type { ApiCluster } from "../replication/api-ports.ts";
+import type { NamespaceSyncInput } from "../engine/namespace-sync.ts";
+import type { ApiCluster } from "../engine/api-ports.ts";
 import { copyDecision } from "../sync/filter.ts";
 import { groupKindOfApiVersion } from "../sync/never-copy.ts";
 import { parkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
-import { cliSyncInput } from "./engine.ts";
+import { cliSyncInput } from "./sync-setup.ts";
 import {
   done,
   EXIT_OK,
-  runCommand,
+  runWorkflow,
   type Step,
   stop,
   type WorkflowIo,
@@ -173,7 +173,7 @@ export function cutover(
   io: WorkflowIo,
   volumeSyncTimeoutMs = FINAL_VOLUME_SYNC_TIMEOUT_MS,
 ): Promise<number> {
-  return runCommand(
+  return runWorkflow(
     "cutover",
     io,
     () =>

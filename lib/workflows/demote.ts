@@ -5,7 +5,7 @@
  */
 import type { ConfigOf } from "../cli/commands.ts";
 import { withClusters } from "./clusters.ts";
-import { done, runCommand, type WorkflowIo } from "./io.ts";
+import { done, runWorkflow, type WorkflowIo } from "./io.ts";
 import { reportStandby } from "./promote.ts";
 import { demoteNamespace } from "./standby.ts";
 import { resumeVolumes } from "./volumes.ts";
@@ -15,7 +15,7 @@ export function demote(
   cfg: ConfigOf<"demote">,
   io: WorkflowIo,
 ): Promise<number> {
-  return runCommand(
+  return runWorkflow(
     "demote",
     io,
     () =>

@@ -21,11 +21,11 @@ import type { ConfigOf } from "../cli/commands.ts";
 import { unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
-import { cliSyncInput, ownerValueFor } from "./engine.ts";
+import { cliSyncInput, ownerValueFor } from "./sync-setup.ts";
 import {
   done,
   EXIT_OK,
-  runCommand,
+  runWorkflow,
   type Step,
   stop,
   type WorkflowIo,
@@ -152,7 +152,7 @@ export function failback(
   cfg: ConfigOf<"failback">,
   io: WorkflowIo,
 ): Promise<number> {
-  return runCommand(
+  return runWorkflow(
     "failback",
     io,
     () => withSourceAndDr(cfg, (clusters) => failbackSteps(cfg, clusters, io)),

@@ -51,7 +51,7 @@ export function stop<T>(message: string, exitCode = EXIT_FAILURE): Step<T> {
  * Runs one command: a stopped step and anything thrown (an API call failing
  * mid-run) both end as one line `dr-syncer: <command>: ...` and exit 1 or 2.
  */
-export async function runCommand(
+export async function runWorkflow(
   command: string,
   io: WorkflowIo,
   body: () => Promise<Step<number>>,

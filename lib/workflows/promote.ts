@@ -10,7 +10,7 @@ import {
   done,
   EXIT_FAILURE,
   EXIT_OK,
-  runCommand,
+  runWorkflow,
   type WorkflowIo,
 } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
@@ -47,7 +47,7 @@ export function promote(
   cfg: ConfigOf<"promote">,
   io: WorkflowIo,
 ): Promise<number> {
-  return runCommand(
+  return runWorkflow(
     "promote",
     io,
     () =>

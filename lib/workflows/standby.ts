@@ -11,8 +11,8 @@
  * same command again finishes the job.
  */
 import { ANNOTATION_PROMOTED, LABEL_REPLICATION } from "../api/v1alpha1.ts";
-import type { ApiCluster } from "../replication/api-ports.ts";
-import { NAMESPACES } from "../replication/ports.ts";
+import type { ApiCluster } from "../engine/api-ports.ts";
+import { NAMESPACES } from "../engine/ports.ts";
 import { parkCopy, unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { done, type Step, stop } from "./io.ts";

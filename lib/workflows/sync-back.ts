@@ -18,12 +18,12 @@
  * DR in original-replicas; failback then starts them from those counts.
  */
 import { ANNOTATION_SOURCE, LABEL_REPLICATION } from "../api/v1alpha1.ts";
-import type { ApiCluster } from "../replication/api-ports.ts";
+import type { ApiCluster } from "../engine/api-ports.ts";
 import type {
   ClusterReader,
   ClusterWriter,
   DeletePrecondition,
-} from "../replication/ports.ts";
+} from "../engine/ports.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
 
 /** Owner prefix of the (never stored) ownership of a sync-back. */

@@ -19,12 +19,12 @@
  * Actions come in write order (namespace first, prunes last); prunes held
  * back by the mass-deletion guard are `delete` with status `blocked`.
  */
-import type { NamespaceSyncResult } from "../replication/namespace-sync.ts";
+import type { NamespaceSyncResult } from "../engine/namespace-sync.ts";
 import {
   type ActionOutcome,
   countOutcome,
   emptyCounts,
-} from "../replication/outcome.ts";
+} from "../engine/outcome.ts";
 import type { SyncCounts } from "../api/v1alpha1.ts";
 import { formatTable } from "./report.ts";
 

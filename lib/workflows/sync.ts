@@ -7,16 +7,16 @@ import type { ConfigOf } from "../cli/commands.ts";
 import type {
   NamespaceSyncInput,
   NamespaceSyncResult,
-} from "../replication/namespace-sync.ts";
-import type { ClusterReader } from "../replication/ports.ts";
-import { syncNamespace } from "../replication/namespace-sync.ts";
+} from "../engine/namespace-sync.ts";
+import type { ClusterReader } from "../engine/ports.ts";
+import { syncNamespace } from "../engine/namespace-sync.ts";
 import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
-import { cliSyncInput, type CliSyncRequest } from "./engine.ts";
+import { cliSyncInput, type CliSyncRequest } from "./sync-setup.ts";
 import {
   done,
   EXIT_FAILURE,
   EXIT_OK,
-  runCommand,
+  runWorkflow,
   type Step,
   stop,
   type WorkflowIo,
@@ -49,11 +49,11 @@ export async function syncOnce(
 ): Promise<Step<SyncRun>> {
   const input = await cliSyncInput(req);
   if (!input.ok) return input;
-  return await runPass(input.value, io);
+  return await runSyncPass(input.value, io);
 }
 
 /** Runs one prepared engine pass; see {@link syncOnce}. */
-export async function runPass(
+export async function runSyncPass(
   input: NamespaceSyncInput,
   io: WorkflowIo,
 ): Promise<Step<SyncRun>> {
@@ -137,13 +137,17 @@ export function syncRequest(
 
 /** `dr-syncer sync`: see the module comment. */
 export function sync(cfg: ConfigOf<"sync">, io: WorkflowIo): Promise<number> {
-  return runCommand("sync", io, () =>
-    withSourceAndDr(cfg, async (clusters) => {
-      const run = await syncOnce(syncRequest(cfg, clusters, io), io);
-      if (!run.ok) return run;
-      const json = cfg.output === "json";
-      return done(reportSync(io, run.value, { dryRun: cfg.dryRun, json }));
-    }));
+  return runWorkflow(
+    "sync",
+    io,
+    () =>
+      withSourceAndDr(cfg, async (clusters) => {
+        const run = await syncOnce(syncRequest(cfg, clusters, io), io);
+        if (!run.ok) return run;
+        const json = cfg.output === "json";
+        return done(reportSync(io, run.value, { dryRun: cfg.dryRun, json }));
+      }),
+  );
 }
 
 /**
@@ -157,7 +161,7 @@ export async function passOrStop(
   what: { command: string; step: string; consequence: string },
 ): Promise<Step<void>> {
   io.out(`${what.step}:`);
-  const run = await runPass(input, io);
+  const run = await runSyncPass(input, io);
   if (!run.ok) return stop(`${run.message}; ${what.consequence}`);
   reportSync(io, run.value, {
     dryRun: false,

@@ -16,7 +16,7 @@
  */
 import { LABEL_REPLICATION } from "../api/v1alpha1.ts";
 import { isNotFound } from "../kube/errors.ts";
-import type { ApiCluster } from "../replication/api-ports.ts";
+import type { ApiCluster } from "../engine/api-ports.ts";
 import type { KubeObject } from "../sync/types.ts";
 import {
   ANNOTATION_PVC,

@@ -9,8 +9,8 @@ import { semanticEqual } from "../sync/compare.ts";
 import { STANDBY_NODE_SELECTOR_KEY } from "../sync/transform.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
 import { classifyError } from "../kube/errors.ts";
-import type { ApiCluster } from "../replication/api-ports.ts";
-import { runPool } from "../replication/pool.ts";
+import type { ApiCluster } from "../engine/api-ports.ts";
+import { runPool } from "../engine/pool.ts";
 
 const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
 const workload = (group: string, resource: string, kind: string) => ({

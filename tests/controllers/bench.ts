@@ -9,10 +9,10 @@ import "../../lib/preload.ts";
 import { CRDS } from "../../crds/mod.ts";
 import { API_VERSION } from "../../lib/api/v1alpha1.ts";
 import { ClusterClient } from "../../lib/kube/client.ts";
-import { ApiCluster, discover } from "../../lib/replication/api-ports.ts";
-import { NAMESPACES } from "../../lib/replication/ports.ts";
+import { ApiCluster, discover } from "../../lib/engine/api-ports.ts";
+import { NAMESPACES } from "../../lib/engine/ports.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
-import { configMap, deployment } from "../replication/fixtures.ts";
+import { configMap, deployment } from "../lib/engine/fixtures.ts";
 
 const OBJECTS = Number(Deno.args[0] ?? 1000);
 const CHANGES = Number(Deno.args[1] ?? 30);

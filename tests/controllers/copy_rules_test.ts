@@ -5,7 +5,7 @@
 import "../../lib/preload.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { configMap, deployment } from "../replication/fixtures.ts";
+import { configMap, deployment } from "../lib/engine/fixtures.ts";
 import {
   type E2e,
   eventFor,

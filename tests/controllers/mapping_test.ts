@@ -6,9 +6,9 @@
 import "../../lib/preload.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import { ClusterClient } from "../../lib/kube/client.ts";
-import { ApiCluster } from "../../lib/replication/api-ports.ts";
+import { ApiCluster } from "../../lib/engine/api-ports.ts";
 import { assertEquals } from "../assert.ts";
-import { configMap, deployment } from "../replication/fixtures.ts";
+import { configMap, deployment } from "../lib/engine/fixtures.ts";
 import {
   put,
   sourceNamespace,

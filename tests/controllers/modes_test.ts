@@ -6,7 +6,7 @@
 import "../../lib/preload.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { configMap } from "../replication/fixtures.ts";
+import { configMap } from "../lib/engine/fixtures.ts";
 import {
   conditionOf,
   type E2e,

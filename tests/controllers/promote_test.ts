@@ -10,7 +10,7 @@ import {
   promoteNamespace,
 } from "../../lib/workflows/standby.ts";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { configMap, deployment } from "../replication/fixtures.ts";
+import { configMap, deployment } from "../lib/engine/fixtures.ts";
 import {
   conditionOf,
   type E2e,

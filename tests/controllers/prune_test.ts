@@ -5,7 +5,7 @@
  */
 import "../../lib/preload.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { configMap } from "../replication/fixtures.ts";
+import { configMap } from "../lib/engine/fixtures.ts";
 import {
   conditionOf,
   type E2e,

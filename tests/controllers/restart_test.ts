@@ -6,7 +6,7 @@
  */
 import "../../lib/preload.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { configMap, deployment } from "../replication/fixtures.ts";
+import { configMap, deployment } from "../lib/engine/fixtures.ts";
 import {
   put,
   sourceNamespace,

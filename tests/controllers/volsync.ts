@@ -10,7 +10,7 @@
  * the handshake is checked, not assumed.
  */
 import { parse } from "yaml";
-import type { ApiCluster } from "../../lib/replication/api-ports.ts";
+import type { ApiCluster } from "../../lib/engine/api-ports.ts";
 import type { DiscoveredResource } from "../../lib/sync/resource-types.ts";
 import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
 import {
@@ -19,7 +19,7 @@ import {
   SECRETS,
   VOLUME_SNAPSHOTS,
 } from "../../lib/volsync/objects.ts";
-import { discover } from "../../lib/replication/api-ports.ts";
+import { discover } from "../../lib/engine/api-ports.ts";
 import { PVCS } from "../../lib/volsync/objects.ts";
 import { type E2e, sourceNamespace, statusOf } from "./harness.ts";
 

@@ -14,8 +14,12 @@ import {
   VOLUME_SNAPSHOTS,
 } from "../../lib/volsync/objects.ts";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { deployment } from "../replication/fixtures.ts";
-import { cli, recordingIo, type TwoClusters } from "../workflows/fixtures.ts";
+import { deployment } from "../lib/engine/fixtures.ts";
+import {
+  cli,
+  recordingIo,
+  type TwoClusters,
+} from "../lib/workflows/fixtures.ts";
 import {
   type E2e,
   put,

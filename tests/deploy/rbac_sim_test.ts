@@ -8,7 +8,7 @@ import "../../lib/preload.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { ClusterClient, type JsonRequest } from "../../lib/kube/client.ts";
 import { classifyError } from "../../lib/kube/errors.ts";
-import { configMap, deployment } from "../replication/fixtures.ts";
+import { configMap, deployment } from "../lib/engine/fixtures.ts";
 import {
   conditionOf,
   type E2e,

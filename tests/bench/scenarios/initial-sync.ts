@@ -17,7 +17,7 @@ import {
 import type { Figure } from "../stats.ts";
 import { bySize, type ScenarioOptions } from "./mod.ts";
 
-/** Namespace pairs synced at once × writes per namespace (controllers/replication/pass.ts). */
+/** Namespace pairs synced at once × writes per namespace (controllers/namespace-replication/pass.ts). */
 export const CONTROLLER_WRITE_CONCURRENCY = 2 * 8;
 const SYNC_TIMEOUT_MS = 600_000;
 

@@ -1,7 +1,7 @@
 import "../../../lib/preload.ts";
 import { assertEquals } from "../../assert.ts";
 import { Manager } from "../../../lib/manager.ts";
-import { Metrics } from "../../../lib/metrics.ts";
+import { Metrics } from "../../../lib/metrics/mod.ts";
 import { eventually, simWriter, withSim } from "../sim-helpers.ts";
 import { sampleValue } from "./exposition.ts";
 

@@ -1,7 +1,7 @@
 import "../../../lib/preload.ts";
 import { assertEquals } from "../../assert.ts";
 import { tallyOutcomes } from "../../../lib/metrics/outcomes.ts";
-import type { ActionOutcome } from "../../../lib/replication/outcome.ts";
+import type { ActionOutcome } from "../../../lib/engine/outcome.ts";
 
 function anOutcome(over: Partial<ActionOutcome>): ActionOutcome {
   return {

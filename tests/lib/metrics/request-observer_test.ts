@@ -7,7 +7,7 @@ import {
 import { Buffer } from "node:buffer";
 import { assertEquals } from "../../assert.ts";
 import { ClusterHttp } from "../../../lib/kube/http.ts";
-import { Metrics } from "../../../lib/metrics.ts";
+import { Metrics } from "../../../lib/metrics/mod.ts";
 import { samples } from "./exposition.ts";
 
 /** Answers with `statuses` in turn, a refused connection for "refused". */

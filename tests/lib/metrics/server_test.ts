@@ -1,6 +1,6 @@
 import "../../../lib/preload.ts";
 import { assert, assertEquals, assertThrows } from "../../assert.ts";
-import { Metrics, serveMetrics } from "../../../lib/metrics.ts";
+import { Metrics, serveMetrics } from "../../../lib/metrics/mod.ts";
 import { sampleValue } from "./exposition.ts";
 
 const cases = [

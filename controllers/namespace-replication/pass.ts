@@ -1,0 +1,234 @@
+/**
+ * One full pass of a NamespaceReplication: check the remote cluster, resolve
+ * the mappings and resource types, then sync every namespace pair with the
+ * shared engine. Anything that stops the whole pass becomes a Blocker;
+ * anything that stops one pair or one object is reported and the rest goes on.
+ */
+import {
+  ANNOTATION_ALLOW_MASS_PRUNE,
+  type NamespaceReplication,
+  type ObjectFailure,
+} from "../../lib/api/v1alpha1.ts";
+import { classifyError } from "../../lib/kube/errors.ts";
+import { ApiCluster } from "../../lib/engine/api-ports.ts";
+import {
+  type NamespaceSyncResult,
+  syncNamespace,
+} from "../../lib/engine/namespace-sync.ts";
+import { emptyCounts } from "../../lib/engine/outcome.ts";
+import { runPool, Slots } from "../../lib/engine/pool.ts";
+import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
+import type { Blocker } from "../../lib/engine/status.ts";
+import type { ClusterClient } from "../../lib/kube/client.ts";
+import type { ControllerContext, RemoteState } from "../context.ts";
+import { resolvePairs } from "./pairs.ts";
+import { readersFor, type ReadyReaders } from "./readers.ts";
+import type { DiscoveryCache } from "./discovery-cache.ts";
+import type { SourceEventHandler } from "./live.ts";
+import type { RemoteCaches } from "./remote-caches.ts";
+import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
+
+/** Namespaces synced side by side; they share WRITES_IN_FLIGHT. */
+const PAIR_CONCURRENCY = 8;
+/** DR writes in flight per pass, whatever the number of namespaces. */
+const WRITES_IN_FLIGHT = 16;
+
+export interface PassDeps {
+  ctx: ControllerContext;
+  discovery: DiscoveryCache;
+  /** Discovery of a remote cluster (cached per client). */
+  drDiscovery(client: ClusterClient): DiscoveryCache;
+  remoteCaches: RemoteCaches;
+  onSourceEvent: SourceEventHandler;
+}
+
+export interface PassOutput {
+  results: NamespaceSyncResult[];
+  notes: ObjectFailure[];
+  blocker?: Blocker;
+  consumedAllowToken?: string;
+  /** Earliest prune due time among the pairs. */
+  nextPruneAt?: number;
+  /** Some watch cache was not synced: the pass should be retried soon. */
+  incomplete?: boolean;
+}
+
+function remoteBlocker(
+  ctx: ControllerContext,
+  name: string,
+  state?: RemoteState,
+): Blocker | undefined {
+  if (!ctx.caches.remoteClusters.get(name, ctx.namespace)) {
+    return {
+      reason: "RemoteClusterNotFound",
+      message: `RemoteCluster ${name} not found`,
+    };
+  }
+  if (!state?.ready || !state.client) {
+    const why = state ? `${state.reason}: ${state.message}` : "not probed yet";
+    return {
+      reason: "RemoteClusterNotReady",
+      message: `RemoteCluster ${name} is not ready (${why})`,
+    };
+  }
+  return undefined;
+}
+
+/** See the module comment. */
+export async function runPass(
+  deps: PassDeps,
+  rt: ReplicationRuntime,
+  nr: NamespaceReplication,
+  now: Date,
+): Promise<PassOutput> {
+  const { ctx } = deps;
+  const rcName = nr.spec.remoteClusterRef?.name ?? "";
+  const remote = ctx.remoteStates.get(rcName);
+  const blockedByRemote = remoteBlocker(ctx, rcName, remote);
+  if (blockedByRemote) {
+    return { results: [], notes: [], blocker: blockedByRemote };
+  }
+  const resolved = resolvePairs(ctx, nr);
+  if (resolved.pairs.length === 0 && resolved.missing.length === 0) {
+    const message = resolved.notes.map((n) => n.message).join("; ") ||
+      "the mappings select no namespace";
+    // The mappings' own problem (DestinationConflict, MappingNotFound...)
+    // says more than "no namespaces".
+    const reason = resolved.notes[0]?.reason ?? "NoNamespaces";
+    return { results: [], notes: resolved.notes, blocker: { reason, message } };
+  }
+  let discovery;
+  try {
+    discovery = await deps.discovery.get();
+  } catch (e) {
+    const message = `source discovery failed: ${classifyError(e).message}`;
+    return {
+      results: [],
+      notes: [],
+      blocker: { reason: "DiscoveryFailed", message },
+    };
+  }
+  const { settings, problems } = resolveSettings(
+    { namespace: ctx.namespace, name: nr.metadata.name, spec: nr.spec },
+    discovery,
+  );
+  if (problems.length > 0) {
+    return {
+      results: [],
+      notes: resolved.notes,
+      blocker: { reason: "InvalidSpec", message: problems.join("; ") },
+    };
+  }
+  rt.settings = settings;
+  rt.pairs = resolved.pairs;
+  rt.typeByGroupKind = new Map(
+    settings.types.map((t) => [`${t.group}/${t.kind}`, t]),
+  );
+  const readers = await readersFor(deps, rt, nr, remote!);
+  if ("blocker" in readers) {
+    return { results: [], notes: resolved.notes, blocker: readers.blocker };
+  }
+  const out: PassOutput = {
+    results: [...resolved.missing],
+    notes: resolved.notes,
+    incomplete: readers.incomplete,
+  };
+  // One bound for all pairs: while a namespace waits for the slowest write
+  // of a rank (writes go rank by rank), the others use the free slots.
+  const slots = new Slots(WRITES_IN_FLIGHT);
+  await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
+    const job = { rt, nr, pair, readers, remote: remote!, now, out, slots };
+    out.results.push(await syncPair(job));
+  });
+  return out;
+}
+
+interface PairJob {
+  rt: ReplicationRuntime;
+  nr: NamespaceReplication;
+  pair: ResolvedPair;
+  readers: ReadyReaders;
+  remote: RemoteState;
+  now: Date;
+  out: PassOutput;
+  slots: Slots;
+}
+
+/**
+ * The mass-prune approval offered to one DR namespace. A token approves
+ * only prunes already reported blocked there: one set in advance must not
+ * wave the next mass deletion through unseen.
+ */
+function allowTokenFor(
+  nr: NamespaceReplication,
+  rt: ReplicationRuntime,
+  destination: string,
+): { current?: string; lastHandled?: string } {
+  const reported = (nr.status?.blockedPrunes ?? []).some((b) =>
+    b.namespace === destination
+  );
+  return {
+    current: reported
+      ? nr.metadata.annotations?.[ANNOTATION_ALLOW_MASS_PRUNE]
+      : undefined,
+    lastHandled: rt.lastAllowHandled ?? nr.status?.lastMassPruneApproval,
+  };
+}
+
+async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
+  const { rt, nr, pair, readers, remote, now, out } = job;
+  const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
+  const pending = rt.pendingSince.get(pair.destination) ?? new Map();
+  try {
+    const result = await syncNamespace({
+      pair: { source: pair.source, destination: pair.destination },
+      copyNamespaceMetadata: pair.copyNamespaceMetadata,
+      settings: rt.settings!,
+      source: readers.source,
+      dr: readers.dr,
+      writer,
+      drTypeOf: typeLookup(rt.settings!.types),
+      drServes: readers.drServes,
+      prune: {
+        pendingSince: pending,
+        allowToken: allowTokenFor(nr, rt, pair.destination),
+      },
+      now,
+      concurrency: WRITES_IN_FLIGHT,
+      writeSlots: job.slots,
+      dryRun: false,
+    });
+    if (result.prune) {
+      rt.pendingSince.set(pair.destination, result.prune.nextPendingSince);
+      if (result.prune.consumedAllowToken) {
+        out.consumedAllowToken = result.prune.consumedAllowToken;
+      }
+      const due = result.prune.nextDueAt?.getTime();
+      if (due !== undefined) {
+        out.nextPruneAt = Math.min(out.nextPruneAt ?? due, due);
+      }
+    }
+    return result;
+  } catch (e) {
+    const err = classifyError(e);
+    return {
+      pair,
+      state: "DestinationUnavailable",
+      message: err.message,
+      namespaceOutcome: {
+        action: "skip",
+        key: `/Namespace//${pair.destination}`,
+        kind: "Namespace",
+        namespace: "",
+        name: pair.destination,
+        status: "failed",
+        reason: err.reason,
+        message: err.message,
+        transient: err.transient,
+      },
+      outcomes: [],
+      warnings: [],
+      counts: emptyCounts(),
+    };
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * NamespaceReplication: keeps the DR copies of the mapped namespaces in the
+ * remote cluster, in Continuous, Scheduled or Manual mode.
+ *
+ *   key "<name>"                      full pass (when decidePass says so)
+ *   key "<name>|<ns>|<group>|<kind>|<obj>"  one object (Continuous fast path)
+ *
+ * Status is written through the status subresource, once per pass and only
+ * when it changed.
+ */
+import {
+  type NamespaceReplication,
+  type NamespaceReplicationStatus,
+} from "../../lib/api/v1alpha1.ts";
+import type { Controller, QueueHandle } from "../../lib/controller.ts";
+import type { InformerEvent } from "../../lib/informer/cache.ts";
+import type { ClusterClient } from "../../lib/kube/client.ts";
+import type { InformerOptions } from "../../lib/informer/informer.ts";
+import type { WorkResult } from "../../lib/workqueue.ts";
+import {
+  awaitingTokenStatus,
+  type PassReport,
+  statusAfterPass,
+  suspendedStatus,
+} from "../../lib/engine/status.ts";
+import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
+import {
+  type ControllerContext,
+  NAMESPACES,
+  ownKindSpec,
+  sameStatus,
+  writeStatus,
+} from "../context.ts";
+import { decidePass, rememberTokens } from "./decide.ts";
+import { DiscoveryCache } from "./discovery-cache.ts";
+import { parseWorkKey, syncObject } from "./object-sync.ts";
+import { type PassDeps, runPass } from "./pass.ts";
+import { RemoteCaches } from "./remote-caches.ts";
+import {
+  recordEvents,
+  recordMetrics,
+  recordObjectEvent,
+  remoteCondition,
+} from "./report.ts";
+import {
+  drEventKeys,
+  sourceEventKeys,
+  sourceNamespaceKeys,
+} from "./routing.ts";
+import {
+  nextDue,
+  requeue,
+  restoreSchedule,
+  RETRY_BASE_MS,
+  RetryTracker,
+} from "./timing.ts";
+import { newRuntime, releaseLive, type ReplicationRuntime } from "./runtime.ts";
+import {
+  recordVolumes,
+  syncVolumes,
+  volumeDue,
+  type VolumeStepOptions,
+} from "./volumes.ts";
+import {
+  carriedReport,
+  type VolumeReport,
+  withVolumes,
+} from "../../lib/volsync/status.ts";
+
+/** Tuning for tests; production uses the defaults. */
+export interface ReplicationControllerOptions {
+  informers?: InformerOptions;
+  discoveryTtlMs?: number;
+  volumes?: VolumeStepOptions;
+}
+
+class ReplicationController {
+  readonly runtimes = new Map<string, ReplicationRuntime>();
+  readonly deps: PassDeps;
+  queue?: QueueHandle;
+  readonly #retries = new RetryTracker();
+  readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
+  readonly #discoveryTtlMs?: number;
+  readonly #volumeOpts: VolumeStepOptions;
+
+  constructor(
+    readonly ctx: ControllerContext,
+    opts: ReplicationControllerOptions,
+  ) {
+    this.#discoveryTtlMs = opts.discoveryTtlMs;
+    this.#volumeOpts = opts.volumes ?? {};
+    this.deps = {
+      ctx,
+      discovery: new DiscoveryCache(
+        ctx.source,
+        () => ctx.clock.now(),
+        opts.discoveryTtlMs,
+      ),
+      drDiscovery: (client) => this.drDiscovery(client),
+      remoteCaches: new RemoteCaches(
+        opts.informers ?? {},
+        (remote, e) => this.onDrEvent(remote, e),
+      ),
+      onSourceEvent: (type, e) => this.onSourceEvent(type, e),
+    };
+  }
+
+  onSourceEvent(type: ApiResource, e: InformerEvent): void {
+    for (const k of sourceEventKeys(this.runtimes, type, e)) this.queue?.add(k);
+  }
+
+  onDrEvent(_remote: string, e: InformerEvent): void {
+    const keys = drEventKeys(this.ctx.namespace, this.runtimes, e);
+    for (const k of keys) this.queue?.add(k);
+  }
+
+  onSourceNamespace(e: InformerEvent): string[] {
+    return sourceNamespaceKeys(this.runtimes, e);
+  }
+
+  drDiscovery(client: ClusterClient): DiscoveryCache {
+    let cache = this.#drDiscovery.get(client);
+    if (!cache) {
+      cache = new DiscoveryCache(
+        client,
+        () => this.ctx.clock.now(),
+        this.#discoveryTtlMs,
+      );
+      this.#drDiscovery.set(client, cache);
+    }
+    return cache;
+  }
+
+  /** A dependency changed (remote readiness, a mapping's namespaces). */
+  wake(name: string): void {
+    const rt = this.runtimes.get(name);
+    if (rt) rt.dirty = true;
+    this.queue?.add(name);
+  }
+
+  async reconcile(
+    key: string,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
+    const { replication, object } = parseWorkKey(key);
+    const nr = this.ctx.caches.replications.get(
+      replication,
+      this.ctx.namespace,
+    ) as NamespaceReplication | undefined;
+    if (!nr) return await this.forget(replication);
+    let rt = this.runtimes.get(replication);
+    if (!rt) {
+      rt = newRuntime(replication, this.ctx.clock.now());
+      this.runtimes.set(replication, rt);
+      const last = nr.status?.lastSuccessfulSyncTime;
+      this.ctx.metrics.seeReplication(
+        replication,
+        last ? Date.parse(last) : undefined,
+      );
+    }
+    if (!object) return await this.fullReconcile(nr, rt, signal);
+    if (rt.passGeneration === undefined) return;
+    const result = await syncObject(this.ctx, rt, object);
+    if (result.kind === "needsFullPass") {
+      rt.dirty = true;
+      this.queue?.add(replication);
+    } else if (result.kind === "done") {
+      const o = result.outcome;
+      this.ctx.metrics.recordOutcomes(replication, [o]);
+      recordObjectEvent(this.ctx, nr, o);
+      if (o.status === "failed") {
+        // A full pass reports it (status, Event); a transient failure
+        // gets a moment first, a lasting one (a conflict) is shown at once.
+        rt.dirty = true;
+        if (o.transient) this.queue?.addAfter(replication, RETRY_BASE_MS);
+        else this.queue?.add(replication);
+      }
+    }
+  }
+
+  async fullReconcile(
+    nr: NamespaceReplication,
+    rt: ReplicationRuntime,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
+    const now = this.ctx.clock.now();
+    if (nr.spec.suspend) return await this.suspend(nr, rt, signal);
+    if (this.awaitingFirstProbe(nr)) return;
+    const mode = nr.spec.mode ?? "Continuous";
+    if (rt.mode !== mode) {
+      if (mode !== "Continuous") await releaseLive(rt);
+      rt.mode = mode;
+    }
+    restoreSchedule(nr, rt);
+    const decision = decidePass(nr, rt, now);
+    if (!decision.run) return await this.idle(nr, rt, now, signal);
+    // Consumed now, not after the pass: a wake that arrives while the pass
+    // runs (a RemoteCluster turning ready) must make another pass.
+    rt.dirty = false;
+    const startedAt = new Date(now);
+    const pass = await runPass(this.deps, rt, nr, startedAt).catch((e) => {
+      rt.dirty = true; // the queue's retry must run the pass again
+      throw e;
+    });
+    const volumes = pass.blocker
+      ? carriedReport(nr.status)
+      : await syncVolumes(this.deps, nr, this.remoteOf(nr), pass.results, {
+        now: new Date(this.ctx.clock.now()),
+        ...this.#volumeOpts,
+      });
+    const finishedAt = new Date(this.ctx.clock.now());
+    rt.passGeneration = nr.metadata.generation;
+    rt.blocked = pass.blocker !== undefined;
+    rememberTokens(nr, rt, decision.syncNowToken, pass);
+    rt.dueAt = volumeDue(
+      nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt),
+      volumes,
+      finishedAt.getTime(),
+    );
+    const report: PassReport = {
+      generation: nr.metadata.generation ?? 0,
+      startedAt,
+      finishedAt,
+      results: pass.results,
+      blocker: pass.blocker,
+      notes: pass.notes,
+      remoteReady: remoteCondition(this.ctx, nr),
+      nextSyncTime: mode === "Scheduled" ? dateOf(rt.dueAt) : undefined,
+      lastManualTrigger: decision.syncNowToken,
+      lastMassPruneApproval: pass.consumedAllowToken,
+    };
+    const incomplete = pass.incomplete ?? false;
+    await this.finish(nr, rt, report, incomplete, signal, volumes);
+    return requeue(rt, finishedAt.getTime());
+  }
+
+  /** Status, Events, metrics and retry timing after a pass. */
+  async finish(
+    nr: NamespaceReplication,
+    rt: ReplicationRuntime,
+    report: PassReport,
+    incomplete: boolean,
+    signal: AbortSignal,
+    volumes?: VolumeReport,
+  ): Promise<void> {
+    const { finishedAt, generation } = report;
+    const status = withVolumes(
+      statusAfterPass(nr.status, report),
+      volumes,
+      finishedAt,
+      generation,
+    );
+    try {
+      await this.writeIfChanged(nr, status, signal);
+    } catch (e) {
+      rt.dirty = true; // a failed status write retries the whole pass
+      throw e;
+    }
+    recordEvents(this.ctx, nr, report);
+    recordMetrics(this.ctx, nr, report);
+    recordVolumes(this.ctx, nr, volumes);
+    this.#retries.afterPass(
+      rt,
+      report,
+      report.finishedAt.getTime(),
+      incomplete,
+    );
+  }
+
+  /** No pass due: a Manual replication still shows it saw its spec. */
+  async idle(
+    nr: NamespaceReplication,
+    rt: ReplicationRuntime,
+    now: number,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
+    if ((nr.spec.mode ?? "Continuous") === "Manual") {
+      const generation = nr.metadata.generation ?? 0;
+      const status = awaitingTokenStatus(nr.status, generation, new Date(now));
+      await this.writeIfChanged(nr, status, signal);
+    }
+    return requeue(rt, now);
+  }
+
+  remoteOf(nr: NamespaceReplication) {
+    return this.ctx.remoteStates.get(nr.spec.remoteClusterRef?.name ?? "")!;
+  }
+
+  /**
+   * Right after start the RemoteCluster exists but has not been probed: a
+   * pass now would only report "not ready" (a Failed status, a Warning
+   * Event, an error metric on every restart). Its first probe result wakes
+   * this replication.
+   */
+  awaitingFirstProbe(nr: NamespaceReplication): boolean {
+    const name = nr.spec.remoteClusterRef?.name ?? "";
+    return !this.ctx.remoteStates.has(name) &&
+      this.ctx.caches.remoteClusters.get(name, this.ctx.namespace) !==
+        undefined;
+  }
+
+  async suspend(
+    nr: NamespaceReplication,
+    rt: ReplicationRuntime,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await releaseLive(rt);
+    rt.passGeneration = undefined;
+    rt.dueAt = undefined;
+    const status = suspendedStatus(
+      nr.status,
+      nr.metadata.generation ?? 0,
+      new Date(this.ctx.clock.now()),
+    );
+    await this.writeIfChanged(nr, status, signal);
+  }
+
+  async writeIfChanged(
+    nr: NamespaceReplication,
+    status: NamespaceReplicationStatus,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const clean = JSON.parse(JSON.stringify(status));
+    if (sameStatus(clean, nr.status ?? {})) return;
+    await writeStatus(
+      this.ctx,
+      "NamespaceReplication",
+      nr as unknown as KubeObject,
+      clean,
+      signal,
+    );
+  }
+
+  async forget(name: string): Promise<void> {
+    const rt = this.runtimes.get(name);
+    this.runtimes.delete(name);
+    this.#retries.forget(name);
+    if (rt) await releaseLive(rt);
+    this.ctx.metrics.forget(name);
+  }
+
+  async close(): Promise<void> {
+    for (const rt of this.runtimes.values()) await releaseLive(rt);
+    this.runtimes.clear();
+    await this.deps.remoteCaches.close();
+  }
+}
+
+function dateOf(ms: number | undefined): Date | undefined {
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+/** The NamespaceReplication controller. */
+export function namespaceReplicationController(
+  ctx: ControllerContext,
+  opts: ReplicationControllerOptions = {},
+): Controller {
+  const c = new ReplicationController(ctx, opts);
+  return {
+    reconciler: {
+      name: "namespacereplication",
+      reconcile: (key, signal) => c.reconcile(key, signal),
+    },
+    watches: [{
+      spec: ownKindSpec("NamespaceReplication", ctx.namespace),
+      keys: (e) => [e.object.metadata.name],
+    }, {
+      spec: { type: NAMESPACES },
+      keys: (e) => c.onSourceNamespace(e),
+    }],
+    concurrency: 4,
+    attach: (queue) => {
+      c.queue = queue;
+      ctx.bus.wakeReplication = (name) => c.wake(name);
+    },
+    detach: () => c.close(),
+  };
+}

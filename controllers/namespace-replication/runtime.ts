@@ -1,0 +1,71 @@
+/**
+ * What the replication controller remembers about one NamespaceReplication
+ * between reconciles: when the next full pass is due, prune timers, the
+ * watches it holds in Continuous mode, and what the last pass resolved
+ * (pairs, settings) so single-object syncs need no re-resolution.
+ */
+import type { NamespacePair, ReplicationMode } from "../../lib/api/v1alpha1.ts";
+import type { Informer } from "../../lib/informer/informer.ts";
+import type { InformerLease } from "../../lib/informer/shared.ts";
+import type { ClusterClient } from "../../lib/kube/client.ts";
+import type { ApiCluster } from "../../lib/engine/api-ports.ts";
+import type { ReplicationSettings } from "../../lib/engine/namespace-sync.ts";
+import type { ApiResource } from "../../lib/sync/types.ts";
+
+export interface ResolvedPair extends NamespacePair {
+  copyNamespaceMetadata: boolean;
+}
+
+/** Continuous-mode watches and the writer they pair with. */
+export interface LiveView {
+  remote: string;
+  drClient: ClusterClient;
+  drApi: ApiCluster;
+  /** Source informers (cluster-wide, shared) by groupResource. */
+  sourceLeases: Map<string, InformerLease>;
+  /** DR informers (owned objects) by groupResource. */
+  drInformers: Map<string, Informer>;
+  drNamespaces: Informer;
+}
+
+export interface ReplicationRuntime {
+  name: string;
+  firstSeenAt: number;
+  mode?: ReplicationMode;
+  /** metadata.generation the last pass ran with. */
+  passGeneration?: number;
+  /** Next full pass (epoch ms); undefined: only on demand. */
+  dueAt?: number;
+  /** Something outside the spec changed: run a full pass on next reconcile. */
+  dirty: boolean;
+  /** The last pass could not run at all (e.g. remote not ready). */
+  blocked: boolean;
+  lastSyncNowHandled?: string;
+  lastAllowHandled?: string;
+  pairs: ResolvedPair[];
+  settings?: ReplicationSettings;
+  typeByGroupKind: Map<string, ApiResource>;
+  /** Prune timers per destination namespace. */
+  pendingSince: Map<string, Map<string, Date>>;
+  live?: LiveView;
+}
+
+export function newRuntime(name: string, now: number): ReplicationRuntime {
+  return {
+    name,
+    firstSeenAt: now,
+    dirty: true,
+    blocked: false,
+    pairs: [],
+    typeByGroupKind: new Map(),
+    pendingSince: new Map(),
+  };
+}
+
+/** Releases every watch the runtime holds. */
+export async function releaseLive(rt: ReplicationRuntime): Promise<void> {
+  const live = rt.live;
+  rt.live = undefined;
+  if (!live) return;
+  await Promise.all([...live.sourceLeases.values()].map((l) => l.release()));
+}
