@@ -24,6 +24,7 @@ import {
   withController,
 } from "./harness.ts";
 import { DATA_SPEC, dataSetup, pvc, volume, volumesOf } from "./volsync.ts";
+import { installAddOn } from "../deploy/sim-rbac.ts";
 
 type Json = Record<string, unknown>;
 
@@ -251,4 +252,30 @@ Deno.test("volumes: an address that never appears degrades the volume and warns"
     );
     assertEquals(await e.src.get(SECRETS, "shop", "drs-data-key"), undefined);
   }, { replication: { volumes: { handshakeTimeoutMs: 0 } } });
+});
+
+Deno.test("volumes: the handshake works with exactly the deploy/ RBAC plus the data-replication add-ons", async () => {
+  await withController(async (e) => {
+    await installAddOn(e.source, "deploy/data-replication");
+    await installAddOn(e.dr, "deploy/dr-cluster/data-replication");
+    const mover = await dataSetup(e, [pvc("data")]);
+    mover.start();
+    try {
+      await standardSetup(e, DATA_SPEC);
+      e.start();
+      await until(
+        "source",
+        async () =>
+          await e.src.get(REPLICATION_SOURCES, "shop", "drs-data") !==
+            undefined,
+      );
+      await mover.transfer("data");
+      await until(
+        "Synced",
+        async () => (await volume(e, "data"))?.phase === "Synced",
+      );
+    } finally {
+      await mover.stop();
+    }
+  }, { rbac: true });
 });
