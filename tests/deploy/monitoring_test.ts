@@ -9,12 +9,18 @@ const ALERT_METRICS = {
   drsyncer_remote_cluster_ready: ["remote_cluster"],
   drsyncer_prune_blocked: ["replication"],
   drsyncer_leader: [],
+  drsyncer_volume_seconds_since_last_sync: [
+    "replication",
+    "exported_namespace",
+    "pvc",
+  ],
 };
 /** Alerts the issue requires, by name. */
 const REQUIRED_ALERTS = [
   "DrSyncerRPOExceeded",
   "DrSyncerRemoteClusterNotReady",
   "DrSyncerPruneBlocked",
+  "DrSyncerVolumeRPOExceeded",
 ];
 
 const manifests = loadManifests();
