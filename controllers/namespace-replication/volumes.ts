@@ -291,21 +291,32 @@ export async function syncVolumes(
   return report;
 }
 
-/** While a handshake is in progress, poll every few seconds. */
+/** While a handshake is in progress, poll every few seconds... */
 export const HANDSHAKE_POLL_MS = 5_000;
+/** ...and while the first transfer runs, now and then. */
+export const FIRST_SYNC_POLL_MS = 30_000;
 
-/** The next pass: sooner while VolSync still has to answer. */
+/**
+ * The next pass: sooner while VolSync still has to answer (VolSync's
+ * objects are not watched). Only modes that run due passes use it: in
+ * Manual mode each sync-now token advances the handshake by one step.
+ */
 export function volumeDue(
   dueAt: number | undefined,
   report: VolumeReport | undefined,
   now: number,
 ): number | undefined {
-  const waiting = (report?.writes ?? 0) > 0 ||
-    (report?.volumes ?? []).some((v) =>
-      v.phase === "Pending" || v.phase === "Syncing"
-    );
-  if (!waiting) return dueAt;
-  const poll = now + HANDSHAKE_POLL_MS;
+  const volumes = report?.volumes ?? [];
+  const handshake = (report?.writes ?? 0) > 0 ||
+    volumes.some((v) => v.phase === "Pending");
+  const firstSync = volumes.some((v) => v.phase === "Syncing");
+  const wait = handshake
+    ? HANDSHAKE_POLL_MS
+    : firstSync
+    ? FIRST_SYNC_POLL_MS
+    : undefined;
+  if (wait === undefined) return dueAt;
+  const poll = now + wait;
   return dueAt === undefined ? poll : Math.min(dueAt, poll);
 }
 
