@@ -14,6 +14,7 @@ import { promote } from "./lib/workflows/promote.ts";
 import { demote } from "./lib/workflows/demote.ts";
 import { cutover } from "./lib/workflows/cutover.ts";
 import { failback } from "./lib/workflows/failback.ts";
+import { status } from "./lib/workflows/status.ts";
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -60,6 +61,8 @@ function dispatch(invocation: Invocation): Promise<number> | number {
       return cutover(invocation, processIo());
     case "failback":
       return failback(invocation, processIo());
+    case "status":
+      return status(invocation, processIo());
     default: {
       const unknown: never = invocation;
       throw new Error(`BUG: unhandled command ${JSON.stringify(unknown)}`);

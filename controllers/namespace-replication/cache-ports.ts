@@ -27,14 +27,17 @@ function inNamespace(
 }
 
 /**
- * Reads from cluster-wide informers, one per type. A type without a synced
+ * Reads from informers by type and namespace. A type without a synced
  * informer fails its list: the engine then treats it as unreadable and
  * protects its copies, instead of taking "nothing cached" for "nothing there".
  */
 export class CacheReader implements ClusterReader {
   constructor(
     readonly namespaces: Informer,
-    readonly informerOf: (type: ApiResource) => Informer | undefined,
+    readonly informerOf: (
+      type: ApiResource,
+      namespace: string,
+    ) => Informer | undefined,
     /** Fallback for namespaces the cache cannot hold (not ours on DR). */
     readonly direct?: ApiCluster,
   ) {}
@@ -44,7 +47,7 @@ export class CacheReader implements ClusterReader {
   }
 
   list(type: ApiResource, namespace: string): Promise<KubeObject[]> {
-    const informer = this.informerOf(type);
+    const informer = this.informerOf(type, namespace);
     if (!informer?.hasSynced) {
       return Promise.reject(
         new Error(`watch cache of ${type.resource} is not synced yet`),

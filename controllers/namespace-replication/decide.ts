@@ -9,6 +9,7 @@ import {
   type NamespaceReplication,
 } from "../../lib/api/v1alpha1.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 import type { NamespaceSyncResult } from "../../lib/engine/namespace-sync.ts";
 
 export interface Decision {
@@ -49,7 +50,7 @@ export function decidePass(
   rt: ReplicationRuntime,
   now: number,
 ): Decision {
-  const mode = nr.spec.mode ?? "Continuous";
+  const { mode } = specOf(nr).spec;
   const syncNowToken = newSyncNowToken(nr, rt);
   if (syncNowToken) {
     return { run: true, syncNowToken, because: "sync-now token" };

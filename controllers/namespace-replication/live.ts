@@ -1,8 +1,14 @@
 /**
- * Continuous mode's watches: cluster-wide source informers per selected
- * type (shared by every replication through SharedInformers) and the DR
- * informers of owned copies. Changes after the initial sync are forwarded
- * as single-object work; the initial lists are covered by the full pass.
+ * Continuous mode's watches: source informers per selected type and mapped
+ * source namespace (shared by every replication through SharedInformers)
+ * and the DR informers of owned copies. Changes after the initial sync are
+ * forwarded as single-object work; the initial lists are covered by the
+ * full pass.
+ *
+ * Source watches are per namespace, not cluster-wide: the API has no
+ * "namespace in (set)" selector, and a cluster-wide watch would read (and
+ * cache) every Secret of the cluster, Helm release Secrets included.
+ * Unmapped namespaces cost no memory and their Secrets are never read.
  */
 import type { InformerEvent } from "../../lib/informer/cache.ts";
 import type { Informer } from "../../lib/informer/informer.ts";
@@ -23,13 +29,20 @@ export type SourceEventHandler = (
   event: InformerEvent,
 ) => void;
 
+/** Key of a source watch in LiveView.sourceLeases. */
+export function sourceWatchKey(type: ApiResource, namespace: string): string {
+  return `${groupResource(type)}|${namespace}`;
+}
+
 function acquireSource(
   ctx: ControllerContext,
   type: ApiResource,
+  namespace: string,
   onEvent: SourceEventHandler,
 ): InformerLease {
   let ready = false;
-  const lease = ctx.informers.acquire(ctx.source, { type }, (e) => {
+  const spec = { type, namespace };
+  const lease = ctx.informers.acquire(ctx.source, spec, (e) => {
     // Skips the replay of the cache on subscribe and the initial list.
     if (ready && lease.informer.hasSynced) onEvent(type, e);
   });
@@ -37,13 +50,17 @@ function acquireSource(
   return lease;
 }
 
-/** Makes the runtime's watches match `types` on `remote`. */
+/**
+ * Makes the runtime's watches match `types` in the source `namespaces` on
+ * `remote`; watches of namespaces no longer mapped are released.
+ */
 export async function ensureLive(
   ctx: ControllerContext,
   caches: RemoteCaches,
   rt: ReplicationRuntime,
   remote: { name: string; client: ClusterClient },
   types: readonly ApiResource[],
+  namespaces: readonly string[],
   onSourceEvent: SourceEventHandler,
   drServes: (type: ApiResource) => boolean,
 ): Promise<LiveView> {
@@ -65,18 +82,29 @@ export async function ensureLive(
     drNamespaces: await caches.namespaces(remote.name, remote.client),
   };
   rt.live = live;
-  const wanted = new Set(types.map(groupResource));
-  for (const [gr, lease] of live.sourceLeases) {
-    if (!wanted.has(gr)) {
-      live.sourceLeases.delete(gr);
-      live.drInformers.delete(gr);
+  const wantedTypes = new Set(types.map(groupResource));
+  for (const gr of live.drInformers.keys()) {
+    if (!wantedTypes.has(gr)) live.drInformers.delete(gr);
+  }
+  const wanted = new Set(
+    types.flatMap((t) => namespaces.map((ns) => sourceWatchKey(t, ns))),
+  );
+  for (const [key, lease] of live.sourceLeases) {
+    if (!wanted.has(key)) {
+      live.sourceLeases.delete(key);
       await lease.release();
     }
   }
   for (const type of types) {
     const gr = groupResource(type);
-    if (!live.sourceLeases.has(gr)) {
-      live.sourceLeases.set(gr, acquireSource(ctx, type, onSourceEvent));
+    for (const ns of namespaces) {
+      const key = sourceWatchKey(type, ns);
+      if (!live.sourceLeases.has(key)) {
+        live.sourceLeases.set(
+          key,
+          acquireSource(ctx, type, ns, onSourceEvent),
+        );
+      }
     }
     if (!live.drInformers.has(gr) && drServes(type)) {
       live.drInformers.set(

@@ -14,7 +14,8 @@ import {
   REASONS_KEEPING_EXISTING_COPY,
 } from "../../lib/sync/filter.ts";
 import { planNamespace } from "../../lib/sync/plan.ts";
-import { copyOptionsFromSpec, toDrCopy } from "../../lib/sync/transform.ts";
+import { copyOptionsFor } from "../../lib/sync/replication-spec.ts";
+import { toDrCopy } from "../../lib/sync/transform.ts";
 import {
   apiVersionOf,
   groupResource,
@@ -23,6 +24,7 @@ import {
 } from "../../lib/sync/types.ts";
 import type { ControllerContext } from "../context.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
+import { sourceWatchKey } from "./live.ts";
 
 /** Identity of a single-object work item. */
 export interface ObjectRef {
@@ -70,7 +72,9 @@ export async function syncObject(
   const pair = rt.pairs.find((p) => p.source === ref.sourceNamespace);
   const type = rt.typeByGroupKind.get(`${ref.group}/${ref.kind}`);
   if (!settings || !live || !pair || !type) return { kind: "nothing" };
-  const sourceInformer = live.sourceLeases.get(groupResource(type))?.informer;
+  const sourceInformer = live.sourceLeases.get(
+    sourceWatchKey(type, pair.source),
+  )?.informer;
   const drInformer = live.drInformers.get(groupResource(type));
   const drNs = live.drNamespaces.get(pair.destination);
   const sourceNs = ctx.caches.namespaces.get(pair.source);
@@ -96,7 +100,7 @@ export async function syncObject(
       ? { kind: "nothing" }
       : full(`source object no longer copied (${decision.reason})`);
   }
-  const opts = copyOptionsFromSpec(settings.spec, {
+  const opts = copyOptionsFor(settings.spec, {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
   });
@@ -105,8 +109,8 @@ export async function syncObject(
   const planInput = {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
-    conflictPolicy: settings.spec.conflictPolicy ?? "Abort",
-    immutableFieldPolicy: settings.spec.immutableFieldPolicy ?? "Recreate",
+    conflictPolicy: settings.spec.conflictPolicy,
+    immutableFieldPolicy: settings.spec.immutableFieldPolicy,
     destinationPromoted: false,
   } as const;
   const withKind = current

@@ -16,6 +16,7 @@ import { detectDestinationConflicts } from "../../lib/sync/namespace-conflicts.t
 import { resolveNamespaceMapping } from "../../lib/sync/namespace-mapping.ts";
 import type { ControllerContext } from "../context.ts";
 import type { ResolvedPair } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 
 export function note(
   kind: string,
@@ -53,15 +54,15 @@ export function resolvePairs(
   const out: Resolved = { pairs: [], missing: [], notes: [] };
   const namespaces = ctx.caches.namespaces.list();
   const perMapping: { mapping: string; pairs: ResolvedPair[] }[] = [];
-  for (const ref of nr.spec.namespaceMappingRefs ?? []) {
-    const nm = ctx.caches.mappings.get(ref.name, ctx.namespace);
+  for (const mappingName of specOf(nr).spec.namespaceMappingNames) {
+    const nm = ctx.caches.mappings.get(mappingName, ctx.namespace);
     if (!nm) {
       out.notes.push(
         note(
           "NamespaceMapping",
-          ref.name,
+          mappingName,
           "MappingNotFound",
-          `NamespaceMapping ${ref.name} not found`,
+          `NamespaceMapping ${mappingName} not found`,
         ),
       );
       continue;
@@ -71,7 +72,9 @@ export function resolvePairs(
       [];
     const r = resolveNamespaceMapping(spec, namespaces, previous);
     for (const p of r.problems) {
-      out.notes.push(note("NamespaceMapping", ref.name, "InvalidMapping", p));
+      out.notes.push(
+        note("NamespaceMapping", mappingName, "InvalidMapping", p),
+      );
     }
     for (const source of r.missing) {
       const before = previous.find((p) => p.source === source);
@@ -81,7 +84,7 @@ export function resolvePairs(
     }
     const copyNamespaceMetadata = spec.copyNamespaceMetadata ?? true;
     perMapping.push({
-      mapping: ref.name,
+      mapping: mappingName,
       pairs: r.pairs.map((p) => ({ ...p, copyNamespaceMetadata })),
     });
   }

@@ -27,6 +27,7 @@ import type { DiscoveryCache } from "./discovery-cache.ts";
 import type { SourceEventHandler } from "./live.ts";
 import type { RemoteCaches } from "./remote-caches.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 
 /** Namespaces synced side by side; they share WRITES_IN_FLIGHT. */
 const PAIR_CONCURRENCY = 8;
@@ -82,7 +83,8 @@ export async function runPass(
   now: Date,
 ): Promise<PassOutput> {
   const { ctx } = deps;
-  const rcName = nr.spec.remoteClusterRef?.name ?? "";
+  const spec = specOf(nr);
+  const rcName = spec.spec.remoteClusterName;
   const remote = ctx.remoteStates.get(rcName);
   const blockedByRemote = remoteBlocker(ctx, rcName, remote);
   if (blockedByRemote) {
@@ -108,10 +110,12 @@ export async function runPass(
       blocker: { reason: "DiscoveryFailed", message },
     };
   }
-  const { settings, problems } = resolveSettings(
-    { namespace: ctx.namespace, name: nr.metadata.name, spec: nr.spec },
+  const resolvedSettings = resolveSettings(
+    { namespace: ctx.namespace, name: nr.metadata.name, spec: spec.spec },
     discovery,
   );
+  const { settings } = resolvedSettings;
+  const problems = [...resolvedSettings.problems, ...spec.problems];
   if (problems.length > 0) {
     return {
       results: [],

@@ -14,9 +14,10 @@ import type { Blocker } from "../../lib/engine/status.ts";
 import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
 import type { RemoteState } from "../context.ts";
 import { CacheReader } from "./cache-ports.ts";
-import { ensureLive, liveSynced } from "./live.ts";
+import { ensureLive, liveSynced, sourceWatchKey } from "./live.ts";
 import type { PassDeps } from "./pass.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 
 const CACHE_SYNC_TIMEOUT_MS = 10_000;
 
@@ -57,7 +58,7 @@ export async function readersFor(
     }`;
     return { blocker: { reason: "RemoteClusterUnreachable", message } };
   }
-  if ((nr.spec.mode ?? "Continuous") !== "Continuous") {
+  if (specOf(nr).spec.mode !== "Continuous") {
     const source = new ApiCluster(deps.ctx.source);
     return { source, dr: drApi, drServes, incomplete: false };
   }
@@ -65,14 +66,15 @@ export async function readersFor(
     deps.ctx,
     deps.remoteCaches,
     rt,
-    { name: nr.spec.remoteClusterRef.name, client: remote.client! },
+    { name: specOf(nr).spec.remoteClusterName, client: remote.client! },
     rt.settings!.types,
+    rt.pairs.map((p) => p.source),
     deps.onSourceEvent,
     drServes,
   );
   const synced = await liveSynced(live, CACHE_SYNC_TIMEOUT_MS);
-  const sourceOf = (t: ApiResource) =>
-    live.sourceLeases.get(groupResource(t))?.informer;
+  const sourceOf = (t: ApiResource, namespace: string) =>
+    live.sourceLeases.get(sourceWatchKey(t, namespace))?.informer;
   const drOf = (t: ApiResource) => live.drInformers.get(groupResource(t));
   return {
     source: new CacheReader(deps.ctx.caches.namespaces, sourceOf),

@@ -66,6 +66,7 @@ import {
   type VolumeReport,
   withVolumes,
 } from "../../lib/volsync/status.ts";
+import { specOf } from "./spec.ts";
 
 /** Tuning for tests; production uses the defaults. */
 export interface ReplicationControllerOptions {
@@ -184,9 +185,9 @@ class ReplicationController {
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
     const now = this.ctx.clock.now();
-    if (nr.spec.suspend) return await this.suspend(nr, rt, signal);
+    const { mode, suspend } = specOf(nr).spec;
+    if (suspend) return await this.suspend(nr, rt, signal);
     if (this.awaitingFirstProbe(nr)) return;
-    const mode = nr.spec.mode ?? "Continuous";
     if (rt.mode !== mode) {
       if (mode !== "Continuous") await releaseLive(rt);
       rt.mode = mode;
@@ -274,7 +275,7 @@ class ReplicationController {
     now: number,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
-    if ((nr.spec.mode ?? "Continuous") === "Manual") {
+    if (specOf(nr).spec.mode === "Manual") {
       const generation = nr.metadata.generation ?? 0;
       const status = awaitingTokenStatus(nr.status, generation, new Date(now));
       await this.writeIfChanged(nr, status, signal);
@@ -293,7 +294,7 @@ class ReplicationController {
    * this replication.
    */
   awaitingFirstProbe(nr: NamespaceReplication): boolean {
-    const name = nr.spec.remoteClusterRef?.name ?? "";
+    const name = specOf(nr).spec.remoteClusterName;
     return !this.ctx.remoteStates.has(name) &&
       this.ctx.caches.remoteClusters.get(name, this.ctx.namespace) !==
         undefined;

@@ -7,6 +7,7 @@ import type { NamespaceReplication } from "../../lib/api/v1alpha1.ts";
 import type { ActionOutcome } from "../../lib/engine/outcome.ts";
 import type { PassReport } from "../../lib/engine/status.ts";
 import { type ControllerContext, subjectOf } from "../context.ts";
+import { specOf } from "./spec.ts";
 
 const NAMES_IN_MESSAGE = 5;
 
@@ -141,8 +142,8 @@ export function recordMetrics(
   m.setReplicationObjects(name, counts);
   m.setReplicationInfo(
     name,
-    nr.spec.remoteClusterRef?.name ?? "",
-    nr.spec.mode ?? "Continuous",
+    specOf(nr).spec.remoteClusterName,
+    specOf(nr).spec.mode,
   );
 }
 
@@ -178,7 +179,7 @@ export function remoteCondition(
   ctx: ControllerContext,
   nr: NamespaceReplication,
 ): PassReport["remoteReady"] {
-  const name = nr.spec.remoteClusterRef?.name ?? "";
+  const name = specOf(nr).spec.remoteClusterName;
   const state = ctx.remoteStates.get(name);
   return state?.ready
     ? {

@@ -21,7 +21,7 @@ export interface LiveView {
   remote: string;
   drClient: ClusterClient;
   drApi: ApiCluster;
-  /** Source informers (cluster-wide, shared) by groupResource. */
+  /** Source informers (one namespace each, shared) by sourceWatchKey. */
   sourceLeases: Map<string, InformerLease>;
   /** DR informers (owned objects) by groupResource. */
   drInformers: Map<string, Informer>;

@@ -3,19 +3,15 @@
  * (resync interval, schedule, none), pending prunes, and a growing retry
  * delay after transient failures.
  */
-import {
-  NAMESPACE_REPLICATION_DEFAULTS,
-  type NamespaceReplication,
-} from "../../lib/api/v1alpha1.ts";
+import type { NamespaceReplication } from "../../lib/api/v1alpha1.ts";
 import type { PassReport } from "../../lib/engine/status.ts";
-import { parseDuration } from "../../lib/sync/duration.ts";
 import { nextRunTime } from "../../lib/sync/schedule.ts";
 import type { WorkResult } from "../../lib/workqueue.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
+import { specOf } from "./spec.ts";
 
 export const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 5 * 60_000;
-const DEFAULT_RESYNC_MS = 10 * 60_000;
 
 /** After a restart, a Scheduled replication resumes its schedule from status. */
 export function restoreSchedule(
@@ -24,7 +20,7 @@ export function restoreSchedule(
 ): void {
   if (
     rt.passGeneration !== undefined ||
-    (nr.spec.mode ?? "Continuous") !== "Scheduled"
+    specOf(nr).spec.mode !== "Scheduled"
   ) return;
   const st = nr.status;
   if (st?.observedGeneration !== nr.metadata.generation || !st?.nextSyncTime) {
@@ -42,17 +38,13 @@ export function nextDue(
   now: number,
   pruneAt?: number,
 ): number | undefined {
-  const mode = nr.spec.mode ?? "Continuous";
-  if (mode === "Manual") return undefined;
-  if (mode === "Scheduled") {
-    const next = nextRunTime(nr.spec.schedule ?? "", new Date(now));
+  const { spec } = specOf(nr);
+  if (spec.mode === "Manual") return undefined;
+  if (spec.mode === "Scheduled") {
+    const next = nextRunTime(spec.schedule, new Date(now));
     return next.ok ? next.next.getTime() : undefined;
   }
-  const parsed = parseDuration(
-    nr.spec.resyncInterval ?? NAMESPACE_REPLICATION_DEFAULTS.resyncInterval,
-  );
-  const resync = parsed.ok && parsed.ms > 0 ? parsed.ms : DEFAULT_RESYNC_MS;
-  const due = now + resync;
+  const due = now + spec.resyncMs;
   return pruneAt !== undefined && rt.live ? Math.min(due, pruneAt) : due;
 }
 

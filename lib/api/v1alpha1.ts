@@ -321,6 +321,13 @@ export const NAMESPACE_REPLICATION_DEFAULTS = {
 
 export const LABEL_IGNORE = "drsyncer.io/ignore";
 export const ANNOTATION_SCALE_OVERRIDE = "drsyncer.io/scale-override";
+/**
+ * The original Go dr-syncer's spellings, accepted as aliases so its users'
+ * manifests keep working (its scale-override: any non-integer keeps the
+ * source count).
+ */
+export const LEGACY_LABEL_IGNORE = "dr-syncer.io/ignore";
+export const LEGACY_LABEL_SCALE_OVERRIDE = "dr-syncer.io/scale-override";
 export const ANNOTATION_SYNC_NOW = "drsyncer.io/sync-now";
 export const ANNOTATION_ALLOW_MASS_PRUNE = "drsyncer.io/allow-mass-prune";
 export const LABEL_REPLICATION = "drsyncer.io/replication";

@@ -159,6 +159,9 @@ export const COMMANDS = {
       ),
       owner,
       allowMassPrune,
+      dryRun: switchFlag(
+        "print every write of the cutover (final sync, source scale-down, promote) and write nothing",
+      ),
       ...logFlags("pretty"),
     },
   },
@@ -169,7 +172,33 @@ export const COMMANDS = {
       to,
       namespace: pair,
       syncBack: switchFlag("first copy DR-side changes back to the source"),
+      dryRun: switchFlag(
+        "print every write of the failback (sync back, demote, source start) and write nothing",
+      ),
       ...logFlags("pretty"),
+    },
+  },
+  status: {
+    summary:
+      "one line per NamespaceReplication; exit 1 when one is Failed or past its RPO objective",
+    flags: {
+      kubeconfig: valueFlag(
+        "kubeconfig of the source cluster (default: $KUBECONFIG, ~/.kube/config, then in-cluster)",
+        "FILE",
+        readText,
+      ),
+      namespace: valueFlag(
+        "the controller's namespace, where the NamespaceReplications are",
+        "NS",
+        readNamespace,
+        { fallback: DEFAULT_NAMESPACE },
+      ),
+      output: valueFlag(
+        "output: text or json",
+        "FORMAT",
+        readChoice(["text", "json"]),
+        { fallback: "text", short: "o" },
+      ),
     },
   },
   crds: {

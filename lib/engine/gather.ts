@@ -5,7 +5,8 @@
  */
 import { classifyError } from "../kube/errors.ts";
 import { copyDecision, REASONS_KEEPING_EXISTING_COPY } from "../sync/filter.ts";
-import { copyOptionsFromSpec, toDrCopy } from "../sync/transform.ts";
+import { copyOptionsFor } from "../sync/replication-spec.ts";
+import { toDrCopy } from "../sync/transform.ts";
 import {
   type ApiResource,
   apiVersionOf,
@@ -99,7 +100,7 @@ function addTypeRead(
     for (const o of read.current) out.keepKeys.add(objectKey(o));
     return;
   }
-  const opts = copyOptionsFromSpec(settings.spec, {
+  const opts = copyOptionsFor(settings.spec, {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
   });

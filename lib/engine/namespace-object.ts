@@ -7,7 +7,8 @@
  */
 import type { KubeObject } from "../sync/types.ts";
 import { planNamespace } from "../sync/plan.ts";
-import { copyOptionsFromSpec, toDrCopy } from "../sync/transform.ts";
+import { copyOptionsFor } from "../sync/replication-spec.ts";
+import { toDrCopy } from "../sync/transform.ts";
 import { failureOf } from "./apply.ts";
 import type { NamespaceSyncInput } from "./namespace-sync.ts";
 import type { ActionOutcome } from "./outcome.ts";
@@ -25,7 +26,7 @@ export function desiredNamespace(
   const from: KubeObject = input.copyNamespaceMetadata
     ? sourceNs
     : { apiVersion: "v1", kind: "Namespace", metadata: { name: pair.source } };
-  const opts = copyOptionsFromSpec(settings.spec, {
+  const opts = copyOptionsFor(settings.spec, {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
   });
@@ -62,7 +63,7 @@ export async function ensureNamespace(
     ownerValue: input.settings.ownerValue,
     desired: [desired],
     current: drNs ? [drNs] : [],
-    conflictPolicy: input.settings.spec.conflictPolicy ?? "Abort",
+    conflictPolicy: input.settings.spec.conflictPolicy,
     immutableFieldPolicy: "Skip",
     destinationPromoted: false,
   }).actions;

@@ -10,12 +10,12 @@
 import {
   ANNOTATION_PROMOTED,
   type NamespacePair,
-  type NamespaceReplicationSpec,
   type SyncCounts,
 } from "../api/v1alpha1.ts";
 import type { CopyContext } from "../sync/filter.ts";
 import { type NamespacePlan, planNamespace } from "../sync/plan.ts";
-import { planPrunes, type PrunePlan, type PruneSafety } from "../sync/prune.ts";
+import { planPrunes, type PrunePlan } from "../sync/prune.ts";
+import type { ResolvedSpec } from "../sync/replication-spec.ts";
 import { type ApiResource, type KubeObject, objectKey } from "../sync/types.ts";
 import { applyActions, applyDeletes } from "./apply.ts";
 import { ensureNamespace } from "./namespace-object.ts";
@@ -27,11 +27,10 @@ import type { ClusterReader, ClusterWriter } from "./ports.ts";
 /** A replication's settings, resolved once per pass. */
 export interface ReplicationSettings {
   ownerValue: string;
-  spec: NamespaceReplicationSpec;
+  spec: ResolvedSpec;
   /** Selected resource types (discovery on the source). */
   types: readonly ApiResource[];
   copyContext: Omit<CopyContext, "namespace">;
-  pruneSafety: PruneSafety;
 }
 
 /** State the caller keeps between passes for one namespace. */
@@ -173,8 +172,8 @@ async function planAndApply(
     desiredKeys: g.keepKeys,
     pendingSince: input.prune.pendingSince,
     now: input.now,
-    prune: settings.spec.prune ?? true,
-    safety: settings.pruneSafety,
+    prune: settings.spec.prune,
+    safety: settings.spec.pruneSafety,
     allowToken: input.prune.allowToken,
     sourceNamespaceExists: true,
   });
@@ -200,9 +199,8 @@ function planInputOf(input: NamespaceSyncInput) {
   return {
     destinationNamespace: input.pair.destination,
     ownerValue: input.settings.ownerValue,
-    conflictPolicy: input.settings.spec.conflictPolicy ?? "Abort",
-    immutableFieldPolicy: input.settings.spec.immutableFieldPolicy ??
-      "Recreate",
+    conflictPolicy: input.settings.spec.conflictPolicy,
+    immutableFieldPolicy: input.settings.spec.immutableFieldPolicy,
     destinationPromoted: false,
   };
 }

@@ -1,16 +1,11 @@
 /**
- * A NamespaceReplication's spec resolved against source discovery into the
- * settings one pass runs with. Problems are returned for status, never thrown.
+ * A resolved NamespaceReplication spec completed against source discovery
+ * into the settings one pass runs with. Problems are returned for status,
+ * never thrown.
  */
-import {
-  NAMESPACE_REPLICATION_DEFAULTS,
-  type NamespaceReplicationSpec,
-  replicationOwnerValue,
-} from "../api/v1alpha1.ts";
-import { parseDuration } from "../sync/duration.ts";
-import { validateSchedule } from "../sync/schedule.ts";
+import { replicationOwnerValue } from "../api/v1alpha1.ts";
 import { groupKindsOf } from "../sync/filter.ts";
-import { validateSelector } from "../sync/label-selector.ts";
+import type { ResolvedSpec } from "../sync/replication-spec.ts";
 import {
   type DiscoveredResource,
   resolveResourceTypes,
@@ -26,39 +21,18 @@ export interface SettingsResult {
   unknownTypes: string[];
 }
 
-function pruneDelayMs(
-  spec: NamespaceReplicationSpec,
-  problems: string[],
-): number {
-  const text = spec.pruneSafety?.delay ??
-    NAMESPACE_REPLICATION_DEFAULTS.pruneSafety.delay;
-  const parsed = parseDuration(text);
-  if (parsed.ok) return parsed.ms;
-  problems.push(`spec.pruneSafety.delay: ${parsed.problem}`);
-  return Number.POSITIVE_INFINITY;
-}
-
 /** See the module comment. */
 export function resolveSettings(
   replication: {
     namespace: string;
     name: string;
-    spec: NamespaceReplicationSpec;
+    spec: ResolvedSpec;
   },
   discovery: readonly DiscoveredResource[],
 ): SettingsResult {
   const { spec } = replication;
-  const defaults = NAMESPACE_REPLICATION_DEFAULTS;
   const types = resolveResourceTypes(spec.resourceTypes, discovery);
   const problems = [...types.problems];
-  problems.push(...validateSelector(spec.selector, "spec.selector"));
-  if ((spec.mode ?? "Continuous") === "Scheduled") {
-    // Otherwise a schedule croner cannot read would sync once (the spec
-    // change) and then silently never again.
-    for (const p of validateSchedule(spec.schedule ?? "")) {
-      problems.push(`spec.schedule: ${p}`);
-    }
-  }
   for (const name of types.unknown) {
     problems.push(`spec.resourceTypes: unknown resource type "${name}"`);
   }
@@ -74,13 +48,6 @@ export function resolveSettings(
       selector: spec.selector,
       copiedGroupKinds: groupKindsOf(types.selected),
       ownerValue,
-    },
-    pruneSafety: {
-      delayMs: pruneDelayMs(spec, problems),
-      maxDeleteFraction: spec.pruneSafety?.maxDeleteFraction ??
-        defaults.pruneSafety.maxDeleteFraction,
-      minObjects: spec.pruneSafety?.minObjects ??
-        defaults.pruneSafety.minObjects,
     },
   };
   return { settings, problems, unknownTypes: types.unknown };

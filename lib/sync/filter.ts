@@ -4,10 +4,11 @@
  * `skipped` count's reason in status and logs).
  *
  * Decisions:
- * - Ignore: `drsyncer.io/ignore` must be exactly "true" (label or
- *   annotation, on the object or its namespace). Any other value, "True"
- *   and "false" included, copies: label values are case-sensitive in
- *   Kubernetes and we do not guess.
+ * - Ignore: `drsyncer.io/ignore` (or the original Go dr-syncer's
+ *   `dr-syncer.io/ignore`) must be exactly "true" (label or annotation, on
+ *   the object or its namespace). Any other value, "True" and "false"
+ *   included, copies: label values are case-sensitive in Kubernetes and we
+ *   do not guess.
  * - BeingDeleted (deletionTimestamp set): not copied as new and not
  *   updated; an existing copy is kept until the source is really gone,
  *   so a deletion reaches DR only through prune with its delay and guard.
@@ -27,7 +28,11 @@
  *   (`kube-root-ca.crt`, and OpenShift's `openshift-service-ca.crt`); and
  *   the rsync-tls key Secrets DR Syncer copies for data replication.
  */
-import { LABEL_IGNORE, LABEL_REPLICATION } from "../api/v1alpha1.ts";
+import {
+  LABEL_IGNORE,
+  LABEL_REPLICATION,
+  LEGACY_LABEL_IGNORE,
+} from "../api/v1alpha1.ts";
 import type { LabelSelector } from "../api/v1alpha1.ts";
 import type { KubeMeta, KubeObject } from "./types.ts";
 import { matchesSelector } from "./label-selector.ts";
@@ -87,10 +92,21 @@ const CA_BUNDLE_CONFIGMAPS: ReadonlySet<string> = new Set([
   "openshift-service-ca.crt",
 ]);
 
-/** Whether metadata carries `drsyncer.io/ignore: "true"`. */
+/** The ignore keys: ours, then the original dr-syncer's alias. */
+export const IGNORE_KEYS: readonly string[] = [
+  LABEL_IGNORE,
+  LEGACY_LABEL_IGNORE,
+];
+
+/**
+ * Whether metadata carries `drsyncer.io/ignore: "true"` (or its alias),
+ * as a label or an annotation.
+ */
 export function isIgnored(meta: Partial<KubeMeta> | undefined): boolean {
-  return meta?.labels?.[LABEL_IGNORE] === IGNORE_VALUE ||
-    meta?.annotations?.[LABEL_IGNORE] === IGNORE_VALUE;
+  return IGNORE_KEYS.some((key) =>
+    meta?.labels?.[key] === IGNORE_VALUE ||
+    meta?.annotations?.[key] === IGNORE_VALUE
+  );
 }
 
 /** groupKinds ("CronJob.batch", "ConfigMap") of the selected types. */

@@ -18,8 +18,6 @@ import {
   ANNOTATION_ORIGINAL_REPLICAS,
   ANNOTATION_SOURCE,
   LABEL_REPLICATION,
-  NAMESPACE_REPLICATION_DEFAULTS,
-  type NamespaceReplicationSpec,
 } from "../api/v1alpha1.ts";
 import type { KubeObject } from "./types.ts";
 import {
@@ -109,25 +107,6 @@ export function toDrCopy(source: KubeObject, opts: CopyOptions): CopyResult {
   const rule = KIND_RULES.get(`${groupOf(apiVersion)}/${kind}`);
   rule?.(copy, { source: src, opts, warnings });
   return { object: copy, warnings };
-}
-
-/** CopyOptions of a NamespaceReplication spec, defaults applied. */
-export function copyOptionsFromSpec(
-  spec: NamespaceReplicationSpec,
-  target: { destinationNamespace: string; ownerValue: string },
-): CopyOptions {
-  const defaults = NAMESPACE_REPLICATION_DEFAULTS;
-  return {
-    destinationNamespace: target.destinationNamespace,
-    ownerValue: target.ownerValue,
-    scaleToZero: spec.scaleToZero ?? defaults.scaleToZero,
-    preserveNodePorts: spec.services?.preserveNodePorts ??
-      defaults.services.preserveNodePorts,
-    storageClassMappings: spec.storageClassMappings ?? [],
-    accessModeMappings: spec.accessModeMappings ?? [],
-    ingressHostRewrites: spec.ingress?.hostRewrites ?? [],
-    ingressClassMappings: spec.ingress?.classMappings ?? [],
-  };
 }
 
 /**

@@ -12,6 +12,9 @@
  *   4. promote DR; replicated volumes restored from their latest image
  *   5. verify: both sides re-read, nothing left to change
  *
+ * `--dry-run` runs these very steps as a rehearsal (rehearsal.ts): writes
+ * go to memory, and the list of them is printed as the plan.
+ *
  * Every step is idempotent: parking a parked source keeps its recorded
  * count (the transform reads a parked source the same way), so re-running
  * an interrupted cutover finishes it.
@@ -35,11 +38,14 @@ import {
   type WorkflowIo,
 } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
+import {
+  Journal,
+  printPlan,
+  rehearsalClusters,
+  rehearsalIo,
+} from "./rehearsal.ts";
 import { promoteNamespace, type StandbyResult } from "./standby.ts";
 import { finalVolumeSync, promoteWithVolumes } from "./volumes.ts";
-
-/** How long the final volume sync may take (VolSync transfers the delta). */
-export const FINAL_VOLUME_SYNC_TIMEOUT_MS = 30 * 60_000;
 import { passOrStop, syncRequest } from "./sync.ts";
 import {
   applyShapes,
@@ -89,22 +95,36 @@ async function finalSync(
   });
 }
 
+/** The steps of a cutover, as the plan of a dry run names them. */
+export const CUTOVER_STEPS = [
+  "final sync",
+  "source scale-down",
+  "final volume sync",
+  "promote",
+] as const;
+type CutoverStep = typeof CUTOVER_STEPS[number];
+
 async function cutoverSteps(
   cfg: ConfigOf<"cutover">,
   clusters: OpenCluster[],
   io: WorkflowIo,
-  volumeSyncTimeoutMs: number,
+  enter: (step: CutoverStep) => void = () => {},
 ): Promise<Step<number>> {
   const [source, dr] = clusters;
-  const prepared = await cliSyncInput(syncRequest(cfg, clusters, io));
+  // A dry run is a rehearsal of the real steps (rehearsal.ts): the pass
+  // writes, into memory, so that the later steps see its copies.
+  const request = syncRequest({ ...cfg, dryRun: false }, clusters, io);
+  const prepared = await cliSyncInput(request);
   if (!prepared.ok) return prepared;
   const input = prepared.value;
+  enter("final sync");
   const synced = await finalSync(input, dr.api, io);
   if (!synced.ok) return synced;
   const sourceNs = await source.api.getNamespace(cfg.namespace.source);
   if (!sourceNs) {
     return stop(`source namespace ${cfg.namespace.source} does not exist`);
   }
+  enter("source scale-down");
   const how = parkSource(input, sourceNs);
   const parked = await planShapes(source.api, cfg.namespace.source, how);
   io.out("source:");
@@ -116,17 +136,19 @@ async function cutoverSteps(
   }
   const drNs = await dr.api.getNamespace(cfg.namespace.destination);
   if (!drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
+    enter("final volume sync");
     const volumes = await finalVolumeSync(
       source.api,
       cfg.namespace.source,
       dr.api,
       cfg.namespace.destination,
       io,
-      volumeSyncTimeoutMs,
+      { rehearsal: cfg.dryRun },
     );
     if (!volumes.ok) return volumes;
   }
   io.out("DR:");
+  enter("promote");
   const promoted = await promoteWithVolumes(dr.api, cfg.namespace.destination, {
     dryRun: false,
     force: false,
@@ -167,19 +189,32 @@ async function verify(
   return done(EXIT_OK);
 }
 
+/** The cutover rehearsed: its plan printed, nothing written. */
+async function cutoverPlan(
+  cfg: ConfigOf<"cutover">,
+  clusters: OpenCluster[],
+  io: WorkflowIo,
+): Promise<Step<number>> {
+  const journal = new Journal();
+  const result = await cutoverSteps(
+    cfg,
+    rehearsalClusters(clusters, journal),
+    rehearsalIo(io),
+    (step) => journal.step = step,
+  );
+  printPlan(io, "cutover", CUTOVER_STEPS, journal);
+  return result;
+}
+
 /** `dr-syncer cutover`: see the module comment. */
 export function cutover(
   cfg: ConfigOf<"cutover">,
   io: WorkflowIo,
-  volumeSyncTimeoutMs = FINAL_VOLUME_SYNC_TIMEOUT_MS,
 ): Promise<number> {
+  const steps = cfg.dryRun ? cutoverPlan : cutoverSteps;
   return runWorkflow(
     "cutover",
     io,
-    () =>
-      withSourceAndDr(
-        cfg,
-        (clusters) => cutoverSteps(cfg, clusters, io, volumeSyncTimeoutMs),
-      ),
+    () => withSourceAndDr(cfg, (clusters) => steps(cfg, clusters, io)),
   );
 }

@@ -11,6 +11,7 @@
  *   4. verify: both sides re-read, nothing left to change
  *
  * DR goes down before the source comes up, so the two never run at once.
+ * `--dry-run` rehearses these steps and prints their writes (rehearsal.ts).
  * Every step is idempotent; re-running an interrupted failback finishes it.
  */
 import {
@@ -31,6 +32,12 @@ import {
   type WorkflowIo,
 } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
+import {
+  Journal,
+  printPlan,
+  rehearsalClusters,
+  rehearsalIo,
+} from "./rehearsal.ts";
 import { demoteNamespace } from "./standby.ts";
 import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./sync-back.ts";
 import { passOrStop } from "./sync.ts";
@@ -72,7 +79,7 @@ async function syncBack(
     dr: new SourceLens(source.api, owner, dst),
     pair: { source: dst, destination: src },
     owner,
-    spec: { prune: false, immutableFieldPolicy: "Skip" },
+    overrides: { prune: false, immutableFieldPolicy: "Skip" },
     copyNamespaceMetadata: false,
     allowMassPrune: false,
     dryRun: false,
@@ -86,14 +93,20 @@ async function syncBack(
   });
 }
 
+/** The steps of a failback, as the plan of a dry run names them. */
+export const FAILBACK_STEPS = ["sync back", "demote", "source start"] as const;
+type FailbackStep = typeof FAILBACK_STEPS[number];
+
 async function failbackSteps(
   cfg: ConfigOf<"failback">,
   clusters: OpenCluster[],
   io: WorkflowIo,
+  enter: (step: FailbackStep) => void = () => {},
 ): Promise<Step<number>> {
   const [source, dr] = clusters;
   const { source: src, destination: dst } = cfg.namespace;
   if (cfg.syncBack) {
+    enter("sync back");
     const back = await syncBack(cfg, clusters, io);
     if (!back.ok) return back;
   }
@@ -103,6 +116,7 @@ async function failbackSteps(
     );
   }
   io.out("DR:");
+  enter("demote");
   const demoted = await demoteNamespace(dr.api, dst, { dryRun: false });
   if (!demoted.ok) return demoted;
   printShapes(io, demoted.value);
@@ -112,6 +126,7 @@ async function failbackSteps(
   await resumeVolumes(dr.api, dst, false);
   await clearManualTriggers(source.api, src);
   io.out("source:");
+  enter("source start");
   const plan = await planShapes(source.api, src, RESTORE_SOURCE);
   const result = { plan, rows: await applyShapes(source.api, plan, false) };
   printShapes(io, result);
@@ -147,14 +162,33 @@ async function verify(
   return done(EXIT_OK);
 }
 
+/** The failback rehearsed: its plan printed, nothing written. */
+async function failbackPlan(
+  cfg: ConfigOf<"failback">,
+  clusters: OpenCluster[],
+  io: WorkflowIo,
+): Promise<Step<number>> {
+  const journal = new Journal();
+  const result = await failbackSteps(
+    cfg,
+    rehearsalClusters(clusters, journal),
+    rehearsalIo(io),
+    (step) => journal.step = step,
+  );
+  const steps = FAILBACK_STEPS.filter((s) => cfg.syncBack || s !== "sync back");
+  printPlan(io, "failback", steps, journal);
+  return result;
+}
+
 /** `dr-syncer failback`: see the module comment. */
 export function failback(
   cfg: ConfigOf<"failback">,
   io: WorkflowIo,
 ): Promise<number> {
+  const steps = cfg.dryRun ? failbackPlan : failbackSteps;
   return runWorkflow(
     "failback",
     io,
-    () => withSourceAndDr(cfg, (clusters) => failbackSteps(cfg, clusters, io)),
+    () => withSourceAndDr(cfg, (clusters) => steps(cfg, clusters, io)),
   );
 }

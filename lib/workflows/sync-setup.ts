@@ -1,7 +1,7 @@
 /**
  * The sync engine set up for a one-shot command: the same syncNamespace the
- * controller runs, with the settings a NamespaceReplication with default
- * spec would get, and two choices a run without a controller has to make.
+ * controller runs, with the resolved settings a NamespaceReplication with
+ * default spec would get, and two choices a run without a controller has to make.
  *
  * Ownership (the drsyncer.io/replication value; prune and updates touch
  * only copies carrying it): `--owner` when given; else the value already on
@@ -19,7 +19,7 @@ import {
   GROUP,
   LABEL_REPLICATION,
   type NamespacePair,
-  type NamespaceReplicationSpec,
+  type NamespaceReplication,
   VERSION,
 } from "../api/v1alpha1.ts";
 import type { ApiCluster } from "../engine/api-ports.ts";
@@ -28,6 +28,11 @@ import type { NamespaceSyncInput } from "../engine/namespace-sync.ts";
 import type { ClusterReader, ClusterWriter } from "../engine/ports.ts";
 import { resolveSettings, typeLookup } from "../engine/settings.ts";
 import { MAX_LABEL_LENGTH } from "../sync/names.ts";
+import {
+  type ResolvedSpec,
+  resolveSpec,
+  type SpecResolution,
+} from "../sync/replication-spec.ts";
 import { done, EXIT_USAGE, type Step, stop } from "./io.ts";
 
 /** Owner prefix of copies made by a plain `dr-syncer sync`. */
@@ -51,8 +56,8 @@ export interface CliSyncRequest {
   dryRun: boolean;
   now: Date;
   onProgress?: (done: number, total: number) => void;
-  /** Spec fields other than the defaults (failback's sync-back). */
-  spec?: Partial<NamespaceReplicationSpec>;
+  /** Settings other than the defaults (failback's sync-back). */
+  overrides?: Partial<ResolvedSpec>;
   /** Default true, as for a NamespaceMapping. */
   copyNamespaceMetadata?: boolean;
 }
@@ -77,8 +82,11 @@ async function resolveOwner(req: CliSyncRequest): Promise<string> {
     ownerValueFor(CLI_OWNER_PREFIX, req.pair.source);
 }
 
+/** Spec problems of settings a one-shot run replaces or does not use. */
+const NOT_USED_BY_CLI = ["spec.resyncInterval:", "spec.pruneSafety.delay:"];
+
 /**
- * The spec of the NamespaceReplication an owner value names
+ * The resolved spec of the NamespaceReplication an owner value names
  * (`<namespace>.<name>`), read from the source cluster; undefined when it
  * cannot be read (not a controller's copy, CRDs not installed, no rights).
  * A CLI sync of a namespace a controller replicates must shape copies the
@@ -89,7 +97,7 @@ async function resolveOwner(req: CliSyncRequest): Promise<string> {
 export async function replicationSpecOf(
   source: ApiCluster,
   ownerValue: string,
-): Promise<NamespaceReplicationSpec | undefined> {
+): Promise<SpecResolution | undefined> {
   const dot = ownerValue.indexOf(".");
   if (dot <= 0 || ownerValue.startsWith(`${CLI_OWNER_PREFIX}.`)) {
     return undefined;
@@ -100,11 +108,11 @@ export async function replicationSpecOf(
   ];
   try {
     const nr = await source.client.requestJson<
-      { spec?: NamespaceReplicationSpec }
+      Partial<NamespaceReplication>
     >(
       `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/namespacereplications/${name}`,
     );
-    return nr?.spec;
+    return nr?.spec ? resolveSpec(nr.spec) : undefined;
   } catch {
     return undefined;
   }
@@ -116,25 +124,28 @@ export async function cliSyncInput(
 ): Promise<Step<NamespaceSyncInput>> {
   const discovery = await discover(req.source.client);
   const ownerValue = await resolveOwner(req);
-  const controllerSpec = req.spec || req.owner
-    ? undefined
-    : await replicationSpecOf(req.source, ownerValue);
-  const resolved = resolveSettings({
-    namespace: "",
-    name: "",
-    spec: {
-      remoteClusterRef: { name: "" },
-      namespaceMappingRefs: [],
-      ...controllerSpec,
-      resourceTypes: req.types
-        ? { include: req.types }
-        : controllerSpec?.resourceTypes ?? { include: ["*"] },
-      pruneSafety: { ...controllerSpec?.pruneSafety, delay: "0s" },
-      ...req.spec,
-    },
-  }, discovery);
-  if (resolved.problems.length > 0) {
-    const first = resolved.problems[0].replace(
+  const base =
+    (req.overrides || req.owner
+      ? undefined
+      : await replicationSpecOf(req.source, ownerValue)) ?? resolveSpec({});
+  const spec: ResolvedSpec = {
+    ...base.spec,
+    resourceTypes: req.types ? { include: req.types } : base.spec.resourceTypes,
+    pruneSafety: { ...base.spec.pruneSafety, delayMs: 0 },
+    ...req.overrides,
+  };
+  const resolved = resolveSettings(
+    { namespace: "", name: "", spec },
+    discovery,
+  );
+  const problems = [
+    ...resolved.problems,
+    ...base.problems.filter((p) =>
+      !NOT_USED_BY_CLI.some((field) => p.startsWith(field))
+    ),
+  ];
+  if (problems.length > 0) {
+    const first = problems[0].replace(
       /^spec\.resourceTypes(\.include\[\d+\])?/,
       "--types",
     );

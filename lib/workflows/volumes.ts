@@ -204,10 +204,14 @@ export async function clearManualTriggers(
   }
 }
 
+/** How long the final volume sync may take (VolSync transfers the delta). */
+export const FINAL_VOLUME_SYNC_TIMEOUT_MS = 30 * 60_000;
+
 /**
  * cutover: one last transfer per volume, the source being parked. Done when
  * each ReplicationSource reports the trigger handled (status.lastManualSync)
- * and each destination a transfer finished after the trigger.
+ * and each destination a transfer finished after the trigger. A rehearsal
+ * (--dry-run) sets the triggers in memory and does not wait.
  */
 export async function finalVolumeSync(
   source: ApiCluster,
@@ -215,7 +219,7 @@ export async function finalVolumeSync(
   dr: ApiCluster,
   drNs: string,
   io: WorkflowIo,
-  timeoutMs: number,
+  opts: { rehearsal: boolean; timeoutMs?: number },
 ): Promise<Step<void>> {
   const sources = await ours(source, REPLICATION_SOURCES, sourceNs);
   if (sources.length === 0) return done(undefined);
@@ -229,6 +233,8 @@ export async function finalVolumeSync(
     });
   }
   io.out(`final volume sync: ${sources.length} volume(s), trigger ${token}`);
+  if (opts.rehearsal) return done(undefined);
+  const timeoutMs = opts.timeoutMs ?? FINAL_VOLUME_SYNC_TIMEOUT_MS;
   const since = Math.floor(started.getTime() / 1000) * 1000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -356,3 +356,35 @@ Deno.test("controller: an unreadable scale-override parks the copy and says so i
     assert(event.message.includes("api"), event.message);
   });
 });
+
+Deno.test("controller: the original dr-syncer's labels and our label forms are honoured", async () => {
+  await withController(async (e) => {
+    await sourceNamespace(e, "shop");
+    const labelled = (name: string, labels: Record<string, string>) =>
+      deployment(name, 3, {
+        metadata: { name, labels: { app: name, ...labels } },
+      });
+    await put(e, "shop", [
+      labelled("legacy-true", { "dr-syncer.io/scale-override": "true" }),
+      labelled("legacy-count", { "dr-syncer.io/scale-override": "1" }),
+      labelled("ours-label", { "drsyncer.io/scale-override": "2" }),
+      configMap("legacy-ignored", { a: "1" }, {
+        "dr-syncer.io/ignore": "true",
+      }),
+      configMap("kept", { a: "1" }),
+    ]);
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+    const replicas = async (name: string) =>
+      specOf(await drGet(e, "apps/v1", "Deployment", name)).replicas;
+    assertEquals(await replicas("legacy-true"), 3, "non-integer keeps source");
+    assertEquals(await replicas("legacy-count"), 1);
+    assertEquals(await replicas("ours-label"), 2);
+    assertEquals(
+      await drGet(e, "v1", "ConfigMap", "legacy-ignored"),
+      undefined,
+    );
+    assert(await drGet(e, "v1", "ConfigMap", "kept"), "plain copy made");
+  });
+});

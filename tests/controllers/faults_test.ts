@@ -159,6 +159,12 @@ const BAD: BadCase[] = [
     spec: { mode: "Scheduled", schedule: "61 * * * *" },
   },
   {
+    // Used to become 10m in silence, unlike a bad pruneSafety.delay.
+    name: "bad-resync",
+    reason: "InvalidSpec",
+    spec: { resyncInterval: "0s" },
+  },
+  {
     name: "clash",
     reason: "DestinationConflict",
     spec: {},

@@ -35,7 +35,7 @@ const kustomizations = [
   },
   {
     dir: `${DEPLOY_DIR}/monitoring`,
-    kinds: ["PrometheusRule", "ServiceMonitor"],
+    kinds: ["ConfigMap", "PrometheusRule", "ServiceMonitor"],
   },
   {
     dir: `${DEPLOY_DIR}/dr-cluster`,

@@ -83,6 +83,14 @@ export class WatchHub {
     return this.#watchers.size;
   }
 
+  /** What each open watch covers: resource and namespace ("" = all). */
+  watching(): { resource: string; namespace: string }[] {
+    return [...this.#watchers].map((w) => ({
+      resource: w.req.type.resource,
+      namespace: w.req.ns ?? "",
+    }));
+  }
+
   /** Opens a watch; the returned stream carries newline-delimited events. */
   open(req: WatchRequest): ReadableStream<Uint8Array> {
     let w!: Watcher;

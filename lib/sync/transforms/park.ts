@@ -6,7 +6,6 @@
  * result can be written back over the live object (its resourceVersion
  * included) and `unparkCopy` undoes it.
  */
-import { ANNOTATION_SCALE_OVERRIDE } from "../../api/v1alpha1.ts";
 import type { KubeObject } from "../types.ts";
 import {
   type CopyOptions,
@@ -16,6 +15,7 @@ import {
   type KindTransform,
 } from "./common.ts";
 import { parkDaemonSet } from "./daemonsets.ts";
+import { SCALE_OVERRIDE_KEYS } from "./scale-override.ts";
 import { suspendWhenParked } from "./jobs.ts";
 import { scaleReplicas } from "./workloads.ts";
 
@@ -57,11 +57,21 @@ export function isParkable(
   return PARK_RULES.has(`${groupOf(o.apiVersion)}/${o.kind}`);
 }
 
+/** `o` as the rules see it with every override (label or annotation) gone. */
 function withoutOverride(o: KubeObject): KubeObject {
-  const annotations = o.metadata.annotations;
-  if (annotations?.[ANNOTATION_SCALE_OVERRIDE] === undefined) return o;
-  const { [ANNOTATION_SCALE_OVERRIDE]: _, ...rest } = annotations;
-  return { ...o, metadata: { ...o.metadata, annotations: rest } };
+  const drop = (values: Record<string, string> | undefined) =>
+    values && Object.fromEntries(
+      Object.entries(values).filter(([k]) => !SCALE_OVERRIDE_KEYS.includes(k)),
+    );
+  const { labels, annotations } = o.metadata;
+  return {
+    ...o,
+    metadata: {
+      ...o.metadata,
+      labels: drop(labels),
+      annotations: drop(annotations),
+    },
+  };
 }
 
 /**

@@ -1,8 +1,14 @@
 /**
- * The `drsyncer.io/scale-override` annotation (contract §3): how much of a
- * workload runs on DR while the copy is on standby.
+ * `drsyncer.io/scale-override` (contract §3): how much of a workload runs on
+ * DR while the copy is on standby. Read from an annotation or a label; the
+ * original Go dr-syncer's label `dr-syncer.io/scale-override` is an alias
+ * whose non-integer values (it wrote "true") mean "keep the source count".
+ * The first key present wins: our annotation, our label, then the alias.
  */
-import { ANNOTATION_SCALE_OVERRIDE } from "../../api/v1alpha1.ts";
+import {
+  ANNOTATION_SCALE_OVERRIDE,
+  LEGACY_LABEL_SCALE_OVERRIDE,
+} from "../../api/v1alpha1.ts";
 import type { KubeObject } from "../types.ts";
 import { isRecord } from "./common.ts";
 
@@ -30,22 +36,47 @@ export function parseCount(value: string): number | undefined {
   return n <= MAX_REPLICAS ? n : undefined;
 }
 
+/** Where an override can be written, in the order they are read. */
+const OVERRIDE_PLACES = [
+  { field: "annotations", key: ANNOTATION_SCALE_OVERRIDE, legacy: false },
+  { field: "labels", key: ANNOTATION_SCALE_OVERRIDE, legacy: false },
+  { field: "annotations", key: LEGACY_LABEL_SCALE_OVERRIDE, legacy: true },
+  { field: "labels", key: LEGACY_LABEL_SCALE_OVERRIDE, legacy: true },
+] as const;
+
+/** Every metadata key an override may be written under. */
+export const SCALE_OVERRIDE_KEYS: readonly string[] = [
+  ANNOTATION_SCALE_OVERRIDE,
+  LEGACY_LABEL_SCALE_OVERRIDE,
+];
+
+function firstOverride(
+  meta: unknown,
+): { raw: unknown; key: string; legacy: boolean } | undefined {
+  if (!isRecord(meta)) return undefined;
+  for (const place of OVERRIDE_PLACES) {
+    const values = meta[place.field];
+    if (isRecord(values) && values[place.key] !== undefined) {
+      return { raw: values[place.key], key: place.key, legacy: place.legacy };
+    }
+  }
+  return undefined;
+}
+
 /** Reads the override of `source`, pushing a warning when malformed. */
 export function scaleOverrideOf(
   source: KubeObject,
   warnings: string[],
 ): ScaleOverride {
-  const annotations = isRecord(source.metadata)
-    ? source.metadata.annotations
-    : undefined;
-  if (!isRecord(annotations)) return { kind: "none" };
-  const raw = annotations[ANNOTATION_SCALE_OVERRIDE];
-  if (raw === undefined) return { kind: "none" };
+  const found = firstOverride(source.metadata);
+  if (found === undefined) return { kind: "none" };
+  const { raw, key, legacy } = found;
   if (raw === SCALE_OVERRIDE_SOURCE) return { kind: "source" };
   const replicas = typeof raw === "string" ? parseCount(raw) : undefined;
   if (replicas !== undefined) return { kind: "count", replicas };
+  if (legacy) return { kind: "source" };
   warnings.push(
-    `ignored malformed ${ANNOTATION_SCALE_OVERRIDE} ${
+    `ignored malformed ${key} ${
       JSON.stringify(raw)
     }: expected a non-negative integer or "${SCALE_OVERRIDE_SOURCE}"`,
   );

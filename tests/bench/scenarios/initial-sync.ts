@@ -3,8 +3,11 @@
  * against the raw limit: the same DR copies written to the DR simulator by
  * a tight client loop with the controller's write concurrency.
  */
-import { NAMESPACE_REPLICATION_DEFAULTS } from "../../../lib/api/v1alpha1.ts";
-import { copyOptionsFromSpec, toDrCopy } from "../../../lib/sync/transform.ts";
+import {
+  copyOptionsFor,
+  resolveSpec,
+} from "../../../lib/sync/replication-spec.ts";
+import { toDrCopy } from "../../../lib/sync/transform.ts";
 import type { KubeObject } from "../../../lib/sync/types.ts";
 import { cpuMs } from "../controller.ts";
 import { BenchEnv, NS } from "../env.ts";
@@ -22,16 +25,13 @@ export const CONTROLLER_WRITE_CONCURRENCY = 2 * 8;
 const SYNC_TIMEOUT_MS = 600_000;
 
 function rawCopies(objects: readonly KubeObject[]): KubeObject[] {
-  const spec = { remoteClusterRef: { name: "dr" } };
+  const { spec } = resolveSpec({ remoteClusterRef: { name: "dr" } });
   return objects.map((o) =>
     toDrCopy(o, {
-      ...copyOptionsFromSpec(
-        { ...NAMESPACE_REPLICATION_DEFAULTS, ...spec } as never,
-        {
-          destinationNamespace: `raw-${o.metadata.namespace}`,
-          ownerValue: `${NS}.raw`,
-        },
-      ),
+      ...copyOptionsFor(spec, {
+        destinationNamespace: `raw-${o.metadata.namespace}`,
+        ownerValue: `${NS}.raw`,
+      }),
     }).object
   );
 }

@@ -11,6 +11,7 @@ import {
 } from "../../../lib/engine/namespace-sync.ts";
 import { NAMESPACES } from "../../../lib/engine/ports.ts";
 import { resolveSettings, typeLookup } from "../../../lib/engine/settings.ts";
+import { resolveSpec } from "../../../lib/sync/replication-spec.ts";
 import type { DiscoveredResource } from "../../../lib/sync/resource-types.ts";
 import type { ApiResource, KubeObject } from "../../../lib/sync/types.ts";
 import { quiesceUndici } from "../../sim/harness.ts";
@@ -106,11 +107,17 @@ export function engineInput(
     pruneSafety: { delay: "0s" },
     ...spec,
   };
+  const specResolution = resolveSpec(full);
   const resolved = resolveSettings(
-    { namespace: "dr-syncer-system", name: "shop-to-dr", spec: full },
+    {
+      namespace: "dr-syncer-system",
+      name: "shop-to-dr",
+      spec: specResolution.spec,
+    },
     t.discovery,
   );
-  if (resolved.problems.length) throw new Error(resolved.problems.join("; "));
+  const problems = [...resolved.problems, ...specResolution.problems];
+  if (problems.length) throw new Error(problems.join("; "));
   return {
     pair,
     copyNamespaceMetadata: true,

@@ -82,6 +82,30 @@ const cases: {
     want: "IgnoredObject",
   },
   {
+    name: "original dr-syncer's ignore label is an alias",
+    obj: aConfigMap({ labels: { "dr-syncer.io/ignore": "true" } }),
+    want: "IgnoredObject",
+  },
+  {
+    name: "original dr-syncer's ignore annotation is an alias",
+    obj: aConfigMap({ annotations: { "dr-syncer.io/ignore": "true" } }),
+    want: "IgnoredObject",
+  },
+  {
+    name: "alias ignore 'false' copies",
+    obj: aConfigMap({ labels: { "dr-syncer.io/ignore": "false" } }),
+  },
+  {
+    name: "alias ignore label on the namespace",
+    obj: aConfigMap(),
+    ctx: { namespace: aNamespace({ "dr-syncer.io/ignore": "true" }) },
+    want: "IgnoredNamespace",
+  },
+  {
+    name: "a look-alike key is not an alias",
+    obj: aConfigMap({ labels: { "drsyncer.io/ignored": "true" } }),
+  },
+  {
     name: "ignore 'false' copies",
     obj: aConfigMap({ labels: { "drsyncer.io/ignore": "false" } }),
   },

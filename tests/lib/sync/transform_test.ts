@@ -1,9 +1,7 @@
 import "../../../lib/preload.ts";
 import { assert, assertEquals } from "../../assert.ts";
-import type { NamespaceReplicationSpec } from "../../../lib/api/v1alpha1.ts";
 import {
   type CopyOptions,
-  copyOptionsFromSpec,
   isOwnedCopy,
   toDrCopy,
 } from "../../../lib/sync/transform.ts";
@@ -23,45 +21,6 @@ import {
   specOf,
   SRC_NS,
 } from "./transforms/builders.ts";
-
-const target = { destinationNamespace: "shop-dr", ownerValue: OWNER };
-
-Deno.test("copyOptionsFromSpec: defaults applied to an empty spec", () => {
-  const spec: NamespaceReplicationSpec = {
-    remoteClusterRef: { name: "dr-east" },
-    namespaceMappingRefs: [{ name: "shop" }],
-  };
-  assertEquals(
-    copyOptionsFromSpec(spec, target),
-    options({
-      destinationNamespace: "shop-dr",
-    }),
-  );
-});
-
-Deno.test("copyOptionsFromSpec: spec values win over defaults", () => {
-  const spec: NamespaceReplicationSpec = {
-    remoteClusterRef: { name: "dr-east" },
-    namespaceMappingRefs: [],
-    scaleToZero: false,
-    services: { preserveNodePorts: false },
-    storageClassMappings: [{ from: "a", to: "b" }],
-    accessModeMappings: [{ from: "c", to: "d" }],
-    ingress: {
-      hostRewrites: [{ from: "e", to: "f" }],
-      classMappings: [{ from: "g", to: "h" }],
-    },
-  };
-  assertEquals(copyOptionsFromSpec(spec, target), {
-    ...target,
-    scaleToZero: false,
-    preserveNodePorts: false,
-    storageClassMappings: [{ from: "a", to: "b" }],
-    accessModeMappings: [{ from: "c", to: "d" }],
-    ingressHostRewrites: [{ from: "e", to: "f" }],
-    ingressClassMappings: [{ from: "g", to: "h" }],
-  });
-});
 
 Deno.test("isOwnedCopy: only our ownership label counts", () => {
   const ours = copy(anObject("v1", "ConfigMap")).object;
