@@ -233,7 +233,16 @@ export async function finalVolumeSync(
     });
   }
   io.out(`final volume sync: ${sources.length} volume(s), trigger ${token}`);
-  if (opts.rehearsal) return done(undefined);
+  if (opts.rehearsal) {
+    // stdout is the plan; what the restore will start from is a note.
+    for (const v of await volumeImages(dr, drNs, io.now())) {
+      io.err(
+        `note: ${describeImage(v)}; promote restores from the newer image ` +
+          `the final volume sync makes`,
+      );
+    }
+    return done(undefined);
+  }
   const timeoutMs = opts.timeoutMs ?? FINAL_VOLUME_SYNC_TIMEOUT_MS;
   const since = Math.floor(started.getTime() / 1000) * 1000;
   const deadline = Date.now() + timeoutMs;

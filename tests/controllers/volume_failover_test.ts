@@ -253,3 +253,38 @@ Deno.test("cutover: final volume sync through the manual trigger, then promote f
     }
   });
 });
+
+Deno.test("cutover --dry-run: the final volume sync and the restore are planned, nothing is written", async () => {
+  await withController(async (e) => {
+    const { mover, image } = await replicating(e);
+    try {
+      mover.servingManual = false;
+      const run = await cli(clusters(e), [
+        "cutover",
+        "--from",
+        "$SRC",
+        "--to",
+        "$DR",
+        "--namespace",
+        "shop:shop-dr",
+        "--dry-run",
+      ]); // deno-fmt-ignore
+      assertEquals(run.code, 0, run.stderr + run.stdout);
+      assertMatch(
+        run.stderr,
+        new RegExp(`note: volume data: ${image} \\(.* old\\)`),
+      );
+      assertMatch(run.stdout, /final volume sync.*ReplicationSource.*drs-data/);
+      assertMatch(run.stdout, /promote.*PersistentVolumeClaim.*data/);
+      const rs = await e.src.get(REPLICATION_SOURCES, "shop", "drs-data");
+      assertEquals(((rs?.spec as Json).trigger as Json).manual, undefined);
+      assertEquals(
+        dataSourceOf(await e.drApi.get(PVCS, "shop-dr", "data")),
+        undefined,
+      );
+      assertEquals(await replicas(e, "db"), 0);
+    } finally {
+      await mover.stop();
+    }
+  });
+});
