@@ -39,7 +39,12 @@ import {
   SECRETS,
   volumeObjectName,
 } from "./objects.ts";
-import { type ObservedPair, volumeStatus } from "./status.ts";
+import {
+  KEY_SECRET_ENTRY,
+  keySecretOf,
+  type ObservedPair,
+  volumeStatus,
+} from "./status.ts";
 
 export type { ObservedPair } from "./status.ts";
 
@@ -196,7 +201,7 @@ export function desiredKeySecret(
       [LABEL_DATA_REPLICATION_KEY]: "true",
     }),
     type: "Opaque",
-    data: { ...rec(drKey.data) },
+    data: { [KEY_SECRET_ENTRY]: rec(drKey.data)[KEY_SECRET_ENTRY] },
   };
 }
 
@@ -365,9 +370,8 @@ function planVolume(
   const rd = desiredDestination(input, pair, pvc);
   ensure(out, "dr", REPLICATION_DESTINATIONS, rd, observed.destination);
   const status = rec(rec(observed.destination?.status).rsyncTLS);
-  const drKeyName = status.keySecret;
-  const drKey = typeof drKeyName === "string"
-    ? pair.drKeys.get(drKeyName)
+  const drKey = observed.destination
+    ? keySecretOf(observed.destination, pair.drKeys)
     : undefined;
   if (typeof status.address !== "string" || !status.address || !drKey) return;
   ensure(

@@ -76,6 +76,31 @@ function handshakeWait(
   return { phase: "Pending", ...pending };
 }
 
+/** The only entry of an rsync-tls key Secret, and the only one copied. */
+export const KEY_SECRET_ENTRY = "psk.txt";
+
+/**
+ * The key Secret a destination names, if it really is that destination's:
+ * owned by it (VolSync makes it so) or named as VolSync names it. Whoever
+ * can write the destination's status must not be able to have another DR
+ * Secret copied to the source cluster.
+ */
+export function keySecretOf(
+  rd: KubeObject,
+  drKeys: Map<string, KubeObject>,
+): KubeObject | undefined {
+  const name = str(rec(rec(rd.status).rsyncTLS).keySecret);
+  const key = name ? drKeys.get(name) : undefined;
+  if (!key || typeof rec(key.data)[KEY_SECRET_ENTRY] !== "string") {
+    return undefined;
+  }
+  const owned = (key.metadata.ownerReferences ?? []).some((r) =>
+    r.kind === "ReplicationDestination" && r.uid === rd.metadata.uid
+  );
+  const conventional = name === `volsync-rsync-tls-${rd.metadata.name}`;
+  return owned || conventional ? key : undefined;
+}
+
 function pendingHandshake(
   rd: KubeObject,
   drKeys: Map<string, KubeObject>,
@@ -89,14 +114,18 @@ function pendingHandshake(
     };
   }
   const key = str(s.keySecret);
-  if (!key || !drKeys.has(key)) {
+  if (!key || !keySecretOf(rd, drKeys)) {
     return {
       reason: "AwaitingKeySecret",
-      message: key
+      message: !key
+        ? `ReplicationDestination ${rd.metadata.name} has no ` +
+          `status.rsyncTLS.keySecret yet`
+        : drKeys.has(key)
         ? `key Secret ${key} named by ReplicationDestination ` +
-          `${rd.metadata.name} does not exist`
-        : `ReplicationDestination ${rd.metadata.name} has no ` +
-          `status.rsyncTLS.keySecret yet`,
+          `${rd.metadata.name} is not its own (no ownerReference, ` +
+          `no ${KEY_SECRET_ENTRY}): not copied`
+        : `key Secret ${key} named by ReplicationDestination ` +
+          `${rd.metadata.name} does not exist`,
     };
   }
   return undefined;

@@ -94,7 +94,17 @@ export class FakeMover {
       await this.dr.create(SECRETS, {
         apiVersion: "v1",
         kind: "Secret",
-        metadata: { name: key, namespace: this.drNs },
+        metadata: {
+          name: key,
+          namespace: this.drNs,
+          ownerReferences: [{
+            apiVersion: "volsync.backube/v1alpha1",
+            kind: "ReplicationDestination",
+            name: rd.metadata.name,
+            uid: rd.metadata.uid!,
+            controller: true,
+          }],
+        },
         data: { "psk.txt": btoa(`volsync:${crypto.randomUUID()}`) },
       });
       await writeStatus(this.dr, REPLICATION_DESTINATIONS, rd, {

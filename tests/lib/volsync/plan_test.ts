@@ -230,3 +230,45 @@ Deno.test("volumeObjectName: long PVC names are shortened, stably and distinctly
   assertEquals(a, volumeObjectName("x".repeat(60) + "-a"));
   assert(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(a), a);
 });
+
+Deno.test("planVolumes: only the destination's own key, and only its psk.txt, is copied", () => {
+  const p0 = pair({ pvcs: [pvc("data")] });
+  const rd = stored(desiredDestination(input([p0]), p0, pvc("data")), {
+    rsyncTLS: { address: "10.96.7.1", keySecret: "db-password" },
+  });
+  const foreign = {
+    ...drKey("db-password"),
+    data: { "psk.txt": "eA==", password: "cA==" },
+  };
+  const world = (key: KubeObject) =>
+    input([
+      pair({
+        ...p0,
+        destinations: [rd],
+        drKeys: new Map([[key.metadata.name, key]]),
+      }),
+    ]);
+  // Named by the status, but neither owned by the destination nor VolSync's name.
+  const refused = planVolumes(world(foreign));
+  assertEquals(ops(refused.actions), []);
+  assertEquals(refused.volumes[0].reason, "AwaitingKeySecret");
+  // Owned by the destination: copied, without its other entries.
+  const owned = {
+    ...foreign,
+    metadata: {
+      ...foreign.metadata,
+      ownerReferences: [{
+        apiVersion: "volsync.backube/v1alpha1",
+        kind: "ReplicationDestination",
+        name: "drs-data",
+        uid: rd.metadata.uid!,
+      }],
+    },
+  };
+  const copied = planVolumes(world(owned));
+  assertEquals(ops(copied.actions), [
+    "source create Secret drs-data-key",
+    "source create ReplicationSource drs-data",
+  ]);
+  assertEquals(copied.actions[0].object.data, { "psk.txt": "eA==" });
+});
