@@ -134,7 +134,8 @@ export class FakeMover {
       const spec = rs.spec as Json;
       if (pvc && spec.sourcePVC !== pvc) continue;
       if (spec.paused === true) continue;
-      const tls = spec.rsyncTLS as Json;
+      const tls = spec.rsyncTLS as Json | undefined;
+      if (!tls) continue; // another mover's, not rsync-tls
       const rd = rds.find((d) =>
         ((d.status as Json | undefined)?.rsyncTLS as Json | undefined)
           ?.address === tls.address
@@ -199,6 +200,7 @@ export class FakeMover {
         this.sourceNs,
       )
     ) {
+      if (!(rs.spec as Json).rsyncTLS) continue;
       const manual = ((rs.spec as Json).trigger as Json | undefined)?.manual;
       const handled = (rs.status as Json | undefined)?.lastManualSync;
       if (typeof manual === "string" && manual !== handled) {

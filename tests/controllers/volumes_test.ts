@@ -13,6 +13,7 @@ import {
   REPLICATION_DESTINATIONS,
   REPLICATION_SOURCES,
   SECRETS,
+  VOLUME_SNAPSHOTS,
 } from "../../lib/volsync/objects.ts";
 import { assert, assertEquals } from "../assert.ts";
 import {
@@ -34,6 +35,23 @@ Deno.test("volumes: the whole handshake, then a transfer shows in status and the
       pvc("data"),
       pvc("raw", { block: true }),
     ]);
+    await e.src.create(REPLICATION_SOURCES, {
+      apiVersion: "volsync.backube/v1alpha1",
+      kind: "ReplicationSource",
+      metadata: { name: "by-hand", namespace: "shop" },
+      spec: { sourcePVC: "data", trigger: { manual: "once" } },
+    });
+    await e.src.create(VOLUME_SNAPSHOTS, {
+      apiVersion: "snapshot.storage.k8s.io/v1",
+      kind: "VolumeSnapshot",
+      metadata: { name: "snap-1", namespace: "shop" },
+      spec: { source: { persistentVolumeClaimName: "data" } },
+    });
+    await e.src.create(e.type("configmaps"), {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "marker", namespace: "shop" },
+    });
     mover.start();
     try {
       await standardSetup(e, DATA_SPEC);
@@ -110,7 +128,20 @@ Deno.test("volumes: the whole handshake, then a transfer shows in status and the
       assert(Number(line.split(" ").pop()) < 600, line);
       assert(!text.includes('pvc="raw"'), "no series for a skipped volume");
 
-      // Never copied: VolSync objects and our key Secret stay on their side.
+      // Never copied: VolSync objects (ours and a user's), VolumeSnapshots
+      // and our key Secret stay on their side.
+      assertEquals(
+        await e.drApi.get(REPLICATION_SOURCES, "shop-dr", "by-hand"),
+        undefined,
+      );
+      assertEquals(
+        await e.drApi.get(VOLUME_SNAPSHOTS, "shop-dr", "snap-1"),
+        undefined,
+      );
+      assert(
+        await e.drApi.get(e.type("configmaps"), "shop-dr", "marker"),
+        "synced after them",
+      );
       assertEquals(
         await e.drApi.get(REPLICATION_SOURCES, "shop-dr", "drs-data"),
         undefined,
