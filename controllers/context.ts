@@ -15,6 +15,7 @@ import type { ClusterClient } from "../lib/kube/client.ts";
 import type { RemoteClients } from "../lib/kube/clients.ts";
 import type { KubeObject } from "../lib/sync/types.ts";
 import type { Metrics } from "../lib/metrics/mod.ts";
+import type { ShardFence } from "../lib/sharding/coordinator.ts";
 
 export const PLURALS = {
   RemoteCluster: "remoteclusters",
@@ -71,6 +72,8 @@ export interface ControllerContext {
   metrics: Metrics;
   bus: Bus;
   remoteStates: Map<string, RemoteState>;
+  /** With run --sharding: asked before every write for a replication. */
+  shard?: ShardFence;
 }
 
 /** The Event subject of one of our objects. */

@@ -53,7 +53,15 @@ export function buildControllers(
     metrics: opts.metrics,
     bus: {},
     remoteStates: new Map(),
+    shard: run.shard,
   };
+  run.shard?.attach({
+    replications: () =>
+      replications.hasSynced
+        ? replications.list().map((o) => o.metadata.name)
+        : undefined,
+    changed: (name) => ctx.bus.wakeReplication?.(name),
+  });
   const replication = namespaceReplicationController(ctx, opts.replication);
   const detachReplication = replication.detach;
   replication.detach = async () => {

@@ -11,8 +11,15 @@ import type {
 } from "../lib/api/v1alpha1.ts";
 import { type ConditionInput, setCondition } from "../lib/conditions.ts";
 import type { Controller } from "../lib/controller.ts";
-import { detectDestinationConflicts } from "../lib/sync/namespace-conflicts.ts";
-import { resolveNamespaceMapping } from "../lib/sync/namespace-mapping.ts";
+import {
+  createdRank,
+  type DestinationClaim,
+  losingClaims,
+} from "../lib/sync/namespace-conflicts.ts";
+import {
+  resolveNamespaceMapping,
+  type ResolveOptions,
+} from "../lib/sync/namespace-mapping.ts";
 import type { KubeObject } from "../lib/sync/types.ts";
 import {
   type ControllerContext,
@@ -25,6 +32,7 @@ import {
 
 function readyCondition(
   problems: string[],
+  refused: string[],
   conflicts: string[],
   missing: string[],
 ): ConditionInput {
@@ -34,6 +42,14 @@ function readyCondition(
       status: "False",
       reason: "InvalidSpec",
       message: problems.join("; "),
+    };
+  }
+  if (refused.length > 0) {
+    return {
+      type: "Ready",
+      status: "False",
+      reason: "ProtectedNamespace",
+      message: refused.join("; "),
     };
   }
   if (conflicts.length > 0) {
@@ -55,11 +71,49 @@ function readyCondition(
   return { type: "Ready", status: "True", reason: "Resolved", message: "" };
 }
 
+function claimsOf(
+  nm: KubeObject,
+  pairs: readonly NamespacePair[],
+): DestinationClaim[] {
+  const rank = [createdRank(nm.metadata.creationTimestamp), nm.metadata.name];
+  const by = `mapping ${nm.metadata.name}`;
+  return pairs.map((p) => ({ ...p, rank, by }));
+}
+
+/**
+ * Destinations this mapping loses to an earlier mapping (by creation time,
+ * then name) that writes another source into them.
+ */
+function conflictsOf(
+  nm: KubeObject,
+  pairs: readonly NamespacePair[],
+  namespaces: readonly KubeObject[],
+  opts: MappingStatusOptions,
+): string[] {
+  const claims = claimsOf(nm, pairs);
+  for (const other of opts.mappings ?? []) {
+    if (other.metadata.name === nm.metadata.name) continue;
+    const spec = (other.spec ?? {}) as NamespaceMappingSpec;
+    const r = resolveNamespaceMapping(spec, namespaces, [], opts);
+    claims.push(...claimsOf(other, r.pairs));
+  }
+  return losingClaims(claims)
+    .filter((l) => l.claim.by === `mapping ${nm.metadata.name}`)
+    .map((l) => l.message);
+}
+
+/** Where a mapping is evaluated: the controller namespace, its siblings. */
+export interface MappingStatusOptions extends ResolveOptions {
+  /** Every NamespaceMapping, for destination conflicts between them. */
+  mappings?: readonly KubeObject[];
+}
+
 /** Mapping → its pairs and status (pure over the cached namespaces). */
 export function mappingStatus(
   nm: KubeObject,
   namespaces: readonly KubeObject[],
   now: Date,
+  opts: MappingStatusOptions = {},
 ): {
   status: NamespaceMappingStatus;
   pairs: NamespacePair[];
@@ -71,13 +125,12 @@ export function mappingStatus(
     spec,
     namespaces,
     previous.namespaces ?? [],
+    opts,
   );
-  const conflicts = detectDestinationConflicts([{
-    mapping: nm.metadata.name,
-    pairs: resolution.pairs,
-  }]).map((c) => c.message);
+  const conflicts = conflictsOf(nm, resolution.pairs, namespaces, opts);
   const ready = readyCondition(
     resolution.problems,
+    resolution.refused,
     conflicts,
     resolution.missing,
   );
@@ -122,6 +175,10 @@ async function reconcile(
     nm,
     ctx.caches.namespaces.list(),
     now,
+    {
+      controllerNamespace: ctx.namespace,
+      mappings: ctx.caches.mappings.list(),
+    },
   );
   const previous = (nm.status ?? {}) as NamespaceMappingStatus;
   if (sameStatus(status, previous)) return;
@@ -144,9 +201,14 @@ export function namespaceMappingController(ctx: ControllerContext): Controller {
       reconcile: (key, signal) => reconcile(ctx, key, signal),
     },
     watches: [
+      // A mapping's destinations can conflict with any other's: all
+      // re-resolve (mappings are few).
       {
         spec: ownKindSpec("NamespaceMapping", ctx.namespace),
-        keys: (e) => [e.object.metadata.name],
+        keys: (e) => [
+          e.object.metadata.name,
+          ...ctx.caches.mappings.list().map((m) => m.metadata.name),
+        ],
       },
       // Namespaces come and go rarely; every mapping re-resolves.
       {

@@ -79,6 +79,7 @@ async function evaluate(
   const built = await ctx.remotes.get(rc.metadata.name, loaded.text, {
     allowInsecureTLS: spec.allowInsecureTLS ?? false,
     allowExecAuth: spec.allowExecAuth ?? false,
+    allowPlainHTTP: spec.allowPlainHTTP ?? false,
     context: spec.context || undefined,
   }, {
     qps: spec.rateLimit?.qps ?? REMOTE_CLUSTER_DEFAULTS.rateLimit.qps,

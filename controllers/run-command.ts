@@ -12,12 +12,14 @@ import {
 import { Metrics } from "../lib/metrics/mod.ts";
 import { serveMetrics } from "../lib/metrics/server.ts";
 import { runController } from "../lib/run-controller.ts";
+import { registerShardMetrics } from "../lib/sharding/metrics.ts";
 import { buildControllers } from "./mod.ts";
 
 export interface RunCommand {
   kubeconfig?: string;
   namespace: string;
   leaderElect: boolean;
+  sharding?: boolean;
   metricsAddr: ListenAddress;
   healthAddr: ListenAddress;
   logFormat: LogFormat;
@@ -43,7 +45,11 @@ export async function runControllerCommand(
       signal,
       log,
       informers: { onRestart: metrics.restartObserver("source") },
-      onManager: (manager) => metrics.setStatsSource(() => manager.stats()),
+      sharding: cmd.sharding,
+      onManager: (manager, run) => {
+        metrics.setStatsSource(() => manager.stats());
+        if (run.shard) registerShardMetrics(metrics.registry, run.shard);
+      },
     }, (run) => buildControllers(run, { log: logger("controller"), metrics }));
   } finally {
     await server.close();

@@ -12,6 +12,7 @@ import { RemoteClients, sourceClient } from "./kube/clients.ts";
 import { classifyError } from "./kube/errors.ts";
 import { LeaderElector } from "./leader-election.ts";
 import { apiLeaseStore } from "./lease-store.ts";
+import { ShardCoordinator } from "./sharding/coordinator.ts";
 import type { SharedInformers } from "./informer/shared.ts";
 import { type Controller, Manager, type RuntimeLog } from "./manager.ts";
 
@@ -23,6 +24,8 @@ export interface RunConfig {
   kubeconfig?: string;
   namespace: string;
   leaderElect: boolean;
+  /** Every replica active; replications split over live replicas. */
+  sharding?: boolean;
   healthAddr?: string | ListenAddress;
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
@@ -49,6 +52,8 @@ export interface RunContext {
   remotes: RemoteClients;
   /** The manager's shared informers, for watches made at run time. */
   informers: SharedInformers;
+  /** With --sharding: which replications this replica may write for. */
+  shard?: ShardCoordinator;
 }
 
 const STARTUP_PROBE_TIMEOUT_MS = 10_000;
@@ -111,7 +116,9 @@ export async function runController(
   const remotes = new RemoteClients();
   // Lease traffic gets its own unthrottled client: a renewal must never
   // queue behind a burst of sync writes.
-  const leaseClient = config.leaderElect ? sourceClient(src, {}) : undefined;
+  const leaseClient = config.leaderElect || config.sharding
+    ? sourceClient(src, {})
+    : undefined;
   const stop = stopSignal(config.signal);
   try {
     const problem = await probe(source);
@@ -119,13 +126,25 @@ export async function runController(
       console.error(`dr-syncer: ${problem}`);
       return 1;
     }
-    const elector = leaseClient?.ok
+    const identity = config.identity ?? defaultIdentity();
+    const elector = leaseClient?.ok && config.leaderElect
       ? new LeaderElector({
         store: apiLeaseStore(leaseClient.client, config.namespace, LEASE_NAME),
-        identity: config.identity ?? defaultIdentity(),
+        identity,
         leaseDurationMs: config.leaseDurationMs,
         renewDeadlineMs: config.renewDeadlineMs,
         retryPeriodMs: config.retryPeriodMs,
+      })
+      : undefined;
+    const shard = leaseClient?.ok && config.sharding
+      ? new ShardCoordinator({
+        client: leaseClient.client,
+        namespace: config.namespace,
+        identity,
+        leaseDurationMs: config.leaseDurationMs,
+        renewDeadlineMs: config.renewDeadlineMs,
+        retryPeriodMs: config.retryPeriodMs,
+        log: config.log,
       })
       : undefined;
     const manager = new Manager({
@@ -136,17 +155,22 @@ export async function runController(
       informers: config.informers,
       log: config.log,
     });
-    for (
-      const c of controllers({
-        source,
-        namespace: config.namespace,
-        remotes,
-        informers: manager.informers,
-      })
-    ) {
-      manager.add(c);
+    const run: RunContext = {
+      source,
+      namespace: config.namespace,
+      remotes,
+      informers: manager.informers,
+      shard,
+    };
+    for (const c of controllers(run)) manager.add(c);
+    config.onManager?.(manager, run);
+    shard?.start();
+    try {
+      return await manager.run(stop.signal);
+    } finally {
+      // After the drain: nothing of ours is writing any more.
+      await shard?.stop();
     }
-    return await manager.run(stop.signal);
   } finally {
     stop.dispose();
     await remotes.close();

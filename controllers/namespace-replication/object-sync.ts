@@ -25,6 +25,7 @@ import {
 import type { ControllerContext } from "../context.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
 import { sourceWatchKey } from "./live.ts";
+import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
 
 /** Identity of a single-object work item. */
 export interface ObjectRef {
@@ -122,7 +123,7 @@ export async function syncObject(
     current: withKind ? [withKind] : [],
   });
   const [outcome] = await applyActions(plan.actions, {
-    writer: live.drApi,
+    writer: fenceWrites(live.drApi, ctx.shard, rt.name),
     typeOf: typeLookup(settings.types),
     current: new Map(withKind ? [[objectKey(withKind), withKind]] : []),
     replan: (d, fresh) =>

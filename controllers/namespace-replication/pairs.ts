@@ -12,8 +12,13 @@ import type {
 } from "../../lib/api/v1alpha1.ts";
 import type { NamespaceSyncResult } from "../../lib/engine/namespace-sync.ts";
 import { emptyCounts } from "../../lib/engine/outcome.ts";
-import { detectDestinationConflicts } from "../../lib/sync/namespace-conflicts.ts";
+import {
+  createdRank,
+  type DestinationClaim,
+  losingClaims,
+} from "../../lib/sync/namespace-conflicts.ts";
 import { resolveNamespaceMapping } from "../../lib/sync/namespace-mapping.ts";
+import type { KubeObject } from "../../lib/sync/types.ts";
 import type { ControllerContext } from "../context.ts";
 import type { ResolvedPair } from "./runtime.ts";
 import { specOf } from "./spec.ts";
@@ -46,6 +51,51 @@ export interface Resolved {
   notes: ObjectFailure[];
 }
 
+interface PairClaim extends DestinationClaim {
+  replication: string;
+}
+
+/**
+ * What every replication writing into the same DR cluster claims: the
+ * earliest claimant of a DR namespace (replication, then mapping, by
+ * creation time then name) keeps it.
+ */
+function claimsOnRemote(
+  ctx: ControllerContext,
+  remote: string,
+  namespaces: readonly KubeObject[],
+): PairClaim[] {
+  const claims: PairClaim[] = [];
+  for (const raw of ctx.caches.replications.list()) {
+    const other = raw as unknown as NamespaceReplication;
+    if (other.spec?.remoteClusterRef?.name !== remote) continue;
+    const rRank = [
+      createdRank(other.metadata.creationTimestamp),
+      other.metadata.name,
+    ];
+    for (const mappingName of specOf(other).spec.namespaceMappingNames) {
+      const nm = ctx.caches.mappings.get(mappingName, ctx.namespace);
+      if (!nm) continue;
+      const r = resolveNamespaceMapping(
+        (nm.spec ?? {}) as NamespaceMappingSpec,
+        namespaces,
+        [],
+        { controllerNamespace: ctx.namespace },
+      );
+      const rank = [
+        ...rRank,
+        createdRank(nm.metadata.creationTimestamp),
+        nm.metadata.name,
+      ];
+      const by = `replication ${other.metadata.name}, mapping ${mappingName}`;
+      for (const p of r.pairs) {
+        claims.push({ ...p, rank, by, replication: other.metadata.name });
+      }
+    }
+  }
+  return claims;
+}
+
 /** Mappings → namespace pairs; conflicting destinations are left out. */
 export function resolvePairs(
   ctx: ControllerContext,
@@ -70,10 +120,17 @@ export function resolvePairs(
     const spec = (nm.spec ?? {}) as NamespaceMappingSpec;
     const previous = ((nm.status ?? {}) as NamespaceMappingStatus).namespaces ??
       [];
-    const r = resolveNamespaceMapping(spec, namespaces, previous);
+    const r = resolveNamespaceMapping(spec, namespaces, previous, {
+      controllerNamespace: ctx.namespace,
+    });
     for (const p of r.problems) {
       out.notes.push(
         note("NamespaceMapping", mappingName, "InvalidMapping", p),
+      );
+    }
+    for (const p of r.refused) {
+      out.notes.push(
+        note("NamespaceMapping", mappingName, "ProtectedNamespace", p),
       );
     }
     for (const source of r.missing) {
@@ -88,18 +145,25 @@ export function resolvePairs(
       pairs: r.pairs.map((p) => ({ ...p, copyNamespaceMetadata })),
     });
   }
-  const conflicts = detectDestinationConflicts(perMapping);
-  const taken = new Set(conflicts.map((c) => c.destination));
-  for (const c of conflicts) {
+  const lost = losingClaims(
+    claimsOnRemote(ctx, nr.spec.remoteClusterRef?.name ?? "", namespaces),
+  ).filter((l) => l.claim.replication === nr.metadata.name);
+  const taken = new Set(
+    lost.map((l) => `${l.claim.source}>${l.claim.destination}`),
+  );
+  const reported = new Set<string>();
+  for (const l of lost) {
+    if (reported.has(l.message)) continue;
+    reported.add(l.message);
     out.notes.push(
-      note("Namespace", c.destination, "DestinationConflict", c.message),
+      note("Namespace", l.claim.destination, "DestinationConflict", l.message),
     );
   }
   const seen = new Set<string>();
   for (const { pairs } of perMapping) {
     for (const p of pairs) {
       const id = `${p.source}>${p.destination}`;
-      if (taken.has(p.destination) || seen.has(id)) continue;
+      if (taken.has(id) || seen.has(id)) continue;
       seen.add(id);
       out.pairs.push(p);
     }

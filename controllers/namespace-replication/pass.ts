@@ -20,6 +20,8 @@ import { runPool, Slots } from "../../lib/engine/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
+import { type ShardFence } from "../../lib/sharding/coordinator.ts";
+import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
 import type { ControllerContext, RemoteState } from "../context.ts";
 import { resolvePairs } from "./pairs.ts";
 import { readersFor, type ReadyReaders } from "./readers.ts";
@@ -141,7 +143,17 @@ export async function runPass(
   // of a rank (writes go rank by rank), the others use the free slots.
   const slots = new Slots(WRITES_IN_FLIGHT);
   await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
-    const job = { rt, nr, pair, readers, remote: remote!, now, out, slots };
+    const job = {
+      rt,
+      nr,
+      pair,
+      readers,
+      remote: remote!,
+      now,
+      out,
+      slots,
+      shard: ctx.shard,
+    };
     out.results.push(await syncPair(job));
   });
   return out;
@@ -156,6 +168,7 @@ interface PairJob {
   now: Date;
   out: PassOutput;
   slots: Slots;
+  shard?: ShardFence;
 }
 
 /**
@@ -181,7 +194,11 @@ function allowTokenFor(
 
 async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
   const { rt, nr, pair, readers, remote, now, out } = job;
-  const writer = rt.live?.drApi ?? new ApiCluster(remote.client!);
+  const writer = fenceWrites(
+    rt.live?.drApi ?? new ApiCluster(remote.client!),
+    job.shard,
+    nr.metadata.name,
+  );
   const pending = rt.pendingSince.get(pair.destination) ?? new Map();
   try {
     const result = await syncNamespace({

@@ -149,6 +149,10 @@ class ReplicationController {
       this.ctx.namespace,
     ) as NamespaceReplication | undefined;
     if (!nr) return await this.forget(replication);
+    // Sharding: another replica handles it; drop our watches and state.
+    if (this.ctx.shard && !this.ctx.shard.owns(replication)) {
+      return await this.forget(replication);
+    }
     let rt = this.runtimes.get(replication);
     if (!rt) {
       rt = newRuntime(replication, this.ctx.clock.now());
@@ -321,8 +325,11 @@ class ReplicationController {
     status: NamespaceReplicationStatus,
     signal: AbortSignal,
   ): Promise<void> {
-    const clean = JSON.parse(JSON.stringify(status));
+    const shard = this.ctx.shard;
+    const owned = shard ? { ...status, controller: shard.identity } : status;
+    const clean = JSON.parse(JSON.stringify(owned));
     if (sameStatus(clean, nr.status ?? {})) return;
+    if (shard && !shard.owns(nr.metadata.name)) return;
     await writeStatus(
       this.ctx,
       "NamespaceReplication",

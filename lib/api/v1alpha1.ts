@@ -56,6 +56,8 @@ export interface RemoteClusterSpec {
   allowInsecureTLS?: boolean;
   /** A kubeconfig with exec / auth-provider is refused unless true. */
   allowExecAuth?: boolean;
+  /** A plain http:// server is refused (PlainHTTPRefused) unless true. */
+  allowPlainHTTP?: boolean;
   /** Duration, e.g. "60s". */
   probeInterval?: string;
 }
@@ -67,6 +69,7 @@ export type RemoteClusterReason =
   | "KubeconfigInvalid"
   | "InsecureTLSRefused"
   | "ExecAuthRefused"
+  | "PlainHTTPRefused"
   | "Unauthorized"
   | "Unreachable";
 
@@ -92,6 +95,7 @@ export const REMOTE_CLUSTER_DEFAULTS = {
   rateLimit: { qps: 50, burst: 100 },
   allowInsecureTLS: false,
   allowExecAuth: false,
+  allowPlainHTTP: false,
   probeInterval: "60s",
 } as const;
 
@@ -106,6 +110,9 @@ export interface NamespaceMappingSpec {
   /** With a selector; "{name}" is replaced by the source namespace name. */
   destinationNameTemplate?: string;
   copyNamespaceMetadata?: boolean;
+  /** Lets kube-*, default and the controller's namespace be destinations
+   * (and a named kube-* namespace a source). */
+  allowProtectedNamespaces?: boolean;
 }
 
 export interface NamespacePair {
@@ -130,6 +137,7 @@ export interface NamespaceMapping {
 export const NAMESPACE_MAPPING_DEFAULTS = {
   destinationNameTemplate: "{name}",
   copyNamespaceMetadata: true,
+  allowProtectedNamespaces: false,
 } as const;
 
 // ---------------------------------------------------------- NamespaceReplication
@@ -284,6 +292,8 @@ export interface NamespaceReplicationStatus {
   nextSyncTime?: string;
   lastManualTrigger?: string;
   lastMassPruneApproval?: string;
+  /** With run --sharding: the replica (identity) handling it. */
+  controller?: string;
   counts?: SyncCounts;
   namespaces?: NamespaceSyncStatus[];
   /** At most MAX_STATUS_FAILURES entries. */
@@ -334,6 +344,10 @@ export const LABEL_REPLICATION = "drsyncer.io/replication";
 export const ANNOTATION_SOURCE = "drsyncer.io/source";
 export const ANNOTATION_ORIGINAL_REPLICAS = "drsyncer.io/original-replicas";
 export const ANNOTATION_PROMOTED = "drsyncer.io/promoted";
+/** Label on a DR object taken over under conflictPolicy Adopt. */
+export const LABEL_ADOPTED = "drsyncer.io/adopted";
+/** Label: the source cluster's identity (its kube-system namespace uid). */
+export const LABEL_SOURCE_CLUSTER = "drsyncer.io/source-cluster";
 
 /** Value of the ownership label for a NamespaceReplication. */
 export function replicationOwnerValue(

@@ -103,6 +103,14 @@ function finish(
   flags: CommandSpec["flags"],
   values: Record<string, unknown>,
 ): ParseResult {
+  const spec: CommandSpec = COMMANDS[command];
+  for (const group of spec.exclusive ?? []) {
+    const given = group.filter((k) => k in values && values[k] !== false);
+    if (given.length > 1) {
+      const shown = given.map((k) => `--${flagName(k)}`).join(" and ");
+      return fail(`${command}: ${shown} cannot be used together`);
+    }
+  }
   for (const [key, spec] of Object.entries(flags)) {
     if (key in values) continue;
     if (spec.required) {

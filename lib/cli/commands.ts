@@ -82,6 +82,9 @@ export const COMMANDS = {
         { fallback: DEFAULT_NAMESPACE },
       ),
       leaderElect: switchFlag("elect one active replica through a Lease"),
+      sharding: switchFlag(
+        "every replica active: NamespaceReplications split over the live replicas through Leases",
+      ),
       metricsAddr: valueFlag("serve /metrics on", "ADDR", readAddress, {
         fallback: { hostname: "0.0.0.0", port: 8080 },
       }),
@@ -95,6 +98,7 @@ export const COMMANDS = {
       ),
       ...logFlags("json"),
     },
+    exclusive: [["leaderElect", "sharding"]],
   },
   sync: {
     summary: "sync one namespace once, without installing anything",
@@ -211,6 +215,8 @@ export const COMMANDS = {
 /** A command's summary and flags. */
 export interface CommandSpec {
   summary: string;
+  /** Groups of flags of which at most one may be given. */
+  exclusive?: readonly (readonly string[])[];
   // deno-lint-ignore no-explicit-any
   flags: Record<string, FlagSpec<any>>;
 }

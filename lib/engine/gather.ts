@@ -27,12 +27,19 @@ export interface DesiredSet {
   /** DR keys that must not be pruned (desired, kept, or unreadable). */
   keepKeys: Set<string>;
   warnings: string[];
+  /**
+   * Why the DR side could not be read whole. A failed list is not an
+   * empty namespace: planning from it would create over existing objects
+   * and misjudge the prune guard, so the namespace's pass stops.
+   */
+  drUnreadable?: string;
 }
 
 interface TypeRead {
   type: ApiResource;
   source?: KubeObject[];
   current: KubeObject[];
+  drError?: string;
 }
 
 /** The key the DR copy of `source` has in `destination`. */
@@ -51,6 +58,7 @@ async function readType(
   warnings: string[],
 ): Promise<TypeRead> {
   const { pair } = input;
+  let drError: string | undefined;
   const [source, current] = await Promise.all([
     input.source.list(type, pair.source).catch((e) => {
       warnings.push(
@@ -61,10 +69,15 @@ async function readType(
       return undefined;
     }),
     drNamespaceExists && (input.drServes?.(type) ?? true)
-      ? input.dr.list(type, pair.destination).catch(() => [] as KubeObject[])
+      ? input.dr.list(type, pair.destination).catch((e) => {
+        drError = `cannot list ${
+          groupResource(type)
+        } in DR namespace ${pair.destination}: ${classifyError(e).message}`;
+        return [] as KubeObject[];
+      })
       : Promise.resolve([] as KubeObject[]),
   ]);
-  return { type, source, current };
+  return { type, source, current, drError };
 }
 
 /** See the module comment. */
@@ -85,6 +98,8 @@ export async function gatherNamespace(
     warnings,
   };
   for (const read of reads) addTypeRead(out, read, sourceNs, input);
+  const unreadable = reads.flatMap((r) => r.drError ? [r.drError] : []);
+  if (unreadable.length > 0) out.drUnreadable = unreadable.sort().join("; ");
   return out;
 }
 

@@ -131,6 +131,14 @@ export async function syncNamespace(
     );
   }
   const gathered = await gatherNamespace(sourceNs!, drNs !== undefined, input);
+  if (gathered.drUnreadable) {
+    return stopped(
+      pair,
+      "DestinationUnavailable",
+      gathered.drUnreadable,
+      nsOutcome,
+    );
+  }
   return await planAndApply(gathered, nsOutcome, input);
 }
 

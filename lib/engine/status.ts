@@ -101,8 +101,11 @@ function conditionsOf(
       : {
         type: "Ready",
         status: "False",
-        reason: r.blocker?.reason ?? phase,
-        message: r.blocker?.message ?? "",
+        // A mapping problem (DestinationConflict, ProtectedNamespace...)
+        // says more than "Degraded".
+        reason: r.blocker?.reason ?? r.notes[0]?.reason ?? phase,
+        message: r.blocker?.message ??
+          r.notes.map((n) => n.message).join("; "),
       },
     synced,
     r.remoteReady,

@@ -23,6 +23,7 @@ import { ClusterHttp, type RequestObserver } from "./http.ts";
 import { PooledKubeConfig } from "./pool.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import type { RetryPolicy } from "./retry.ts";
+import { withoutUrlCredentials } from "./url-credentials.ts";
 
 /** Default per-request timeout. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -71,8 +72,10 @@ export interface JsonRequest {
 export class ClusterClient {
   readonly name: string;
   readonly kubeConfig: KubeConfig;
+  /** The server URL for display: user-info never shown. */
   readonly server: string;
   readonly limiter?: TokenBucket;
+  readonly #serverUrl: string;
   readonly #kc: PooledKubeConfig;
   readonly #http: ClusterHttp;
   readonly #apis = new Map<unknown, unknown>();
@@ -99,7 +102,8 @@ export class ClusterClient {
     this.#kc = kc;
     this.kubeConfig = kc;
     this.name = opts.name;
-    this.server = cluster.server;
+    this.#serverUrl = cluster.server;
+    this.server = withoutUrlCredentials(cluster.server);
   }
 
   /** A typed API client (cached per type) sharing this cluster's pool. */
@@ -127,7 +131,7 @@ export class ClusterClient {
     path: string,
     r: JsonRequest = {},
   ): Promise<T> {
-    const url = new URL(this.server.replace(/\/$/, "") + path);
+    const url = new URL(this.#serverUrl.replace(/\/$/, "") + path);
     for (const [k, v] of Object.entries(r.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }

@@ -7,6 +7,7 @@
  * line of message, plus whether trying again can help.
  */
 import { ApiException } from "@kubernetes/client-node";
+import { withoutUrlCredentials } from "./url-credentials.ts";
 
 /** One field problem of a 422 Invalid answer. */
 export interface StatusCause {
@@ -50,7 +51,8 @@ export function isTransientStatus(code: number): boolean {
 }
 
 function oneLine(text: string): string {
-  return text.split("\n")[0].slice(0, 500);
+  // Transport errors quote the URL, user-info included.
+  return withoutUrlCredentials(text.split("\n")[0]).slice(0, 500);
 }
 
 function parseStatusBody(body: unknown): Record<string, unknown> | undefined {

@@ -8,6 +8,7 @@
  */
 import { parse } from "yaml";
 import type { RemoteClusterReason } from "../api/v1alpha1.ts";
+import { withoutUrlCredentials } from "./url-credentials.ts";
 
 /** Policy switches from RemoteCluster.spec. */
 export interface KubeconfigPolicy {
@@ -15,6 +16,8 @@ export interface KubeconfigPolicy {
   context?: string;
   allowInsecureTLS?: boolean;
   allowExecAuth?: boolean;
+  /** A plain http:// server (bearer token in clear text); never implied by allowInsecureTLS. */
+  allowPlainHTTP?: boolean;
 }
 
 /** The selected, validated parts of a kubeconfig. */
@@ -33,7 +36,10 @@ export type KubeconfigResult =
     ok: false;
     reason: Extract<
       RemoteClusterReason,
-      "KubeconfigInvalid" | "InsecureTLSRefused" | "ExecAuthRefused"
+      | "KubeconfigInvalid"
+      | "InsecureTLSRefused"
+      | "ExecAuthRefused"
+      | "PlainHTTPRefused"
     >;
     message: string;
   };
@@ -118,8 +124,18 @@ function checkCluster(
         "kubeconfig sets insecure-skip-tls-verify; set spec.allowInsecureTLS to accept it",
     };
   }
-  if (new URL(server).protocol !== "https:" && !insecure) {
-    return invalid(`server ${server} is not https`);
+  const shown = withoutUrlCredentials(server);
+  const protocol = new URL(server).protocol;
+  if (protocol === "http:" && !policy.allowPlainHTTP) {
+    return {
+      ok: false,
+      reason: "PlainHTTPRefused",
+      message:
+        `server ${shown} is plain http (credentials would travel in clear text); set spec.allowPlainHTTP to accept it`,
+    };
+  }
+  if (protocol !== "https:" && protocol !== "http:") {
+    return invalid(`server ${shown} is neither https nor http`);
   }
   return fileReference(cluster);
 }

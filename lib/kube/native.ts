@@ -5,9 +5,14 @@
  * socket writes were most of the controller's CPU per DR write, which
  * capped the initial sync well below what the API server takes.
  *
- * Used only when Deno's client can reproduce the kubeconfig's TLS exactly
- * (CA and client certificate as PEM); a proxy, a PFX bundle, a TLS server
- * name override or insecure-skip-tls-verify keep the undici path.
+ * Used only when Deno's client can reproduce the kubeconfig's TLS exactly:
+ * no CA of its own (default roots, as kubectl), a client certificate as
+ * PEM. A kubeconfig CA keeps the undici path: Deno's `caCerts` is added to
+ * the default roots, so a server with a certificate from any publicly
+ * trusted CA would be accepted and handed the credentials, where kubectl
+ * (and node's `ca`, which replaces the roots) trust only the named CA.
+ * A proxy, a PFX bundle, a TLS server name override or
+ * insecure-skip-tls-verify keep the undici path too.
  */
 import {
   type PromiseHttpLibrary,
@@ -46,17 +51,11 @@ export function nativeClient(
   ) {
     return undefined;
   }
-  if (Array.isArray(tls.ca) || Array.isArray(tls.cert)) return undefined;
-  const ca = pem(tls.ca);
+  if (tls.ca !== undefined || Array.isArray(tls.cert)) return undefined;
   const cert = pem(tls.cert);
   const key = pem(tls.key);
-  if ((tls.ca && !ca) || (tls.cert && !cert) || (tls.key && !key)) {
-    return undefined;
-  }
-  return Deno.createHttpClient({
-    caCerts: ca ? [ca] : undefined,
-    ...(cert && key ? { cert, key } : {}),
-  });
+  if ((tls.cert && !cert) || (tls.key && !key)) return undefined;
+  return Deno.createHttpClient(cert && key ? { cert, key } : {});
 }
 
 /** Error codes classifyError and the retry policy know, from Deno's messages. */

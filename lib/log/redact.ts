@@ -45,6 +45,11 @@ export const SECRET_PATTERNS: RedactionPatterns = [
     ),
     replacement: `$1$2${REDACTED}`,
   },
+  {
+    // user:password@ in a URL (a kubeconfig server may carry one)
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi,
+    replacement: `$1${REDACTED}@`,
+  },
 ];
 
 const MAX_DEPTH = 12;

@@ -44,6 +44,7 @@ export const SYNC_ERROR_REASONS: readonly string[] = [
   "DestinationTerminating",
   "DestinationPromoted",
   "DestinationConflict",
+  "ProtectedNamespace",
   "SourceNamespaceMissing",
   "PruneBlocked",
   // remote cluster connection
@@ -53,6 +54,7 @@ export const SYNC_ERROR_REASONS: readonly string[] = [
   "KubeconfigInvalid",
   "InsecureTLSRefused",
   "ExecAuthRefused",
+  "PlainHTTPRefused",
 ];
 
 const reasons = new Set(SYNC_ERROR_REASONS);

@@ -37,6 +37,7 @@ import type { LabelSelector } from "../api/v1alpha1.ts";
 import type { KubeMeta, KubeObject } from "./types.ts";
 import { matchesSelector } from "./label-selector.ts";
 import { isDataReplicationKey } from "../volsync/objects.ts";
+import { isCaBundle } from "./cluster-made.ts";
 import {
   groupKind,
   groupKindOfApiVersion,
@@ -87,10 +88,6 @@ export const REASONS_KEEPING_EXISTING_COPY: ReadonlySet<SkipReason> = new Set([
 /** The value of `drsyncer.io/ignore` that means "ignore". */
 export const IGNORE_VALUE = "true";
 const SA_TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token";
-const CA_BUNDLE_CONFIGMAPS: ReadonlySet<string> = new Set([
-  "kube-root-ca.crt",
-  "openshift-service-ca.crt",
-]);
 
 /** The ignore keys: ours, then the original dr-syncer's alias. */
 export const IGNORE_KEYS: readonly string[] = [
@@ -127,11 +124,7 @@ function builtInSkip(obj: KubeObject): SkipReason | undefined {
   if (isCore(obj, "Secret") && isDataReplicationKey(obj)) {
     return "DataReplicationKey";
   }
-  if (
-    isCore(obj, "ConfigMap") && CA_BUNDLE_CONFIGMAPS.has(obj.metadata?.name)
-  ) {
-    return "RootCACertificate";
-  }
+  if (isCaBundle(obj)) return "RootCACertificate";
   return undefined;
 }
 

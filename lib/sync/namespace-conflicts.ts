@@ -53,3 +53,64 @@ export function detectDestinationConflicts(
   }
   return out.sort((a, b) => compareStrings(a.destination, b.destination));
 }
+
+/**
+ * One source namespace claiming a DR namespace. `rank` orders claimants
+ * (creationTimestamp, then name, outermost owner first, e.g. the
+ * replication's then the mapping's); `by` names them in messages.
+ */
+export interface DestinationClaim {
+  destination: string;
+  source: string;
+  rank: readonly string[];
+  by: string;
+}
+
+/** A claim that loses its destination to an earlier one. */
+export interface LosingClaim<T extends DestinationClaim> {
+  claim: T;
+  winner: T;
+  message: string;
+}
+
+function compareRanks(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = compareStrings(a[i] ?? "", b[i] ?? "");
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Across everything that writes into one DR cluster: per destination the
+ * earliest claim keeps it, and every claim with a different source loses
+ * (DestinationConflict, writes nothing), so an existing replication is
+ * never disturbed by a newer one. A claim of the same pair is no conflict.
+ */
+export function losingClaims<T extends DestinationClaim>(
+  claims: readonly T[],
+): LosingClaim<T>[] {
+  const winners = new Map<string, T>();
+  for (const c of claims) {
+    const w = winners.get(c.destination);
+    if (!w || compareRanks(c.rank, w.rank) < 0) winners.set(c.destination, c);
+  }
+  const out: LosingClaim<T>[] = [];
+  for (const claim of claims) {
+    const winner = winners.get(claim.destination)!;
+    if (winner.source === claim.source) continue;
+    out.push({
+      claim,
+      winner,
+      message: `destination namespace "${claim.destination}" is already ` +
+        `claimed by source "${winner.source}" (${winner.by}); ` +
+        `"${claim.source}" (${claim.by}) writes nothing there`,
+    });
+  }
+  return out;
+}
+
+/** A rank part from a creationTimestamp; unknown sorts last. */
+export function createdRank(createdAt: string | undefined): string {
+  return createdAt ?? "~";
+}

@@ -16,9 +16,11 @@
  *   Terminating (deletionTimestamp or phase Terminating: its objects are
  *   vanishing, and a deletion must never reach DR as a mass prune),
  *   Ignored (`drsyncer.io/ignore: "true"`, which wins over an explicit
- *   sourceNamespace), SystemNamespace (kube-system, kube-public,
- *   kube-node-lease are never picked by a selector; naming one explicitly
- *   is honoured).
+ *   sourceNamespace), ProtectedNamespace (a selector never picks the
+ *   controller's namespace or a kube-* one, and a protected destination it
+ *   yields is left out unless allowProtectedNamespaces).
+ * - Protected namespaces named explicitly (protected-namespaces.ts) are
+ *   `refused`: the mapping is not Ready (reason ProtectedNamespace).
  * - A named source that does not exist is `missing` (condition
  *   SourceNamespaceMissing); so is a source listed in `previous` (the last
  *   status.namespaces) that no longer exists. Missing never yields a pair,
@@ -31,6 +33,10 @@ import type { KubeObject } from "./types.ts";
 import { matchesSelector } from "./label-selector.ts";
 import { compareStrings, dns1123LabelProblem } from "./names.ts";
 import { isIgnored } from "./filter.ts";
+import {
+  destinationProtection,
+  sourceProtection,
+} from "./protected-namespaces.ts";
 
 import {
   isSet,
@@ -45,16 +51,13 @@ export {
   type MappingPairs,
 } from "./namespace-conflicts.ts";
 
-/** Never picked by a namespaceSelector. */
-export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set([
-  "kube-system",
-  "kube-public",
-  "kube-node-lease",
-]);
 const TERMINATING_PHASE = "Terminating";
 
 /** Why an existing source namespace is not synced now. */
-export type NamespaceSkipReason = "Terminating" | "Ignored" | "SystemNamespace";
+export type NamespaceSkipReason =
+  | "Terminating"
+  | "Ignored"
+  | "ProtectedNamespace";
 
 /** A source namespace left alone; its DR side is not touched. */
 export interface SkippedNamespace {
@@ -69,6 +72,14 @@ export interface NamespaceResolution {
   skipped: SkippedNamespace[];
   missing: string[];
   problems: string[];
+  /** Explicitly named protected namespaces (reason ProtectedNamespace). */
+  refused: string[];
+}
+
+/** Where the mapping is evaluated. */
+export interface ResolveOptions {
+  /** The controller's own namespace (never a source). */
+  controllerNamespace?: string;
 }
 
 function isTerminating(ns: KubeObject): boolean {
@@ -100,11 +111,20 @@ function resolveByName(
   spec: NamespaceMappingSpec,
   index: Map<string, KubeObject>,
   out: NamespaceResolution,
+  opts: ResolveOptions,
 ): void {
   const source = spec.sourceNamespace!;
   const destination = isSet(spec.destinationNamespace)
     ? spec.destinationNamespace!
     : source;
+  const allow = spec.allowProtectedNamespaces === true;
+  const refused =
+    sourceProtection(source, opts.controllerNamespace, allow, true) ??
+      destinationProtection(destination, opts.controllerNamespace, allow);
+  if (refused) {
+    out.refused.push(refused);
+    return;
+  }
   const ns = index.get(source);
   if (!ns) {
     out.missing.push(source);
@@ -119,7 +139,10 @@ function resolveBySelector(
   spec: NamespaceMappingSpec,
   index: Map<string, KubeObject>,
   out: NamespaceResolution,
+  opts: ResolveOptions,
 ): void {
+  const allow = spec.allowProtectedNamespaces === true;
+  const own = opts.controllerNamespace;
   const template = spec.destinationNameTemplate ??
     NAMESPACE_MAPPING_DEFAULTS.destinationNameTemplate;
   for (const [source, ns] of index) {
@@ -132,9 +155,9 @@ function resolveBySelector(
       );
       continue;
     }
-    const reason = SYSTEM_NAMESPACES.has(source)
-      ? "SystemNamespace"
-      : skipReason(ns);
+    const isProtected = sourceProtection(source, own, allow, false) ??
+      destinationProtection(destination, own, allow);
+    const reason = isProtected ? "ProtectedNamespace" : skipReason(ns);
     if (reason) out.skipped.push({ source, destination, reason });
     else out.pairs.push({ source, destination });
   }
@@ -148,18 +171,20 @@ export function resolveNamespaceMapping(
   spec: NamespaceMappingSpec,
   namespaces: readonly KubeObject[],
   previous: readonly NamespacePair[] = [],
+  opts: ResolveOptions = {},
 ): NamespaceResolution {
   const out: NamespaceResolution = {
     pairs: [],
     skipped: [],
     missing: [],
     problems: [],
+    refused: [],
   };
   out.problems = validateNamespaceMapping(spec);
   if (out.problems.length > 0) return out;
   const index = indexByName(namespaces);
-  if (isSet(spec.sourceNamespace)) resolveByName(spec, index, out);
-  else resolveBySelector(spec, index, out);
+  if (isSet(spec.sourceNamespace)) resolveByName(spec, index, out, opts);
+  else resolveBySelector(spec, index, out, opts);
   for (const p of previous) {
     if (!index.has(p.source) && !out.missing.includes(p.source)) {
       out.missing.push(p.source);

@@ -4,10 +4,20 @@
  * exact body to write. Pure; the applier executes it in the given order and
  * dry-run prints it.
  */
-import { LABEL_REPLICATION } from "../api/v1alpha1.ts";
+import {
+  LABEL_ADOPTED,
+  LABEL_REPLICATION,
+  LABEL_SOURCE_CLUSTER,
+} from "../api/v1alpha1.ts";
 import type { ConflictPolicy, ImmutableFieldPolicy } from "../api/v1alpha1.ts";
 import { mergeAllocated } from "./allocated.ts";
 import { compareObjects, MAX_DIFF_PATHS } from "./compare.ts";
+import {
+  isAdopted,
+  isCaBundle,
+  isDefaultServiceAccount,
+  mergeDefaultServiceAccount,
+} from "./cluster-made.ts";
 import { immutableChanges } from "./immutable.ts";
 import { sortForWrite } from "./order.ts";
 import { type KubeObject, objectKey } from "./types.ts";
@@ -27,6 +37,12 @@ export interface NamespacePlanInput {
   immutableFieldPolicy: ImmutableFieldPolicy;
   /** The DR namespace carries drsyncer.io/promoted: write nothing. */
   destinationPromoted: boolean;
+  /**
+   * This source cluster's identity (drsyncer.io/source-cluster). A copy
+   * carrying another value belongs to another source cluster sharing the
+   * DR cluster: never touched. Undefined: not checked.
+   */
+  sourceCluster?: string;
 }
 
 export type ActionType =
@@ -44,6 +60,9 @@ export type ActionReason =
   | "ImmutableFieldChanged"
   | "NotOwned"
   | "OwnedByOtherReplication"
+  | "OwnedByOtherSourceCluster"
+  | "ClusterMade"
+  | "ImagePullSecretsMerged"
   | "DestinationPromoted";
 
 /** One step of the plan. */
@@ -83,9 +102,14 @@ function planOwned(
 ): Step {
   // Checked first: "desired names no clusterIP" looks unchanged next to a
   // headless copy, yet only a recreate gives it an IP.
+  const adopted = adopting || isAdopted(current);
   const fixed = immutableChanges(desired, current);
-  if (fixed.length > 0) return planImmutable(desired, fixed, input);
+  if (fixed.length > 0) return planImmutable(desired, fixed, input, adopted);
   const body = mergeAllocated(desired, current);
+  if (adopted) {
+    // The mark stays: it is what keeps prune and recreate away from it.
+    body.metadata.labels = { ...body.metadata.labels, [LABEL_ADOPTED]: "true" };
+  }
   const cmp = compareObjects(body, current);
   if (cmp.equal) return { action: "unchanged" };
   const more = cmp.omitted > 0 ? ` and ${cmp.omitted} more` : "";
@@ -102,9 +126,19 @@ function planImmutable(
   desired: KubeObject,
   fixed: string[],
   input: NamespacePlanInput,
+  adopted: boolean,
 ): Step {
   const diff = fixed.slice(0, MAX_DIFF_PATHS);
   const message = `immutable fields changed: ${diff.join(", ")}`;
+  if (adopted) {
+    // Deleting it would destroy something that existed before us.
+    return {
+      action: "skip",
+      reason: "ImmutableFieldChanged",
+      message: `${message}; an adopted object is never recreated`,
+      diff,
+    };
+  }
   if (input.immutableFieldPolicy === "Skip") {
     return { action: "skip", reason: "ImmutableFieldChanged", message, diff };
   }
@@ -118,14 +152,24 @@ function planImmutable(
 }
 
 /**
- * Objects every namespace gets from the cluster itself (the `default`
- * ServiceAccount). They can never have been created by us, so under Abort
- * they would conflict in every DR namespace and their imagePullSecrets
- * would be lost at failover; they are always adopted.
+ * The cluster's own `default` ServiceAccount: only imagePullSecrets merged
+ * in, never labelled, adopted or replaced (cluster-made.ts). Missing (the
+ * cluster has not made it yet, or a cache that only holds our copies did
+ * not see it): created with just those; a 409 re-plans on the real one.
  */
-function isClusterCreated(o: KubeObject): boolean {
-  return o.apiVersion === "v1" && o.kind === "ServiceAccount" &&
-    o.metadata.name === "default";
+function planDefaultServiceAccount(
+  desired: KubeObject,
+  current: KubeObject | undefined,
+): Step {
+  const body = mergeDefaultServiceAccount(desired, current);
+  if (!body) return { action: "unchanged" };
+  return {
+    action: current ? "update" : "create",
+    object: body,
+    reason: "ImagePullSecretsMerged",
+    message:
+      "imagePullSecrets merged into the cluster's default ServiceAccount",
+  };
 }
 
 function planOne(
@@ -140,8 +184,29 @@ function planOne(
       message: `namespace ${input.destinationNamespace} is promoted`,
     };
   }
+  if (isCaBundle(desired)) {
+    return {
+      action: "skip",
+      reason: "ClusterMade",
+      message: "made by each cluster itself; never copied",
+    };
+  }
+  if (isDefaultServiceAccount(desired)) {
+    return planDefaultServiceAccount(desired, current);
+  }
   if (!current) return { action: "create", object: desired };
   const owner = ownerOf(current);
+  const cluster = current.metadata.labels?.[LABEL_SOURCE_CLUSTER];
+  if (
+    owner !== undefined && input.sourceCluster !== undefined &&
+    cluster !== undefined && cluster !== input.sourceCluster
+  ) {
+    return {
+      action: "conflict",
+      reason: "OwnedByOtherSourceCluster",
+      message: `a copy from another source cluster (${cluster})`,
+    };
+  }
   if (owner === input.ownerValue) {
     return planOwned(desired, current, input, false);
   }
@@ -152,7 +217,7 @@ function planOne(
       message: `already managed by replication ${owner}`,
     };
   }
-  if (input.conflictPolicy === "Adopt" || isClusterCreated(current)) {
+  if (input.conflictPolicy === "Adopt") {
     return planOwned(desired, current, input, true);
   }
   return {

@@ -32,7 +32,9 @@
 import {
   ANNOTATION_ALLOW_MASS_PRUNE,
   LABEL_REPLICATION,
+  LABEL_SOURCE_CLUSTER,
 } from "../api/v1alpha1.ts";
+import { isAdopted, isClusterMade } from "./cluster-made.ts";
 import type { BlockedPrune } from "../api/v1alpha1.ts";
 import { sortForDelete } from "./order.ts";
 import { type KubeObject, objectKey } from "./types.ts";
@@ -47,6 +49,8 @@ export interface PruneSafety {
 /** Everything the prune decision looks at for one DR namespace. */
 export interface PruneInput {
   ownerValue: string;
+  /** This source cluster's identity; other clusters' copies are never pruned. */
+  sourceCluster?: string;
   /** DR objects of the selected types in the namespace, owned or not. */
   current: KubeObject[];
   /** objectKey() of every desired copy (source objects that map here). */
@@ -93,11 +97,22 @@ export interface PrunePlan {
   inactive?: PruneInactiveReason;
 }
 
-function isOwnedCopy(o: KubeObject, owner: string): boolean {
+function isOwnedCopy(
+  o: KubeObject,
+  owner: string,
+  sourceCluster: string | undefined,
+): boolean {
   // Never the namespace itself: a DR namespace outlives its source. A copy
   // already being deleted is out of the picture: not counted, not deleted.
+  // Nor what existed before us (adopted, or made by the cluster; an older
+  // version labelled the `default` ServiceAccount), nor another source
+  // cluster's copy that happens to carry the same replication name.
+  const cluster = o.metadata.labels?.[LABEL_SOURCE_CLUSTER];
   return o.kind !== "Namespace" && !o.metadata.deletionTimestamp &&
-    o.metadata.labels?.[LABEL_REPLICATION] === owner;
+    o.metadata.labels?.[LABEL_REPLICATION] === owner &&
+    !isAdopted(o) && !isClusterMade(o) &&
+    !(sourceCluster !== undefined && cluster !== undefined &&
+      cluster !== sourceCluster);
 }
 
 function inactive(reason: PruneInactiveReason): PrunePlan {
@@ -161,7 +176,9 @@ function blockedInfo(list: PruneCandidate[], pending: number, total: number) {
 export function planPrunes(input: PruneInput): PrunePlan {
   if (!input.sourceNamespaceExists) return inactive("SourceNamespaceMissing");
   if (!input.prune) return inactive("PruneDisabled");
-  const owned = input.current.filter((o) => isOwnedCopy(o, input.ownerValue));
+  const owned = input.current.filter((o) =>
+    isOwnedCopy(o, input.ownerValue, input.sourceCluster)
+  );
   const { since, list } = candidates(input, owned);
   const now = input.now.getTime();
   const due = list.filter((c) => c.dueAt.getTime() <= now);

@@ -38,6 +38,7 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^RSS growth over/,
     /^RSS trend/,
   ],
+  unmapped: [/^RSS, \d+ objects replicated/, /^RSS difference/],
   startup: [/^process start → ready/],
 };
 

@@ -13,6 +13,8 @@ import {
   eventFor,
   NS,
   put,
+  simOf,
+  simOnly,
   sourceNamespace,
   standardSetup,
   statusOf,
@@ -25,40 +27,47 @@ function dataOf(o: KubeObject | undefined): Record<string, string> {
   return (o?.data ?? {}) as Record<string, string>;
 }
 
-Deno.test("controller: DR down then back converges with nothing lost", async () => {
-  await withController(async (e) => {
-    const cm = e.type("configmaps");
-    await sourceNamespace(e, "shop");
-    await put(e, "shop", ["a", "b", "c"].map((n) => configMap(n, { v: "1" })));
-    await standardSetup(e);
-    await e.apply("RemoteCluster", "dr", {
-      kubeconfigSecretRef: { name: "dr-kubeconfig" },
-      probeInterval: "1s",
-    });
-    e.start();
-    await synced(e);
+Deno.test(
+  "controller: DR down then back converges with nothing lost",
+  simOnly("needs an API server outage (faults.outage)", async () => {
+    await withController(async (e) => {
+      const cm = e.type("configmaps");
+      await sourceNamespace(e, "shop");
+      await put(
+        e,
+        "shop",
+        ["a", "b", "c"].map((n) => configMap(n, { v: "1" })),
+      );
+      await standardSetup(e);
+      await e.apply("RemoteCluster", "dr", {
+        kubeconfigSecretRef: { name: "dr-kubeconfig" },
+        probeInterval: "1s",
+      });
+      e.start();
+      await synced(e);
 
-    const restore = await e.dr.faults.outage();
-    const a = await e.src.get(cm, "shop", "a");
-    await e.src.replace(cm, { ...a!, data: { v: "2" } });
-    await e.src.remove(cm, "shop", "b");
-    await put(e, "shop", [configMap("d", { v: "new" })]);
-    await until("outage reported", async () => {
-      const remote = conditionOf(await statusOf(e), "RemoteClusterReady");
-      return remote?.reason === "Unreachable";
-    });
-    assertEquals((await statusOf(e)).phase, "Failed");
-    await restore();
+      const restore = await simOf(e).dr.faults.outage();
+      const a = await e.src.get(cm, "shop", "a");
+      await e.src.replace(cm, { ...a!, data: { v: "2" } });
+      await e.src.remove(cm, "shop", "b");
+      await put(e, "shop", [configMap("d", { v: "new" })]);
+      await until("outage reported", async () => {
+        const remote = conditionOf(await statusOf(e), "RemoteClusterReady");
+        return remote?.reason === "Unreachable";
+      });
+      assertEquals((await statusOf(e)).phase, "Failed");
+      await restore();
 
-    await until("converged", async () => {
-      const names = (await e.drApi.list(cm, "shop-dr"))
-        .map((o) => o.metadata.name).filter((n) => n.length === 1).sort();
-      return names.join() === "a,c,d" &&
-        dataOf(await e.drApi.get(cm, "shop-dr", "a")).v === "2";
-    }, 20_000);
-    await synced(e);
-  });
-});
+      await until("converged", async () => {
+        const names = (await e.drApi.list(cm, "shop-dr"))
+          .map((o) => o.metadata.name).filter((n) => n.length === 1).sort();
+        return names.join() === "a,c,d" &&
+          dataOf(await e.drApi.get(cm, "shop-dr", "a")).v === "2";
+      }, 20_000);
+      await synced(e);
+    });
+  }),
+);
 
 /** Creates a Secret with a kubeconfig text in the controller namespace. */
 async function secret(e: E2e, name: string, kubeconfig: string) {
@@ -207,7 +216,12 @@ Deno.test("controller: bad replications get the right condition and Event, write
       });
       await eventFor(e, bad.name, bad.reason);
     }
-    assertEquals(await e.drApi.getNamespace("merged"), undefined);
+    // The earlier mapping keeps "merged"; the later one writes nothing.
+    assertEquals(
+      (await e.drApi.get(cm, "merged", "c"))?.metadata.annotations
+        ?.["drsyncer.io/source"],
+      "one/c",
+    );
     const owners = (await e.drApi.list(cm, "shop-dr")).map((o) =>
       o.metadata.labels?.["drsyncer.io/replication"]
     ).filter(Boolean);
@@ -239,30 +253,33 @@ Deno.test("controller: a DR namespace deleted by hand comes back with its copies
   });
 });
 
-Deno.test("controller: broken and expired watches on both clusters are resumed; changes and drift still flow", async () => {
-  await withController(async (e) => {
-    const cm = e.type("configmaps");
-    await sourceNamespace(e, "shop");
-    await put(e, "shop", [configMap("c", { v: "1" })]);
-    await standardSetup(e);
-    e.start();
-    await synced(e);
-    for (const cluster of [e.source, e.dr]) {
-      cluster.faults.forceGoneOnNextWatch(3);
-      cluster.faults.cutWatches({ abrupt: true });
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    const live = await e.src.get(cm, "shop", "c");
-    await e.src.replace(cm, { ...live!, data: { v: "2" } });
-    await until(
-      "change after the cut",
-      async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
-    );
-    const copy = await e.drApi.get(cm, "shop-dr", "c");
-    await e.drApi.replace(cm, { ...copy!, data: { v: "drift" } });
-    await until(
-      "drift after the cut",
-      async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
-    );
-  });
-});
+Deno.test(
+  "controller: broken and expired watches on both clusters are resumed; changes and drift still flow",
+  simOnly("needs watch cuts and forced 410s (faults)", async () => {
+    await withController(async (e) => {
+      const cm = e.type("configmaps");
+      await sourceNamespace(e, "shop");
+      await put(e, "shop", [configMap("c", { v: "1" })]);
+      await standardSetup(e);
+      e.start();
+      await synced(e);
+      for (const cluster of [simOf(e).source, simOf(e).dr]) {
+        cluster.faults.forceGoneOnNextWatch(3);
+        cluster.faults.cutWatches({ abrupt: true });
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const live = await e.src.get(cm, "shop", "c");
+      await e.src.replace(cm, { ...live!, data: { v: "2" } });
+      await until(
+        "change after the cut",
+        async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
+      );
+      const copy = await e.drApi.get(cm, "shop-dr", "c");
+      await e.drApi.replace(cm, { ...copy!, data: { v: "drift" } });
+      await until(
+        "drift after the cut",
+        async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
+      );
+    });
+  }),
+);

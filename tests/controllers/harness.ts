@@ -1,8 +1,11 @@
 /**
- * End-to-end fixture: two kube-sim clusters (source, dr), our CRDs installed
- * on the source, the DR kubeconfig in a Secret, and the real controller
- * process logic (runController + the three controllers) running in-process
- * against them over HTTPS.
+ * End-to-end fixture: two clusters (source, dr) of the test world (kube-sim, or real control
+ * planes with DRS_WORLD=real; tests/world), our CRDs installed on the source, the DR kubeconfig
+ * in a Secret, and the real controller process logic (runController + the three controllers)
+ * running in-process against them over HTTPS.
+ *
+ * Each call starts fresh clusters, unless a test file shares one world across its tests
+ * (tests/world/shared.ts, see real_world_test.ts): then the world is reset between tests.
  */
 import "../../lib/preload.ts";
 import { CRDS } from "../../crds/mod.ts";
@@ -21,17 +24,24 @@ import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
 import { buildControllers } from "../../controllers/mod.ts";
 import type { ReplicationControllerOptions } from "../../controllers/namespace-replication/reconciler.ts";
 import { quiesceUndici } from "../sim/harness.ts";
-import { type SimCluster, startSim } from "../sim/mod.ts";
+import type { SimCluster } from "../sim/mod.ts";
+import type { World, WorldCluster } from "../world/mod.ts";
+import { acquireWorld } from "../world/shared.ts";
+export { simOf, simOnly } from "../world/shared.ts";
 import { installSide } from "../deploy/sim-rbac.ts";
 
 export const NS = "dr-syncer-system";
 const GROUP_PATH = "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system";
 
 export interface E2e {
-  source: SimCluster;
-  dr: SimCluster;
-  /** Every simulated cluster by name (source, dr and any extra ones). */
-  clusters: Record<string, SimCluster>;
+  source: WorldCluster;
+  dr: WorldCluster;
+  /** Every cluster by name (source, dr and any extra ones). */
+  clusters: Record<string, WorldCluster>;
+  /** The world the clusters live in. */
+  world: World;
+  /** kube-sim's clusters (faults, request log, store) in the sim world only. */
+  sim?: Record<string, SimCluster>;
   src: ApiCluster;
   drApi: ApiCluster;
   metrics: Metrics;
@@ -63,24 +73,40 @@ function memoryLog(lines: string[]): RuntimeLog {
   return { info: put("INFO"), warn: put("WARN"), error: put("ERROR") };
 }
 
+/**
+ * Installs our CRDs (kept when already there) and waits until discovery serves them: a real
+ * API server establishes a CRD and updates discovery shortly after the create returns.
+ */
 async function installCrds(
-  src: ApiCluster,
-  discovery: DiscoveredResource[],
-): Promise<void> {
+  client: ClusterClient,
+): Promise<DiscoveredResource[]> {
+  let discovery = await discover(client);
   const crdType = discovery.find((d) =>
     d.resource === "customresourcedefinitions"
   )!;
+  const src = new ApiCluster(client);
   for (const crd of CRDS) {
-    await src.create(crdType, crd as unknown as KubeObject);
+    if (!await src.get(crdType, undefined, crd.metadata.name)) {
+      await src.create(crdType, crd as unknown as KubeObject);
+    }
   }
+  const served = () =>
+    Object.values(PLURAL).every((r) =>
+      discovery.some((d) => d.resource === r && d.group === "drsyncer.io")
+    );
+  await until("our CRDs in discovery", async () => {
+    discovery = await discover(client);
+    return served();
+  }, 60_000);
+  return discovery;
 }
 
 /** Options of {@link withController}. */
 export interface E2eOptions {
   /**
    * Run the controller as the ServiceAccounts of deploy/ (source) and
-   * deploy/dr-cluster (DR), authorized by kube-sim from those RBAC objects,
-   * instead of as admin.
+   * deploy/dr-cluster (DR), authorized from those RBAC objects, instead of
+   * as admin. Always so in the real world.
    */
   rbac?: boolean;
   /** More DR clusters, each with its kubeconfig in Secret `<name>-kubeconfig`. */
@@ -90,7 +116,7 @@ export interface E2eOptions {
 }
 
 /**
- * Runs `fn` with fresh clusters (source, dr, plus `extra` ones); everything
+ * Runs `fn` with clean clusters (source, dr, plus `extra` ones); everything
  * is torn down. The second argument may be the list of extra clusters.
  */
 export async function withController(
@@ -101,37 +127,39 @@ export async function withController(
     ? { extra: optsOrExtra }
     : optsOrExtra;
   const extra = opts.extra ?? [];
-  const sim = await startSim({ clusters: ["source", "dr", ...extra] });
-  const make = (c: SimCluster) =>
+  const { world, release } = await acquireWorld(["source", "dr", ...extra]);
+  // Real clusters authorize for real: the controller runs only as deploy/'s identities there.
+  const rbac = opts.rbac || world.name === "real";
+  const make = (c: WorldCluster) =>
     new ClusterClient((kc) => kc.loadFromString(c.kubeconfig), {
       name: c.name,
     });
-  const srcClient = make(sim.clusters.source);
-  const drClient = make(sim.clusters.dr);
+  const srcClient = make(world.clusters.source);
+  const drClient = make(world.clusters.dr);
   const src = new ApiCluster(srcClient);
   const stops: (() => Promise<void>)[] = [];
   const logs: string[] = [];
   const metrics = new Metrics({ defaultMetrics: false });
   try {
-    await installCrds(src, await discover(srcClient));
+    const discovery = await installCrds(srcClient);
     await src.create(NAMESPACES, {
       apiVersion: "v1",
       kind: "Namespace",
       metadata: { name: NS },
     });
-    let controllerKubeconfig = sim.clusters.source.kubeconfigPath;
+    let controllerKubeconfig = world.clusters.source.kubeconfigPath;
     const kubeconfigs: Record<string, string> = {};
     for (const name of ["dr", ...extra]) {
-      kubeconfigs[name] = sim.clusters[name].kubeconfig;
+      kubeconfigs[name] = world.clusters[name].kubeconfig;
     }
-    if (opts.rbac) {
-      const own = await installSide(sim.clusters.source, "source");
-      controllerKubeconfig = controllerKubeconfig.replace(
-        /[^/]+$/,
-        "controller.kubeconfig",
-      );
+    if (rbac) {
+      const own = await installSide(world.clusters.source, "source");
+      controllerKubeconfig = `${world.dir}/controller.kubeconfig`;
       await Deno.writeTextFile(controllerKubeconfig, own.kubeconfig);
-      kubeconfigs.dr = (await installSide(sim.clusters.dr, "dr")).kubeconfig;
+      for (const name of Object.keys(kubeconfigs)) {
+        kubeconfigs[name] =
+          (await installSide(world.clusters[name], "dr")).kubeconfig;
+      }
     }
     for (const [name, kubeconfig] of Object.entries(kubeconfigs)) {
       await srcClient.requestJson(`/api/v1/namespaces/${NS}/secrets`, {
@@ -142,11 +170,12 @@ export async function withController(
         },
       });
     }
-    const discovery = await discover(srcClient);
     const e: E2e = {
-      source: sim.clusters.source,
-      dr: sim.clusters.dr,
-      clusters: sim.clusters,
+      source: world.clusters.source,
+      dr: world.clusters.dr,
+      clusters: world.clusters,
+      world,
+      sim: world.sim,
       src,
       drApi: new ApiCluster(drClient),
       metrics,
@@ -214,7 +243,7 @@ export async function withController(
     for (const s of stops.splice(0)) await s().catch(() => {});
     await srcClient.close();
     await drClient.close();
-    await sim.stop();
+    await release();
     await quiesceUndici();
   }
 }

@@ -11,6 +11,8 @@ import { assertEquals } from "../assert.ts";
 import { configMap, deployment } from "../lib/engine/fixtures.ts";
 import {
   put,
+  simOf,
+  simOnly,
   sourceNamespace,
   standardSetup,
   synced,
@@ -77,57 +79,60 @@ function replicasOf(o: KubeObject | undefined): number {
   return (o?.spec as { replicas: number }).replicas;
 }
 
-Deno.test("controller: two replications share one mapping and run independently (multi-destination)", async () => {
-  await withController(async (e) => {
-    await sourceNamespace(e, "shop");
-    await put(e, "shop", [deployment("api", 3), configMap("c", { v: "1" })]);
-    await standardSetup(e);
-    await e.apply("RemoteCluster", "far", {
-      kubeconfigSecretRef: { name: "far-kubeconfig" },
-    });
-    await e.apply("NamespaceReplication", "shop-to-far", {
-      remoteClusterRef: { name: "far" },
-      namespaceMappingRefs: [{ name: "shop" }],
-      scaleToZero: false,
-    });
-    const far = new ClusterClient(
-      (kc) => kc.loadFromString(e.clusters.far.kubeconfig),
-      { name: "far" },
-    );
-    try {
-      const farApi = new ApiCluster(far);
-      const deps = e.type("deployments", "apps");
-      const cm = e.type("configmaps");
-      e.start();
-      await synced(e, "shop-to-dr");
-      await synced(e, "shop-to-far");
-      assertEquals(replicasOf(await e.drApi.get(deps, "shop-dr", "api")), 0);
-      assertEquals(replicasOf(await farApi.get(deps, "shop-dr", "api")), 3);
-      assertEquals(
-        (await farApi.getNamespace("shop-dr"))?.metadata.labels
-          ?.["drsyncer.io/replication"],
-        "dr-syncer-system.shop-to-far",
+Deno.test(
+  "controller: two replications share one mapping and run independently (multi-destination)",
+  simOnly("needs a DR outage (faults.outage)", async () => {
+    await withController(async (e) => {
+      await sourceNamespace(e, "shop");
+      await put(e, "shop", [deployment("api", 3), configMap("c", { v: "1" })]);
+      await standardSetup(e);
+      await e.apply("RemoteCluster", "far", {
+        kubeconfigSecretRef: { name: "far-kubeconfig" },
+      });
+      await e.apply("NamespaceReplication", "shop-to-far", {
+        remoteClusterRef: { name: "far" },
+        namespaceMappingRefs: [{ name: "shop" }],
+        scaleToZero: false,
+      });
+      const far = new ClusterClient(
+        (kc) => kc.loadFromString(e.clusters.far.kubeconfig),
+        { name: "far" },
       );
+      try {
+        const farApi = new ApiCluster(far);
+        const deps = e.type("deployments", "apps");
+        const cm = e.type("configmaps");
+        e.start();
+        await synced(e, "shop-to-dr");
+        await synced(e, "shop-to-far");
+        assertEquals(replicasOf(await e.drApi.get(deps, "shop-dr", "api")), 0);
+        assertEquals(replicasOf(await farApi.get(deps, "shop-dr", "api")), 3);
+        assertEquals(
+          (await farApi.getNamespace("shop-dr"))?.metadata.labels
+            ?.["drsyncer.io/replication"],
+          "dr-syncer-system.shop-to-far",
+        );
 
-      // One destination down: the other keeps receiving changes.
-      const restore = await e.dr.faults.outage();
-      const live = await e.src.get(cm, "shop", "c");
-      await e.src.replace(cm, { ...live!, data: { v: "2" } });
-      await until(
-        "change reached the healthy destination",
-        async () => dataOf(await farApi.get(cm, "shop-dr", "c")).v === "2",
-      );
-      await restore();
-      await until(
-        "change reached the restored destination",
-        async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
-        20_000,
-      );
-    } finally {
-      await far.close();
-    }
-  }, ["far"]);
-});
+        // One destination down: the other keeps receiving changes.
+        const restore = await simOf(e).dr.faults.outage();
+        const live = await e.src.get(cm, "shop", "c");
+        await e.src.replace(cm, { ...live!, data: { v: "2" } });
+        await until(
+          "change reached the healthy destination",
+          async () => dataOf(await farApi.get(cm, "shop-dr", "c")).v === "2",
+        );
+        await restore();
+        await until(
+          "change reached the restored destination",
+          async () => dataOf(await e.drApi.get(cm, "shop-dr", "c")).v === "2",
+          20_000,
+        );
+      } finally {
+        await far.close();
+      }
+    }, ["far"]);
+  }),
+);
 
 Deno.test("controller: a source namespace label change reaches the DR namespace without waiting for a resync", async () => {
   await withController(async (e) => {

@@ -45,6 +45,7 @@ const remoteCluster: DeepRequired<Omit<RemoteCluster, "metadata">> = {
     rateLimit: { qps: 5.5, burst: 10 },
     allowInsecureTLS: true,
     allowExecAuth: true,
+    allowPlainHTTP: true,
     probeInterval: "1m30s",
   },
   status: {
@@ -67,6 +68,7 @@ const namespaceMapping: DeepRequired<Omit<NamespaceMapping, "metadata">> = {
     namespaceSelector: selector,
     destinationNameTemplate: "{name}-dr",
     copyNamespaceMetadata: false,
+    allowProtectedNamespaces: true,
   },
   status: {
     observedGeneration: 1,
@@ -122,6 +124,7 @@ const namespaceReplication: DeepRequired<
     nextSyncTime: TIME,
     lastManualTrigger: "token-42",
     lastMassPruneApproval: "ok-1",
+    controller: "dr-syncer-7d9c-x2x",
     counts: {
       desired: 1,
       inSync: 1,

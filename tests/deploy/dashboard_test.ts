@@ -44,8 +44,6 @@ const TARGET_LABELS = new Set([
   "instance",
 ]);
 
-const HISTOGRAM_SUFFIXES = ["_bucket", "_sum", "_count"];
-
 /** Metric name → its label names, as the registry exports them. */
 async function exported(): Promise<Map<string, Set<string>>> {
   const metrics = new Metrics({ defaultMetrics: true });

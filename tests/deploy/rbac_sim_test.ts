@@ -19,7 +19,7 @@ import {
   withController,
 } from "../controllers/harness.ts";
 import { installSide } from "./sim-rbac.ts";
-import type { SimCluster } from "../sim/mod.ts";
+import type { WorldCluster } from "../world/mod.ts";
 
 async function seedShop(e: E2e): Promise<void> {
   await e.src.create(e.type("namespaces"), {
@@ -95,7 +95,7 @@ Deno.test("rbac: the controller syncs end to end with only the deploy/ roles", a
 });
 
 async function attempt(
-  cluster: SimCluster,
+  cluster: WorldCluster,
   kubeconfig: string,
   method: JsonRequest["method"],
   path: string,
@@ -145,7 +145,7 @@ Deno.test("rbac: verbs outside the roles are refused with 403", async () => {
     const dr = await installSide(e.dr, "dr");
     const cases: [
       string,
-      SimCluster,
+      WorldCluster,
       string,
       JsonRequest["method"],
       string,

@@ -1,12 +1,12 @@
 /**
- * Puts the identities of deploy/ into kube-sim clusters, so tests and the
- * demo run the controller with exactly the rights an install grants: the
+ * Puts the identities of deploy/ into a test world's clusters, so tests and
+ * the demo run the controller with exactly the rights an install grants: the
  * RBAC objects of a kustomization (Namespace, ServiceAccount, Roles,
- * bindings) are created in the sim, which then authorizes the
- * ServiceAccount's token from them (tests/sim/rbac.ts).
+ * bindings) are created, and the cluster (kube-sim's tests/sim/rbac.ts, or
+ * the real authorizer) authorizes the ServiceAccount's token from them.
  */
 import { parse, parseAllDocuments } from "yaml";
-import type { SimCluster } from "../sim/mod.ts";
+import type { WorldCluster } from "../world/mod.ts";
 import { ROOT } from "./manifests.ts";
 
 /** The two kustomizations and the ServiceAccount each binds. */
@@ -62,7 +62,17 @@ export function renderedRbac(dir: string): Doc[] {
   );
 }
 
-async function post(c: SimCluster, path: string, body: unknown): Promise<void> {
+/** What installing needs of a cluster (a WorldCluster or a SimCluster). */
+type Cluster =
+  & Pick<WorldCluster, "url" | "adminToken" | "caPem" | "kubeconfigFor">
+  & {
+    createServiceAccountToken(
+      ns: string,
+      name: string,
+    ): Promise<string> | string;
+  };
+
+async function post(c: Cluster, path: string, body: unknown): Promise<void> {
   const res = await fetch(`${c.url}${path}`, {
     method: "POST",
     headers: {
@@ -79,8 +89,8 @@ async function post(c: SimCluster, path: string, body: unknown): Promise<void> {
   }
 }
 
-const clients = new WeakMap<SimCluster, Deno.HttpClient>();
-function httpClient(c: SimCluster): Deno.HttpClient {
+const clients = new WeakMap<Cluster, Deno.HttpClient>();
+function httpClient(c: Cluster): Deno.HttpClient {
   let client = clients.get(c);
   if (!client) {
     client = Deno.createHttpClient({ caCerts: [c.caPem] });
@@ -94,7 +104,7 @@ function httpClient(c: SimCluster): Deno.HttpClient {
  * for its ServiceAccount: the only rights it has are the installed ones.
  */
 export async function installSide(
-  cluster: SimCluster,
+  cluster: Cluster,
   side: Side,
 ): Promise<{ kubeconfig: string; token: string }> {
   const { dir, account } = SIDES[side];
@@ -106,13 +116,13 @@ export async function installSide(
     clients.get(cluster)?.close();
     clients.delete(cluster);
   }
-  const token = cluster.createServiceAccountToken(SYSTEM_NS, account);
+  const token = await cluster.createServiceAccountToken(SYSTEM_NS, account);
   return { kubeconfig: cluster.kubeconfigFor(token, account), token };
 }
 
 /** Installs the RBAC objects of an opt-in add-on directory (as admin). */
 export async function installAddOn(
-  cluster: SimCluster,
+  cluster: Cluster,
   dir: string,
 ): Promise<void> {
   try {

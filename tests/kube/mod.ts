@@ -12,6 +12,7 @@
  * ```
  */
 import { kubeconfigYaml } from "../sim/kubeconfig.ts";
+import { AUDIT_POLICY } from "../world/audit.ts";
 import { ensureBinaries } from "./build.ts";
 import { makeControlPlaneCerts } from "./certs.ts";
 import { freePort, ManagedProcess } from "./process.ts";
@@ -59,6 +60,8 @@ export interface KubeCluster {
   kubeconfigFor(token?: string, user?: string): string;
   /** A token of ServiceAccount `namespace/name` (TokenRequest API, 1 h); its rights come from RBAC. */
   createServiceAccountToken(namespace: string, name: string): Promise<string>;
+  /** kube-apiserver's audit log (JSON lines, policy AUDIT_POLICY): the real request counters. */
+  auditLogPath: string;
   /** Stops this cluster's controller manager and API server (the shared etcd stays). */
   stop(): Promise<void>;
 }
@@ -169,6 +172,8 @@ async function startCluster(
   const kubeconfigPath = `${dir}/${name}.kubeconfig`;
   await Deno.writeTextFile(kubeconfigPath, kubeconfig);
   await Deno.writeTextFile(`${state}/admin.kubeconfig`, kubeconfig);
+  await Deno.writeTextFile(`${state}/audit-policy.yaml`, AUDIT_POLICY);
+  const auditLogPath = `${state}/audit.log`;
 
   const apiserver = new ManagedProcess(
     `${name} kube-apiserver`,
@@ -191,6 +196,10 @@ async function startCluster(
       "--allow-privileged=true",
       "--endpoint-reconciler-type=none",
       `--cert-dir=${state}/apiserver-certs`,
+      `--audit-policy-file=${state}/audit-policy.yaml`,
+      `--audit-log-path=${auditLogPath}`,
+      "--audit-log-format=json",
+      "--audit-log-mode=blocking",
     ],
     `${state}/kube-apiserver.log`,
   );
@@ -286,6 +295,7 @@ async function startCluster(
       caPem,
       kubeconfigFor,
       createServiceAccountToken,
+      auditLogPath,
       stop: stopCluster,
     },
     processes,

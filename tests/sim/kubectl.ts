@@ -13,7 +13,7 @@ const decoder = new TextDecoder();
 
 /** Runs the real kubectl against a cluster with a fresh discovery cache. */
 export async function kubectl(
-  c: SimCluster,
+  c: Pick<SimCluster, "kubeconfigPath">,
   args: string[],
   stdin?: string,
 ): Promise<Run> {

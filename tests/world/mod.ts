@@ -13,6 +13,9 @@
  */
 import { type Kube, type KubeCluster, startKube } from "../kube/mod.ts";
 import { type Sim, type SimCluster, startSim } from "../sim/mod.ts";
+import { AuditCounters, type RequestCounters } from "./audit.ts";
+
+export type { RequestCounters } from "./audit.ts";
 
 export type WorldName = "sim" | "real";
 
@@ -30,6 +33,11 @@ export interface WorldCluster {
   kubeconfigFor(token?: string, user?: string): string;
   /** A token of ServiceAccount `namespace/name`; its rights come from RBAC objects. */
   createServiceAccountToken(namespace: string, name: string): Promise<string>;
+  /**
+   * Requests served, per verb and resource: kube-sim's own counters, or the real API server's
+   * audit log (without the control plane's own requests).
+   */
+  counters: RequestCounters;
 }
 
 export interface World {
@@ -76,6 +84,7 @@ function fromSim(sim: Sim): World {
       kubeconfigFor: (token, user) => c.kubeconfigFor(token, user),
       createServiceAccountToken: (namespace, sa) =>
         Promise.resolve(c.createServiceAccountToken(namespace, sa)),
+      counters: c.counters,
     };
   }
   return {
@@ -92,8 +101,8 @@ function fromKube(kube: Kube): World {
   for (
     const [name, c] of Object.entries(kube.clusters) as [string, KubeCluster][]
   ) {
-    const { stop: _stop, ...rest } = c;
-    clusters[name] = rest;
+    const { stop: _stop, auditLogPath, ...rest } = c;
+    clusters[name] = { ...rest, counters: new AuditCounters(auditLogPath) };
   }
   return { name: "real", clusters, dir: kube.dir, stop: () => kube.stop() };
 }

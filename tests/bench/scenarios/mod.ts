@@ -4,6 +4,7 @@ import { initialSync } from "./initial-sync.ts";
 import { memory } from "./memory.ts";
 import { propagation } from "./propagation.ts";
 import { startup } from "./startup.ts";
+import { unmapped } from "./unmapped.ts";
 
 /** What every scenario gets. */
 export interface ScenarioOptions {
@@ -31,5 +32,6 @@ export const SCENARIOS: Record<string, Scenario> = {
   "initial-sync": initialSync,
   propagation,
   memory,
+  unmapped,
   startup,
 };

@@ -6,6 +6,8 @@ import {
   type E2e,
   NS,
   put,
+  simOf,
+  simOnly,
   sourceNamespace,
   synced,
   until,
@@ -25,7 +27,7 @@ function secret(name: string, value: string): KubeObject {
 /** Namespaces of every Secret read the source served ("" = all). */
 function secretNamespaces(e: E2e): Set<string> {
   const out = new Set<string>();
-  for (const r of e.source.requests.entries()) {
+  for (const r of simOf(e).source.requests.entries()) {
     if (r.method !== "GET") continue; // the test's own creates
     const path = r.url.split("?")[0];
     if (!/\/secrets(\/|$)/.test(path)) continue;
@@ -36,7 +38,7 @@ function secretNamespaces(e: E2e): Set<string> {
 
 /** Namespaces the source has open watches in, for one resource. */
 function watchedNamespaces(e: E2e, resource: string): string[] {
-  return e.source.hub.watching()
+  return simOf(e).source.hub.watching()
     .filter((w) => w.resource === resource)
     .map((w) => w.namespace)
     .sort();
@@ -54,62 +56,65 @@ async function label(
   });
 }
 
-Deno.test("controller: source watches cover only mapped namespaces; Secrets elsewhere are never read", async () => {
-  await withController(async (e) => {
-    const secrets = e.type("secrets");
-    const cm = e.type("configmaps");
-    await sourceNamespace(e, "blue", { dr: "enabled" });
-    await sourceNamespace(e, "vault");
-    await put(e, "blue", [secret("s", "blue"), configMap("c", { a: "1" })]);
-    await put(e, "vault", [secret("helm-release", "private")]);
-    await e.apply("RemoteCluster", "dr", {
-      kubeconfigSecretRef: { name: "dr-kubeconfig" },
-    });
-    await e.apply("NamespaceMapping", "labelled", {
-      namespaceSelector: { matchLabels: { dr: "enabled" } },
-    });
-    await e.apply("NamespaceReplication", "labelled-to-dr", {
-      remoteClusterRef: { name: "dr" },
-      namespaceMappingRefs: [{ name: "labelled" }],
-      pruneSafety: { delay: "0s" },
-    });
-    e.start();
-    await synced(e, "labelled-to-dr");
-    assert(await e.drApi.get(secrets, "blue", "s"), "mapped Secret copied");
-    assertEquals([...secretNamespaces(e)].sort(), ["blue", NS]);
-    assertEquals(watchedNamespaces(e, "secrets"), ["blue", NS]);
-    assertEquals(watchedNamespaces(e, "configmaps"), ["blue"]);
+Deno.test(
+  "controller: source watches cover only mapped namespaces; Secrets elsewhere are never read",
+  simOnly("reads kube-sim's request log and open watches (hub)", async () => {
+    await withController(async (e) => {
+      const secrets = e.type("secrets");
+      const cm = e.type("configmaps");
+      await sourceNamespace(e, "blue", { dr: "enabled" });
+      await sourceNamespace(e, "vault");
+      await put(e, "blue", [secret("s", "blue"), configMap("c", { a: "1" })]);
+      await put(e, "vault", [secret("helm-release", "private")]);
+      await e.apply("RemoteCluster", "dr", {
+        kubeconfigSecretRef: { name: "dr-kubeconfig" },
+      });
+      await e.apply("NamespaceMapping", "labelled", {
+        namespaceSelector: { matchLabels: { dr: "enabled" } },
+      });
+      await e.apply("NamespaceReplication", "labelled-to-dr", {
+        remoteClusterRef: { name: "dr" },
+        namespaceMappingRefs: [{ name: "labelled" }],
+        pruneSafety: { delay: "0s" },
+      });
+      e.start();
+      await synced(e, "labelled-to-dr");
+      assert(await e.drApi.get(secrets, "blue", "s"), "mapped Secret copied");
+      assertEquals([...secretNamespaces(e)].sort(), ["blue", NS]);
+      assertEquals(watchedNamespaces(e, "secrets"), ["blue", NS]);
+      assertEquals(watchedNamespaces(e, "configmaps"), ["blue"]);
 
-    // A namespace that becomes mapped is watched and synced.
-    await label(e, "vault", { dr: "enabled" });
-    await until(
-      "vault copied",
-      async () =>
-        (await e.drApi.get(secrets, "vault", "helm-release")) !==
-          undefined,
-    );
-    assertEquals(watchedNamespaces(e, "secrets"), ["blue", NS, "vault"]);
-    await put(e, "vault", [configMap("later", { b: "2" })]);
-    await until(
-      "a change in the newly mapped namespace propagates",
-      async () => (await e.drApi.get(cm, "vault", "later")) !== undefined,
-    );
+      // A namespace that becomes mapped is watched and synced.
+      await label(e, "vault", { dr: "enabled" });
+      await until(
+        "vault copied",
+        async () =>
+          (await e.drApi.get(secrets, "vault", "helm-release")) !==
+            undefined,
+      );
+      assertEquals(watchedNamespaces(e, "secrets"), ["blue", NS, "vault"]);
+      await put(e, "vault", [configMap("later", { b: "2" })]);
+      await until(
+        "a change in the newly mapped namespace propagates",
+        async () => (await e.drApi.get(cm, "vault", "later")) !== undefined,
+      );
 
-    // Unmapped again: its watches end, and it is read no more.
-    await label(e, "vault", {});
-    await until(
-      "vault watches released",
-      () => !watchedNamespaces(e, "secrets").includes("vault"),
-    );
-    assertEquals(watchedNamespaces(e, "configmaps"), ["blue"]);
-    e.source.requests.clear();
-    await put(e, "vault", [secret("after", "private")]);
-    await put(e, "blue", [configMap("c2", { a: "2" })]);
-    await until(
-      "blue still synced",
-      async () => (await e.drApi.get(cm, "blue", "c2")) !== undefined,
-    );
-    assert(!secretNamespaces(e).has("vault"), "no Secret read in vault");
-    assertEquals(await e.drApi.get(secrets, "vault", "after"), undefined);
-  });
-});
+      // Unmapped again: its watches end, and it is read no more.
+      await label(e, "vault", {});
+      await until(
+        "vault watches released",
+        () => !watchedNamespaces(e, "secrets").includes("vault"),
+      );
+      assertEquals(watchedNamespaces(e, "configmaps"), ["blue"]);
+      simOf(e).source.requests.clear();
+      await put(e, "vault", [secret("after", "private")]);
+      await put(e, "blue", [configMap("c2", { a: "2" })]);
+      await until(
+        "blue still synced",
+        async () => (await e.drApi.get(cm, "blue", "c2")) !== undefined,
+      );
+      assert(!secretNamespaces(e).has("vault"), "no Secret read in vault");
+      assertEquals(await e.drApi.get(secrets, "vault", "after"), undefined);
+    });
+  }),
+);

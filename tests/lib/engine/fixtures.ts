@@ -1,4 +1,4 @@
-/** Two simulated clusters with direct-API ports, for engine tests. */
+/** Two clusters of the test world (tests/world) with direct-API ports, for engine and workflow tests. */
 import "../../../lib/preload.ts";
 import type { NamespaceReplicationSpec } from "../../../lib/api/v1alpha1.ts";
 import { ClusterClient } from "../../../lib/kube/client.ts";
@@ -15,11 +15,15 @@ import { resolveSpec } from "../../../lib/sync/replication-spec.ts";
 import type { DiscoveredResource } from "../../../lib/sync/resource-types.ts";
 import type { ApiResource, KubeObject } from "../../../lib/sync/types.ts";
 import { quiesceUndici } from "../../sim/harness.ts";
-import { type SimCluster, startSim } from "../../sim/mod.ts";
+import type { SimCluster } from "../../sim/mod.ts";
+import type { WorldCluster } from "../../world/mod.ts";
+import { acquireWorld } from "../../world/shared.ts";
 
 export interface TwoClusters {
-  source: SimCluster;
-  dr: SimCluster;
+  source: WorldCluster;
+  dr: WorldCluster;
+  /** kube-sim's clusters (faults, store) in the sim world only. */
+  sim?: Record<string, SimCluster>;
   src: ApiCluster;
   drApi: ApiCluster;
   discovery: DiscoveredResource[];
@@ -30,18 +34,19 @@ export interface TwoClusters {
 export async function withTwoClusters(
   fn: (t: TwoClusters) => Promise<void>,
 ): Promise<void> {
-  const sim = await startSim({ clusters: ["source", "dr"] });
-  const make = (c: SimCluster) =>
+  const { world, release } = await acquireWorld(["source", "dr"]);
+  const make = (c: WorldCluster) =>
     new ClusterClient((kc) => kc.loadFromString(c.kubeconfig), {
       name: c.name,
     });
-  const srcClient = make(sim.clusters.source);
-  const drClient = make(sim.clusters.dr);
+  const srcClient = make(world.clusters.source);
+  const drClient = make(world.clusters.dr);
   try {
     const discovery = await discover(srcClient);
     await fn({
-      source: sim.clusters.source,
-      dr: sim.clusters.dr,
+      source: world.clusters.source,
+      dr: world.clusters.dr,
+      sim: world.sim,
       src: new ApiCluster(srcClient),
       drApi: new ApiCluster(drClient),
       discovery,
@@ -56,7 +61,7 @@ export async function withTwoClusters(
   } finally {
     await srcClient.close();
     await drClient.close();
-    await sim.stop();
+    await release();
     await quiesceUndici();
   }
 }

@@ -87,6 +87,27 @@ const cases: Array<{
   {
     name: "plain http refused",
     text: aKubeconfig({ server: "http://dr:80" }),
+    reason: "PlainHTTPRefused",
+  },
+  {
+    name: "plain http refused even with allowInsecureTLS",
+    text: aKubeconfig({
+      server: "http://dr:80",
+      cluster: { "insecure-skip-tls-verify": true },
+    }),
+    policy: { allowInsecureTLS: true },
+    reason: "PlainHTTPRefused",
+  },
+  {
+    name: "plain http allowed with allowPlainHTTP",
+    text: aKubeconfig({ server: "http://dr:80" }),
+    policy: { allowPlainHTTP: true },
+    server: "http://dr:80",
+  },
+  {
+    name: "other schemes are invalid",
+    text: aKubeconfig({ server: "ftp://dr:21" }),
+    policy: { allowPlainHTTP: true },
     reason: "KubeconfigInvalid",
   },
   {

@@ -5,6 +5,7 @@ import {
   detectDestinationConflicts,
   type MappingPairs,
 } from "../../../lib/sync/namespace-mapping.ts";
+import { losingClaims } from "../../../lib/sync/namespace-conflicts.ts";
 
 const pair = (source: string, destination: string) => ({ source, destination });
 
@@ -122,4 +123,51 @@ Deno.test("detectDestinationConflicts: input order does not change the result", 
     detectDestinationConflicts(reversed),
     detectDestinationConflicts(inputs),
   );
+});
+
+Deno.test("losingClaims: the earliest claimant keeps a destination; later ones with another source lose", () => {
+  const claims = [
+    {
+      destination: "d",
+      source: "b",
+      rank: ["2026-01-02T00:00:00Z", "aa"],
+      by: "aa",
+    },
+    {
+      destination: "d",
+      source: "a",
+      rank: ["2026-01-01T00:00:00Z", "zz"],
+      by: "zz",
+    },
+    {
+      destination: "d",
+      source: "a",
+      rank: ["2026-01-03T00:00:00Z", "dup"],
+      by: "dup",
+    },
+    {
+      destination: "e",
+      source: "c",
+      rank: ["2026-01-05T00:00:00Z", "x"],
+      by: "x",
+    },
+  ];
+  const lost = losingClaims(claims);
+  assertEquals(lost.map((l) => [l.claim.by, l.winner.by]), [["aa", "zz"]]);
+  assertEquals(
+    lost[0].message,
+    'destination namespace "d" is already claimed by source "a" (zz); "b" (aa) writes nothing there',
+  );
+  assertEquals(losingClaims([...claims].reverse()).map((l) => l.claim.by), [
+    "aa",
+  ]);
+});
+
+Deno.test("losingClaims: same creation time, the name decides", () => {
+  const t = "2026-01-01T00:00:00Z";
+  const lost = losingClaims([
+    { destination: "d", source: "y", rank: [t, "b"], by: "b" },
+    { destination: "d", source: "x", rank: [t, "a"], by: "a" },
+  ]);
+  assertEquals(lost.map((l) => l.claim.by), ["b"]);
 });

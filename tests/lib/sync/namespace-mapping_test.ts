@@ -49,6 +49,7 @@ const nothing: NamespaceResolution = {
   skipped: [],
   missing: [],
   problems: [],
+  refused: [],
 };
 
 const resolveCases: {
@@ -79,12 +80,59 @@ const resolveCases: {
     want: { missing: ["gone"] },
   },
   {
-    name: "a named system namespace is honoured",
+    name: "a named system namespace is refused as a source",
     spec: {
       sourceNamespace: "kube-system",
       destinationNamespace: "kube-system-dr",
     },
+    want: {
+      refused: [
+        'source namespace "kube-system" is a system namespace; set spec.allowProtectedNamespaces to replicate it',
+      ],
+    },
+  },
+  {
+    name: "a named system namespace is honoured with the opt-in",
+    spec: {
+      sourceNamespace: "kube-system",
+      destinationNamespace: "kube-system-dr",
+      allowProtectedNamespaces: true,
+    },
     want: { pairs: [{ source: "kube-system", destination: "kube-system-dr" }] },
+  },
+  {
+    name: "the controller's namespace is never a source, opt-in or not",
+    spec: {
+      sourceNamespace: "dr-syncer-system",
+      destinationNamespace: "anything",
+      allowProtectedNamespaces: true,
+    },
+    namespaces: [aNamespace("dr-syncer-system")],
+    want: {
+      refused: [
+        `source namespace "dr-syncer-system" is the controller's own namespace and is never replicated`,
+      ],
+    },
+  },
+  ...["kube-system", "kube-anything", "default", "dr-syncer-system"].map(
+    (destination) => ({
+      name: `destination ${destination} is refused without the opt-in`,
+      spec: { sourceNamespace: "blog", destinationNamespace: destination },
+      want: {
+        refused: [
+          `destination namespace "${destination}" is protected; set spec.allowProtectedNamespaces to write into it`,
+        ],
+      },
+    }),
+  ),
+  {
+    name: "a protected destination is accepted with the opt-in",
+    spec: {
+      sourceNamespace: "blog",
+      destinationNamespace: "default",
+      allowProtectedNamespaces: true,
+    },
+    want: { pairs: [{ source: "blog", destination: "default" }] },
   },
   {
     name: "ignore on a named namespace wins",
@@ -146,7 +194,7 @@ const resolveCases: {
         {
           source: "kube-system",
           destination: "kube-system-dr",
-          reason: "SystemNamespace",
+          reason: "ProtectedNamespace",
         },
         { source: "leaving", destination: "leaving-dr", reason: "Terminating" },
         {
@@ -163,27 +211,52 @@ const resolveCases: {
     },
   },
   {
-    name: "an empty selector selects all but system namespaces",
-    spec: { namespaceSelector: {} },
+    name:
+      "an empty selector never picks kube-*, the controller's namespace or a protected destination",
+    spec: { namespaceSelector: {}, destinationNameTemplate: "{name}" },
     namespaces: [
       aNamespace("kube-public"),
       aNamespace("kube-node-lease"),
+      aNamespace("kube-extra"),
       aNamespace("default"),
+      aNamespace("dr-syncer-system"),
+      aNamespace("shop"),
+    ],
+    want: {
+      pairs: [{ source: "shop", destination: "shop" }],
+      skipped: [
+        "default",
+        "dr-syncer-system",
+        "kube-extra",
+        "kube-node-lease",
+        "kube-public",
+      ].map((n) => ({
+        source: n,
+        destination: n,
+        reason: "ProtectedNamespace" as const,
+      })),
+    },
+  },
+  {
+    name:
+      "an empty selector with the opt-in still skips kube-* and the controller's namespace as sources",
+    spec: {
+      namespaceSelector: {},
+      destinationNameTemplate: "{name}",
+      allowProtectedNamespaces: true,
+    },
+    namespaces: [
+      aNamespace("kube-system"),
+      aNamespace("default"),
+      aNamespace("dr-syncer-system"),
     ],
     want: {
       pairs: [{ source: "default", destination: "default" }],
-      skipped: [
-        {
-          source: "kube-node-lease",
-          destination: "kube-node-lease",
-          reason: "SystemNamespace",
-        },
-        {
-          source: "kube-public",
-          destination: "kube-public",
-          reason: "SystemNamespace",
-        },
-      ],
+      skipped: ["dr-syncer-system", "kube-system"].map((n) => ({
+        source: n,
+        destination: n,
+        reason: "ProtectedNamespace" as const,
+      })),
     },
   },
   {
@@ -235,6 +308,7 @@ for (const c of resolveCases) {
       c.spec,
       c.namespaces ?? cluster,
       c.previous,
+      { controllerNamespace: "dr-syncer-system" },
     );
     assertEquals(got, { ...nothing, ...c.want });
   });

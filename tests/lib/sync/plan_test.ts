@@ -128,16 +128,54 @@ Deno.test("plan: a same-named object we did not create is a conflict under Abort
   assertEquals(a.object, undefined);
 });
 
-Deno.test("plan: Adopt updates it and takes ownership", () => {
+Deno.test("plan: Adopt updates it, takes ownership and marks it adopted", () => {
   const a = only(input([api], [foreign], { conflictPolicy: "Adopt" }));
   assertEquals([a.action, a.reason], ["update", "Adopted"]);
-  assertEquals(a.object?.metadata.labels, api.metadata.labels);
+  assertEquals(a.object?.metadata.labels, {
+    ...api.metadata.labels,
+    "drsyncer.io/adopted": "true",
+  });
   assertEquals(spec(a.object).clusterIP, "10.96.0.7");
 });
 
-Deno.test("plan: Adopt of an object with immutable changes recreates it", () => {
+Deno.test("plan: an adopted object with immutable changes is skipped, never recreated", () => {
   const a = only(input([headlessNow], [foreign], { conflictPolicy: "Adopt" }));
-  assertEquals(a.action, "recreate");
+  assertEquals([a.action, a.reason], ["skip", "ImmutableFieldChanged"]);
+  assertMatch(a.message ?? "", /never recreated/);
+  const adoptedEarlier = edited(apiLive, (c) => {
+    c.metadata.labels = { ...c.metadata.labels, "drsyncer.io/adopted": "true" };
+  });
+  const again = only(input([headlessNow], [adoptedEarlier]));
+  assertEquals(again.action, "skip", "already ours, still never recreated");
+});
+
+Deno.test("plan: an adopted copy keeps its mark on later updates", () => {
+  const adoptedEarlier = edited(apiLive, (c) => {
+    c.metadata.labels = { ...c.metadata.labels, "drsyncer.io/adopted": "true" };
+    spec(c).ports = [];
+  });
+  const a = only(input([api], [adoptedEarlier]));
+  assertEquals(a.action, "update");
+  assertEquals(a.object?.metadata.labels?.["drsyncer.io/adopted"], "true");
+});
+
+Deno.test("plan: a copy from another source cluster is never touched", () => {
+  const theirs = edited(apiLive, (c) => {
+    c.metadata.labels = {
+      ...c.metadata.labels,
+      "drsyncer.io/source-cluster": "other-uid",
+    };
+    spec(c).ports = [];
+  });
+  const a = only(input([api], [theirs], { sourceCluster: "our-uid" }));
+  assertEquals([a.action, a.reason], ["conflict", "OwnedByOtherSourceCluster"]);
+  const ours = edited(theirs, (c) => {
+    c.metadata.labels!["drsyncer.io/source-cluster"] = "our-uid";
+  });
+  assertEquals(
+    only(input([api], [ours], { sourceCluster: "our-uid" })).action,
+    "update",
+  );
 });
 
 for (const conflictPolicy of ["Abort", "Adopt"] as const) {
@@ -260,16 +298,52 @@ Deno.test("sortForDelete is exactly the reverse of sortForWrite", () => {
   assert(sortForDelete(items)[0].kind === "Role");
 });
 
-Deno.test("plan: the cluster's own default ServiceAccount is adopted even under Abort", () => {
+for (const conflictPolicy of ["Abort", "Adopt"] as const) {
+  Deno.test(`plan: the cluster's default ServiceAccount only gets imagePullSecrets merged, never our label (${conflictPolicy})`, () => {
+    const wanted = owned(anObject("v1", "ServiceAccount", "default"));
+    wanted.imagePullSecrets = [{ name: "registry" }, { name: "shared" }];
+    const clusterMade = edited(
+      asStored(anObject("v1", "ServiceAccount", "default"), "9"),
+      (c) => {
+        c.imagePullSecrets = [{ name: "shared" }, { name: "dr-only" }];
+        c.secrets = [{ name: "default-token-x" }];
+      },
+    );
+    const a = only(input([wanted], [clusterMade], { conflictPolicy }));
+    assertEquals([a.action, a.reason], ["update", "ImagePullSecretsMerged"]);
+    assertEquals(a.object?.imagePullSecrets, [
+      { name: "shared" },
+      { name: "dr-only" },
+      { name: "registry" },
+    ]);
+    assertEquals(a.object?.secrets, [{ name: "default-token-x" }]);
+    assertEquals(a.object?.metadata.labels, {});
+    assertEquals(a.object?.metadata.resourceVersion, "9");
+    const merged = {
+      ...clusterMade,
+      imagePullSecrets: a.object?.imagePullSecrets,
+    };
+    assertEquals(
+      only(input([wanted], [merged], { conflictPolicy })).action,
+      "unchanged",
+    );
+  });
+}
+
+Deno.test("plan: a default ServiceAccount an older version labelled loses the label", () => {
   const wanted = owned(anObject("v1", "ServiceAccount", "default"));
-  wanted.imagePullSecrets = [{ name: "registry" }];
-  const clusterMade = edited(
-    asStored(anObject("v1", "ServiceAccount", "default"), "9"),
-    () => {},
+  const labelled = owned(
+    asStored(anObject("v1", "ServiceAccount", "default"), "3"),
   );
-  const a = only(input([wanted], [clusterMade]));
-  assertEquals([a.action, a.reason], ["update", "Adopted"]);
-  assertEquals(a.object?.imagePullSecrets, [{ name: "registry" }]);
+  const a = only(input([wanted], [labelled]));
+  assertEquals(a.action, "update");
+  assertEquals(
+    a.object?.metadata.labels?.["drsyncer.io/replication"],
+    undefined,
+  );
+});
+
+Deno.test("plan: a ServiceAccount other than default is an ordinary object", () => {
   const other = owned(anObject("v1", "ServiceAccount", "builder"));
   const foreignSa = asStored(anObject("v1", "ServiceAccount", "builder"), "10");
   assertEquals(only(input([other], [foreignSa])).action, "conflict");

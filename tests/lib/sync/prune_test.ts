@@ -311,3 +311,34 @@ Deno.test("guardTrips: edges of count and fraction", () => {
   assertEquals(guardTrips(5, 19, s), true);
   assertEquals(guardTrips(4, 4, s), false);
 });
+
+Deno.test("prune: adopted objects, cluster-made objects and other source clusters' copies are never pruned", () => {
+  const mark = (o: KubeObject, labels: Record<string, string>) => ({
+    ...o,
+    metadata: { ...o.metadata, labels: { ...o.metadata.labels, ...labels } },
+  });
+  const keep = [
+    mark(owned(aConfigMap("adopted")), { "drsyncer.io/adopted": "true" }),
+    owned(anObject("v1", "ServiceAccount", "default")),
+    owned(aConfigMap("kube-root-ca.crt")),
+    mark(owned(aConfigMap("theirs")), { "drsyncer.io/source-cluster": "b" }),
+  ];
+  const gone = [
+    owned(aConfigMap("legacy")), // no cluster label yet: ours
+    mark(owned(aConfigMap("mine")), { "drsyncer.io/source-cluster": "a" }),
+  ];
+  const current = [...copies(20), ...keep, ...gone];
+  const plan = planPrunes({
+    ownerValue: OWNER,
+    sourceCluster: "a",
+    current,
+    desiredKeys: new Set(copies(20).map(objectKey)),
+    pendingSince: new Map(),
+    now: NOW,
+    prune: true,
+    safety: { ...SAFETY, delayMs: 0 },
+    allowToken: {},
+    sourceNamespaceExists: true,
+  });
+  assertEquals(plan.deletes.map((d) => d.name).sort(), ["legacy", "mine"]);
+});

@@ -17,6 +17,7 @@ import {
   withTwoClusters,
   WRITES,
 } from "./fixtures.ts";
+import { simOf, simOnly } from "../../world/shared.ts";
 
 const CUTOVER = [
   "cutover",
@@ -100,46 +101,52 @@ Deno.test("cutover: source parked with its counts recorded, DR running; a re-run
   });
 });
 
-Deno.test("cutover: a failing final sync aborts before the source is touched", async () => {
-  await withTwoClusters(async (t) => {
-    await seedShop(t);
-    t.source.counters.reset();
-    t.dr.faults.failNext(1, 500, undefined, {
-      verbs: ["create"],
-      resources: ["deployments"],
+Deno.test(
+  "cutover: a failing final sync aborts before the source is touched",
+  simOnly("needs injected API errors (faults.failNext)", async () => {
+    await withTwoClusters(async (t) => {
+      await seedShop(t);
+      t.source.counters.reset();
+      simOf(t).dr.faults.failNext(1, 500, undefined, {
+        verbs: ["create"],
+        resources: ["deployments"],
+      });
+      const r = await cli(t, CUTOVER);
+      assertEquals(r.code, 1);
+      assertMatch(
+        r.stderr,
+        /^dr-syncer: cutover: final sync failed for 1 object; cutover aborted, source untouched$/m,
+      );
+      assertEquals(t.source.counters.total(WRITES), 0);
+      assertEquals((await side(t, "src", "shop")).api, [3, undefined]);
+      const ns = await t.drApi.getNamespace("shop-dr");
+      assertEquals(ns?.metadata.annotations?.[PROMOTED], undefined);
     });
-    const r = await cli(t, CUTOVER);
-    assertEquals(r.code, 1);
-    assertMatch(
-      r.stderr,
-      /^dr-syncer: cutover: final sync failed for 1 object; cutover aborted, source untouched$/m,
-    );
-    assertEquals(t.source.counters.total(WRITES), 0);
-    assertEquals((await side(t, "src", "shop")).api, [3, undefined]);
-    const ns = await t.drApi.getNamespace("shop-dr");
-    assertEquals(ns?.metadata.annotations?.[PROMOTED], undefined);
-  });
-});
+  }),
+);
 
-Deno.test("cutover: an interrupted run is finished by running it again", async () => {
-  await withTwoClusters(async (t) => {
-    await seedShop(t);
-    // Promote's writes fail (all client retries included).
-    t.dr.faults.failNext(8, 503, 0, {
-      verbs: ["update"],
-      resources: ["deployments"],
+Deno.test(
+  "cutover: an interrupted run is finished by running it again",
+  simOnly("needs injected API errors (faults.failNext)", async () => {
+    await withTwoClusters(async (t) => {
+      await seedShop(t);
+      // Promote's writes fail (all client retries included).
+      simOf(t).dr.faults.failNext(8, 503, 0, {
+        verbs: ["update"],
+        resources: ["deployments"],
+      });
+      const broken = await cli(t, CUTOVER);
+      assertEquals(broken.code, 1);
+      assertMatch(broken.stderr, /re-run to finish$/);
+      assertEquals((await side(t, "src", "shop")).api, [0, "3"]);
+      assertEquals((await side(t, "drApi", "shop-dr")).api, [0, "3"]);
+
+      simOf(t).dr.faults.clear();
+      const finished = await cli(t, CUTOVER);
+      assertEquals(finished.code, 0, finished.stderr);
+      assertMatch(finished.stderr, /already promoted: final sync skipped/);
+      assertEquals((await side(t, "src", "shop")).api, [0, "3"]);
+      assertEquals((await side(t, "drApi", "shop-dr")).api, [3, "3"]);
     });
-    const broken = await cli(t, CUTOVER);
-    assertEquals(broken.code, 1);
-    assertMatch(broken.stderr, /re-run to finish$/);
-    assertEquals((await side(t, "src", "shop")).api, [0, "3"]);
-    assertEquals((await side(t, "drApi", "shop-dr")).api, [0, "3"]);
-
-    t.dr.faults.clear();
-    const finished = await cli(t, CUTOVER);
-    assertEquals(finished.code, 0, finished.stderr);
-    assertMatch(finished.stderr, /already promoted: final sync skipped/);
-    assertEquals((await side(t, "src", "shop")).api, [0, "3"]);
-    assertEquals((await side(t, "drApi", "shop-dr")).api, [3, "3"]);
-  });
-});
+  }),
+);

@@ -17,6 +17,7 @@ import {
   withTwoClusters,
   WRITES,
 } from "./fixtures.ts";
+import { simOf, simOnly } from "../../world/shared.ts";
 
 const PAIR = ["--from", "$SRC", "--to", "$DR", "--namespace", "shop:shop-dr"];
 const SYNC = ["sync", ...PAIR];
@@ -38,8 +39,8 @@ async function seedShop(t: TwoClusters): Promise<void> {
 function resetAll(t: TwoClusters): void {
   for (const c of [t.source, t.dr]) {
     c.counters.reset();
-    c.requests.clear();
   }
+  for (const c of Object.values(t.sim ?? {})) c.requests.clear();
 }
 
 /** The rows of the printed plan table. */
@@ -80,7 +81,12 @@ const ACTIONS: Record<string, string> = {
 /** Writes the simulator served, in the same form as {@link planWrites}. */
 function servedWrites(t: TwoClusters): Write[] {
   const out: Write[] = [];
-  for (const [cluster, sim] of [["source", t.source], ["DR", t.dr]] as const) {
+  for (
+    const [cluster, sim] of [["source", simOf(t).source], [
+      "DR",
+      simOf(t).dr,
+    ]] as const
+  ) {
     for (const r of sim.requests.entries()) {
       const action = ACTIONS[r.method];
       // A refused write (a create answered AlreadyExists) changed nothing.
@@ -103,141 +109,155 @@ function servedWrites(t: TwoClusters): Write[] {
   return out.sort();
 }
 
-Deno.test("cutover --dry-run prints the whole plan and writes nothing; the real run sends exactly that plan", async () => {
-  await withTwoClusters(async (t) => {
-    await seedShop(t);
-    assertEquals((await cli(t, SYNC)).code, 0);
-    // Work for the final sync: one change, one new object.
-    await seed(t.src, t, "shop", [configMap("late", { b: "2" })]);
-    resetAll(t);
+Deno.test(
+  "cutover --dry-run prints the whole plan and writes nothing; the real run sends exactly that plan",
+  simOnly("compares the plan with kube-sim's request log", async () => {
+    await withTwoClusters(async (t) => {
+      await seedShop(t);
+      assertEquals((await cli(t, SYNC)).code, 0);
+      // Work for the final sync: one change, one new object.
+      await seed(t.src, t, "shop", [configMap("late", { b: "2" })]);
+      resetAll(t);
 
-    const dry = await cli(t, [...CUTOVER, "--dry-run"]);
-    assertEquals(dry.code, 0, dry.stderr);
-    assertEquals(t.source.counters.total(WRITES), 0, "no source writes");
-    assertEquals(t.dr.counters.total(WRITES), 0, "no DR writes");
-    assertMatch(dry.stdout, /^cutover plan \(dry run: nothing written\):$/m);
-    assertMatch(dry.stdout, /^ {2}final sync: 1 write\(s\)$/m);
-    assertMatch(dry.stdout, /^ {2}source scale-down: 3 write\(s\)$/m);
-    assertMatch(dry.stdout, /^ {2}promote: 4 write\(s\)$/m);
-    const rows = planRows(dry.stdout);
-    const row = (step: string, kind: string, name: string) =>
-      rows.find((r) => r[0] === step && r[3] === kind && r[5] === name);
-    assertEquals(row("final sync", "ConfigMap", "late")?.slice(1, 3), [
-      "DR",
-      "create",
-    ]);
-    assertEquals(
-      row("source scale-down", "Deployment", "api")?.[6],
-      "replicas 3 → 0",
-    );
-    assertEquals(
-      row("source scale-down", "CronJob", "nightly")?.[6],
-      "suspend false → true",
-    );
-    assertEquals(
-      row("promote", "Namespace", "shop-dr")?.[6],
-      "drsyncer.io/promoted=2026-11-26T10:00:00Z",
-    );
-    assertEquals(row("promote", "StatefulSet", "db")?.[6], "replicas 0 → 2");
-    // Order: the steps as they run.
-    const order = rows.map((r) => r[0]).filter((s, i, a) => a.indexOf(s) === i);
-    assertEquals(order, ["final sync", "source scale-down", "promote"]);
-    assertMatch(dry.stdout, /^8 write\(s\) planned/m);
+      const dry = await cli(t, [...CUTOVER, "--dry-run"]);
+      assertEquals(dry.code, 0, dry.stderr);
+      assertEquals(t.source.counters.total(WRITES), 0, "no source writes");
+      assertEquals(t.dr.counters.total(WRITES), 0, "no DR writes");
+      assertMatch(dry.stdout, /^cutover plan \(dry run: nothing written\):$/m);
+      assertMatch(dry.stdout, /^ {2}final sync: 1 write\(s\)$/m);
+      assertMatch(dry.stdout, /^ {2}source scale-down: 3 write\(s\)$/m);
+      assertMatch(dry.stdout, /^ {2}promote: 4 write\(s\)$/m);
+      const rows = planRows(dry.stdout);
+      const row = (step: string, kind: string, name: string) =>
+        rows.find((r) => r[0] === step && r[3] === kind && r[5] === name);
+      assertEquals(row("final sync", "ConfigMap", "late")?.slice(1, 3), [
+        "DR",
+        "create",
+      ]);
+      assertEquals(
+        row("source scale-down", "Deployment", "api")?.[6],
+        "replicas 3 → 0",
+      );
+      assertEquals(
+        row("source scale-down", "CronJob", "nightly")?.[6],
+        "suspend false → true",
+      );
+      assertEquals(
+        row("promote", "Namespace", "shop-dr")?.[6],
+        "drsyncer.io/promoted=2026-11-26T10:00:00Z",
+      );
+      assertEquals(row("promote", "StatefulSet", "db")?.[6], "replicas 0 → 2");
+      // Order: the steps as they run.
+      const order = rows.map((r) => r[0]).filter((s, i, a) =>
+        a.indexOf(s) === i
+      );
+      assertEquals(order, ["final sync", "source scale-down", "promote"]);
+      assertMatch(dry.stdout, /^8 write\(s\) planned/m);
 
-    const planned = planWrites(t, rows);
-    resetAll(t);
-    const real = await cli(t, CUTOVER);
-    assertEquals(real.code, 0, real.stderr);
-    assertEquals(servedWrites(t), planned);
+      const planned = planWrites(t, rows);
+      resetAll(t);
+      const real = await cli(t, CUTOVER);
+      assertEquals(real.code, 0, real.stderr);
+      assertEquals(servedWrites(t), planned);
 
-    resetAll(t);
-    const after = await cli(t, [...CUTOVER, "--dry-run"]);
-    assertEquals(after.code, 0, after.stderr);
-    assertMatch(after.stdout, /^0 write\(s\) planned/m, "done: nothing left");
-    assertEquals(
-      t.source.counters.total(WRITES) + t.dr.counters.total(WRITES),
-      0,
-    );
-  });
-});
+      resetAll(t);
+      const after = await cli(t, [...CUTOVER, "--dry-run"]);
+      assertEquals(after.code, 0, after.stderr);
+      assertMatch(after.stdout, /^0 write\(s\) planned/m, "done: nothing left");
+      assertEquals(
+        t.source.counters.total(WRITES) + t.dr.counters.total(WRITES),
+        0,
+      );
+    });
+  }),
+);
 
-Deno.test("cutover --dry-run without a previous sync plans the DR namespace and starts what it would create", async () => {
-  await withTwoClusters(async (t) => {
-    await seedShop(t);
-    resetAll(t);
-    const dry = await cli(t, [...CUTOVER, "--dry-run"]);
-    assertEquals(dry.code, 0, dry.stderr);
-    assertEquals(
-      t.source.counters.total(WRITES) + t.dr.counters.total(WRITES),
-      0,
-    );
-    assertEquals(await t.drApi.getNamespace("shop-dr"), undefined);
-    const rows = planRows(dry.stdout);
-    assert(rows.some((r) => r[0] === "final sync" && r[3] === "Namespace"));
-    const started = rows.find((r) =>
-      r[0] === "promote" && r[3] === "Deployment" && r[5] === "api"
-    );
-    assertEquals(started?.[6], "replicas 0 → 3");
-
-    assertEquals(dry.io.raw, [], "not a terminal: no progress drawn");
-    const tty = await cli(t, [...CUTOVER, "--dry-run"], recordingIo(true));
-    assert(
-      tty.io.raw.some((r) => /shop → shop-dr: \d+\/\d+ objects/.test(r)),
-      `progress on a terminal: ${tty.io.raw}`,
-    );
-    assertEquals(tty.stdout, dry.stdout, "progress goes to stderr only");
-
-    const planned = planWrites(t, rows);
-    resetAll(t);
-    assertEquals((await cli(t, CUTOVER)).code, 0);
-    assertEquals(servedWrites(t), planned);
-  });
-});
-
-Deno.test("failback --dry-run prints demote and source start, writes nothing; the real run matches", async () => {
-  await withTwoClusters(async (t) => {
-    await seedShop(t);
-    assertEquals((await cli(t, CUTOVER)).code, 0);
-    resetAll(t);
-
-    for (const extra of [[], ["--sync-back"]]) {
-      const dry = await cli(t, [...FAILBACK, ...extra, "--dry-run"]);
+Deno.test(
+  "cutover --dry-run without a previous sync plans the DR namespace and starts what it would create",
+  simOnly("compares the plan with kube-sim's request log", async () => {
+    await withTwoClusters(async (t) => {
+      await seedShop(t);
+      resetAll(t);
+      const dry = await cli(t, [...CUTOVER, "--dry-run"]);
       assertEquals(dry.code, 0, dry.stderr);
       assertEquals(
         t.source.counters.total(WRITES) + t.dr.counters.total(WRITES),
         0,
       );
-      assertMatch(dry.stdout, /^failback plan \(dry run: nothing written\):$/m);
-      assertEquals(/^ {2}sync back:/m.test(dry.stdout), extra.length > 0);
-    }
-    const dry = await cli(t, [...FAILBACK, "--dry-run"]);
-    const rows = planRows(dry.stdout);
-    const row = (step: string, kind: string, name: string) =>
-      rows.find((r) => r[0] === step && r[3] === kind && r[5] === name);
-    assertEquals(row("demote", "Deployment", "api")?.slice(1, 3), [
-      "DR",
-      "update",
-    ]);
-    assertEquals(row("demote", "Deployment", "api")?.[6], "replicas 3 → 0");
-    assertEquals(
-      row("demote", "Namespace", "shop-dr")?.[6],
-      "remove drsyncer.io/promoted",
-    );
-    assertEquals(
-      row("source start", "Deployment", "api")?.[6],
-      "replicas 0 → 3",
-    );
-    // DR goes down before the source comes up.
-    const steps = rows.map((r) => r[0]);
-    assert(steps.lastIndexOf("demote") < steps.indexOf("source start"));
+      assertEquals(await t.drApi.getNamespace("shop-dr"), undefined);
+      const rows = planRows(dry.stdout);
+      assert(rows.some((r) => r[0] === "final sync" && r[3] === "Namespace"));
+      const started = rows.find((r) =>
+        r[0] === "promote" && r[3] === "Deployment" && r[5] === "api"
+      );
+      assertEquals(started?.[6], "replicas 0 → 3");
 
-    const planned = planWrites(t, rows);
-    resetAll(t);
-    const real = await cli(t, FAILBACK);
-    assertEquals(real.code, 0, real.stderr);
-    assertEquals(servedWrites(t), planned);
-  });
-});
+      assertEquals(dry.io.raw, [], "not a terminal: no progress drawn");
+      const tty = await cli(t, [...CUTOVER, "--dry-run"], recordingIo(true));
+      assert(
+        tty.io.raw.some((r) => /shop → shop-dr: \d+\/\d+ objects/.test(r)),
+        `progress on a terminal: ${tty.io.raw}`,
+      );
+      assertEquals(tty.stdout, dry.stdout, "progress goes to stderr only");
+
+      const planned = planWrites(t, rows);
+      resetAll(t);
+      assertEquals((await cli(t, CUTOVER)).code, 0);
+      assertEquals(servedWrites(t), planned);
+    });
+  }),
+);
+
+Deno.test(
+  "failback --dry-run prints demote and source start, writes nothing; the real run matches",
+  simOnly("compares the plan with kube-sim's request log", async () => {
+    await withTwoClusters(async (t) => {
+      await seedShop(t);
+      assertEquals((await cli(t, CUTOVER)).code, 0);
+      resetAll(t);
+
+      for (const extra of [[], ["--sync-back"]]) {
+        const dry = await cli(t, [...FAILBACK, ...extra, "--dry-run"]);
+        assertEquals(dry.code, 0, dry.stderr);
+        assertEquals(
+          t.source.counters.total(WRITES) + t.dr.counters.total(WRITES),
+          0,
+        );
+        assertMatch(
+          dry.stdout,
+          /^failback plan \(dry run: nothing written\):$/m,
+        );
+        assertEquals(/^ {2}sync back:/m.test(dry.stdout), extra.length > 0);
+      }
+      const dry = await cli(t, [...FAILBACK, "--dry-run"]);
+      const rows = planRows(dry.stdout);
+      const row = (step: string, kind: string, name: string) =>
+        rows.find((r) => r[0] === step && r[3] === kind && r[5] === name);
+      assertEquals(row("demote", "Deployment", "api")?.slice(1, 3), [
+        "DR",
+        "update",
+      ]);
+      assertEquals(row("demote", "Deployment", "api")?.[6], "replicas 3 → 0");
+      assertEquals(
+        row("demote", "Namespace", "shop-dr")?.[6],
+        "remove drsyncer.io/promoted",
+      );
+      assertEquals(
+        row("source start", "Deployment", "api")?.[6],
+        "replicas 0 → 3",
+      );
+      // DR goes down before the source comes up.
+      const steps = rows.map((r) => r[0]);
+      assert(steps.lastIndexOf("demote") < steps.indexOf("source start"));
+
+      const planned = planWrites(t, rows);
+      resetAll(t);
+      const real = await cli(t, FAILBACK);
+      assertEquals(real.code, 0, real.stderr);
+      assertEquals(servedWrites(t), planned);
+    });
+  }),
+);
 
 Deno.test("cutover --dry-run that would stop says why and still writes nothing", async () => {
   await withTwoClusters(async (t) => {
@@ -249,5 +269,39 @@ Deno.test("cutover --dry-run that would stop says why and still writes nothing",
       t.source.counters.total(WRITES) + t.dr.counters.total(WRITES),
       0,
     );
+  });
+});
+
+Deno.test("failback --sync-back --dry-run plans the DR-side change back; the real run matches", async () => {
+  await withTwoClusters(async (t) => {
+    await seedShop(t);
+    assertEquals((await cli(t, CUTOVER)).code, 0);
+    // Changed on DR while it ran the shop.
+    const cm = t.type("configmaps");
+    const settings = await t.drApi.get(cm, "shop-dr", "settings");
+    await t.drApi.replace(cm, { ...settings!, data: { a: "changed on DR" } });
+    resetAll(t);
+
+    const dry = await cli(t, [...FAILBACK, "--sync-back", "--dry-run"]);
+    assertEquals(dry.code, 0, dry.stderr);
+    assertEquals(
+      t.source.counters.total(WRITES) + t.dr.counters.total(WRITES),
+      0,
+    );
+    const rows = planRows(dry.stdout);
+    const back = rows.find((r) =>
+      r[0] === "sync back" && r[3] === "ConfigMap" && r[5] === "settings"
+    );
+    assertEquals(back?.slice(1, 3), ["source", "update"]);
+    const steps = rows.map((r) => r[0]);
+    assert(steps.lastIndexOf("sync back") < steps.indexOf("demote"));
+
+    const planned = planWrites(t, rows);
+    resetAll(t);
+    const real = await cli(t, [...FAILBACK, "--sync-back"]);
+    assertEquals(real.code, 0, real.stderr);
+    assertEquals(servedWrites(t), planned);
+    const source = await t.src.get(cm, "shop", "settings");
+    assertEquals(source?.data, { a: "changed on DR" });
   });
 });

@@ -62,7 +62,7 @@ Deno.test("main: sync and promote run end to end with exit 0", async () => {
     assertEquals([s.code, s.stderr], [0, ""]);
     assertMatch(
       s.stdout,
-      /shop → shop \(owner cli\.shop\): 1 created, 1 updated/,
+      /shop → shop \(owner cli\.shop\): 1 created, 0 updated/,
     );
     const p = await dr("promote", "--kubeconfig", to, "--namespace", "shop");
     assertEquals([p.code, p.stderr], [0, ""]);

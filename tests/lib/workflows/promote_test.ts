@@ -20,6 +20,7 @@ import {
   withTwoClusters,
   WRITES,
 } from "./fixtures.ts";
+import { simOf, simOnly } from "../../world/shared.ts";
 
 const SYNC = [
   "sync",
@@ -179,27 +180,30 @@ for (const c of badCases) {
   });
 }
 
-Deno.test("promote: credentials that may not write end in one line, exit 1", async () => {
-  await withTwoClusters(async (t) => {
-    await synced(t);
-    const token = t.dr.createToken({
-      name: "viewer",
-      rules: [{ verbs: ["get", "list"], apiGroups: ["*"], resources: ["*"] }],
+Deno.test(
+  "promote: credentials that may not write end in one line, exit 1",
+  simOnly("mints a token with ad-hoc rules (createToken)", async () => {
+    await withTwoClusters(async (t) => {
+      await synced(t);
+      const token = simOf(t).dr.createToken({
+        name: "viewer",
+        rules: [{ verbs: ["get", "list"], apiGroups: ["*"], resources: ["*"] }],
+      });
+      const path = t.dr.kubeconfigPath.replace(/dr\.kubeconfig$/, "viewer.kc");
+      await Deno.writeTextFile(path, t.dr.kubeconfigFor(token));
+      const r = await cli(t, [
+        "promote",
+        "--kubeconfig",
+        path,
+        "--namespace",
+        "shop-dr",
+      ]);
+      assertEquals([r.code, r.stdout], [1, ""]);
+      assertMatch(
+        r.stderr,
+        /^dr-syncer: promote: Forbidden: namespaces "shop-dr" is forbidden: User "viewer" cannot update/,
+      );
+      assertEquals(await shapes(t), STANDBY);
     });
-    const path = t.dr.kubeconfigPath.replace(/dr\.kubeconfig$/, "viewer.kc");
-    await Deno.writeTextFile(path, t.dr.kubeconfigFor(token));
-    const r = await cli(t, [
-      "promote",
-      "--kubeconfig",
-      path,
-      "--namespace",
-      "shop-dr",
-    ]);
-    assertEquals([r.code, r.stdout], [1, ""]);
-    assertMatch(
-      r.stderr,
-      /^dr-syncer: promote: Forbidden: namespaces "shop-dr" is forbidden: User "viewer" cannot update/,
-    );
-    assertEquals(await shapes(t), STANDBY);
-  });
-});
+  }),
+);

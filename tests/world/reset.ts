@@ -1,0 +1,92 @@
+/**
+ * Returns a shared world's clusters to a clean state between tests, so one pair of real
+ * control planes (seconds to start) serves a whole test file: every namespace the tests made
+ * and every CustomResourceDefinition not kept is deleted, and the call returns once the API
+ * server no longer lists them (the real namespace controller empties a namespace first).
+ */
+import type { WorldCluster } from "./mod.ts";
+
+/** Namespaces the control plane makes and keeps. */
+export const SYSTEM_NAMESPACES = new Set([
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+]);
+
+const CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+interface Named {
+  metadata: { name: string };
+}
+
+async function admin(
+  c: WorldCluster,
+  http: Deno.HttpClient,
+  method: string,
+  path: string,
+): Promise<{ status: number; json: { items?: Named[]; message?: string } }> {
+  const res = await fetch(`${c.url}${path}`, {
+    method,
+    client: http,
+    headers: { authorization: `Bearer ${c.adminToken}` },
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : {} };
+}
+
+async function names(
+  c: WorldCluster,
+  http: Deno.HttpClient,
+  path: string,
+  keep: (name: string) => boolean,
+): Promise<string[]> {
+  const { status, json } = await admin(c, http, "GET", path);
+  if (status !== 200) throw new Error(`GET ${path}: ${status} ${json.message}`);
+  return (json.items ?? []).map((i) => i.metadata.name).filter((n) => !keep(n));
+}
+
+/**
+ * Deletes the tests' namespaces and CRDs (all but `keepCrds`) on one cluster and waits until
+ * they are gone.
+ */
+export async function resetCluster(
+  c: WorldCluster,
+  keepCrds: Set<string> = new Set(),
+  timeoutMs = 120_000,
+): Promise<void> {
+  const http = Deno.createHttpClient({ caCerts: [c.caPem] });
+  try {
+    const targets: [string, (n: string) => boolean][] = [
+      ["/api/v1/namespaces", (n) => SYSTEM_NAMESPACES.has(n)],
+      [CRDS, (n) => keepCrds.has(n)],
+    ];
+    for (const [path, keep] of targets) {
+      for (const name of await names(c, http, path, keep)) {
+        const { status, json } = await admin(
+          c,
+          http,
+          "DELETE",
+          `${path}/${name}`,
+        );
+        if (status >= 300 && status !== 404 && status !== 409) {
+          throw new Error(`DELETE ${path}/${name}: ${status} ${json.message}`);
+        }
+      }
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = [
+        ...await names(c, http, targets[0][0], targets[0][1]),
+        ...await names(c, http, targets[1][0], targets[1][1]),
+      ];
+      if (left.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(`${c.name}: still not deleted: ${left.join(", ")}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    http.close();
+  }
+}
