@@ -56,6 +56,7 @@ import {
 } from "./timing.ts";
 import { newRuntime, releaseLive, type ReplicationRuntime } from "./runtime.ts";
 import {
+  pvcChangeNeedsPass,
   recordVolumes,
   syncVolumes,
   volumeDue,
@@ -166,6 +167,10 @@ class ReplicationController {
     if (!object) return await this.fullReconcile(nr, rt, signal);
     if (rt.passGeneration === undefined) return;
     const result = await syncObject(this.ctx, rt, object);
+    if (pvcChangeNeedsPass(nr, object)) {
+      rt.dirty = true;
+      this.queue?.add(replication);
+    }
     if (result.kind === "needsFullPass") {
       rt.dirty = true;
       this.queue?.add(replication);

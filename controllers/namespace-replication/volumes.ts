@@ -270,6 +270,17 @@ export async function syncVolumes(
     }
     report.volumes = plan.volumes;
     report.condition = dataReplicationCondition(plan.volumes);
+    const failed = report.warnings.find((w) => w.reason === "VolumeSyncFailed");
+    if (failed && report.condition.status === "True") {
+      // The volume stays Pending; the write that keeps it there is the news.
+      report.condition = {
+        type: CONDITION_DATA_REPLICATION,
+        status: "False",
+        reason: "VolumeSyncFailed",
+        message: failed.message,
+      };
+      return report;
+    }
     if (report.condition.status !== "True") {
       report.warnings.push({
         reason: report.condition.reason,
@@ -335,4 +346,16 @@ export function recordVolumes(
     (report?.volumes ?? []).filter((v) => v.phase !== "Skipped"),
     ctx.clock.now(),
   );
+}
+
+/**
+ * A PVC changed (added, removed, relabelled): the fast path copies the claim,
+ * but its VolSync pair is the full pass's work, so one is run.
+ */
+export function pvcChangeNeedsPass(
+  nr: NamespaceReplication,
+  object: { group: string; kind: string },
+): boolean {
+  return nr.spec.dataReplication !== undefined && object.group === "" &&
+    object.kind === PVCS.kind;
 }

@@ -15,7 +15,7 @@ import {
   SECRETS,
   VOLUME_SNAPSHOTS,
 } from "../../lib/volsync/objects.ts";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
 import {
   conditionOf,
   eventFor,
@@ -309,4 +309,71 @@ Deno.test("volumes: the handshake works with exactly the deploy/ RBAC plus the d
       await mover.stop();
     }
   }, { rbac: true });
+});
+
+Deno.test("volumes: a PVC added between resyncs gets its pair without waiting for the resync", async () => {
+  await withController(async (e) => {
+    const mover = await dataSetup(e, [pvc("data")]);
+    mover.start();
+    try {
+      await standardSetup(e, { ...DATA_SPEC, resyncInterval: "10m" });
+      e.start();
+      await until(
+        "first pair",
+        async () =>
+          await e.src.get(REPLICATION_SOURCES, "shop", "drs-data") !==
+            undefined,
+      );
+      await e.src.create(PVCS, {
+        ...pvc("logs"),
+        metadata: { name: "logs", namespace: "shop" },
+      });
+      await until(
+        "second pair",
+        async () =>
+          await e.src.get(REPLICATION_SOURCES, "shop", "drs-logs") !==
+            undefined,
+      );
+    } finally {
+      await mover.stop();
+    }
+  });
+});
+
+Deno.test("volumes: a same-named ReplicationDestination not ours is left alone and reported", async () => {
+  await withController(async (e) => {
+    await dataSetup(e, [pvc("data")]);
+    await e.drApi.create(e.type("namespaces"), {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "shop-dr" },
+    });
+    const foreign = await e.drApi.create(REPLICATION_DESTINATIONS, {
+      apiVersion: "volsync.backube/v1alpha1",
+      kind: "ReplicationDestination",
+      metadata: { name: "drs-data", namespace: "shop-dr" },
+      spec: { rsyncTLS: { copyMethod: "Direct" } },
+    });
+    await standardSetup(e, DATA_SPEC);
+    e.start();
+    await until(
+      "reported",
+      async () =>
+        conditionOf(await statusOf(e), "DataReplicationReady")?.reason ===
+          "VolumeSyncFailed",
+    );
+    const c = conditionOf(await statusOf(e), "DataReplicationReady")!;
+    assertMatch(c.message, /create ReplicationDestination shop-dr\/drs-data/);
+    await eventFor(e, "shop-to-dr", "VolumeSyncFailed");
+    const after = await e.drApi.get(
+      REPLICATION_DESTINATIONS,
+      "shop-dr",
+      "drs-data",
+    );
+    assertEquals(
+      after?.metadata.resourceVersion,
+      foreign.metadata.resourceVersion,
+    );
+    assertEquals(after?.metadata.labels, undefined);
+  });
 });
