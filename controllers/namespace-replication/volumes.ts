@@ -19,7 +19,11 @@ import { ApiCluster } from "../../lib/engine/api-ports.ts";
 import type { NamespaceSyncResult } from "../../lib/engine/namespace-sync.ts";
 import { parseDuration } from "../../lib/sync/duration.ts";
 import type { DiscoveredResource } from "../../lib/sync/resource-types.ts";
-import { apiVersionOf, type KubeObject } from "../../lib/sync/types.ts";
+import {
+  type ApiResource,
+  apiVersionOf,
+  type KubeObject,
+} from "../../lib/sync/types.ts";
 import {
   LABEL_DATA_REPLICATION_KEY,
   PVCS,
@@ -58,7 +62,7 @@ function serves(
 
 async function listOwned(
   client: ClusterClient,
-  type: typeof PVCS,
+  type: ApiResource,
   namespace: string,
   labelSelector?: string,
 ): Promise<KubeObject[]> {

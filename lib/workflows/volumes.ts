@@ -17,7 +17,7 @@
 import { LABEL_REPLICATION } from "../api/v1alpha1.ts";
 import { isNotFound } from "../kube/errors.ts";
 import type { ApiCluster } from "../engine/api-ports.ts";
-import type { KubeObject } from "../sync/types.ts";
+import type { ApiResource, KubeObject } from "../sync/types.ts";
 import {
   ANNOTATION_PVC,
   PVCS,
@@ -42,7 +42,7 @@ type Json = Record<string, unknown>;
 /** Our VolSync objects of one type in a namespace; none without VolSync. */
 async function ours(
   api: ApiCluster,
-  type: typeof REPLICATION_SOURCES,
+  type: ApiResource,
   namespace: string,
 ): Promise<KubeObject[]> {
   try {
