@@ -22,7 +22,11 @@ import type { Blocker } from "../../lib/engine/status.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
 import { type ShardFence } from "../../lib/sharding/coordinator.ts";
 import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
-import type { ControllerContext, RemoteState } from "../context.ts";
+import {
+  type ControllerContext,
+  type RemoteState,
+  subjectOf,
+} from "../context.ts";
 import { resolvePairs } from "./pairs.ts";
 import { readersFor, type ReadyReaders } from "./readers.ts";
 import type { DiscoveryCache } from "./discovery-cache.ts";
@@ -43,6 +47,8 @@ export interface PassDeps {
   drDiscovery(client: ClusterClient): DiscoveryCache;
   remoteCaches: RemoteCaches;
   onSourceEvent: SourceEventHandler;
+  /** An object was written or checked: a long pass is moving (liveness). */
+  onProgress?: () => void;
 }
 
 export interface PassOutput {
@@ -75,6 +81,25 @@ function remoteBlocker(
     };
   }
   return undefined;
+}
+
+/** A Warning Event when the spec's warnings change, not on every pass. */
+function warnOnce(
+  ctx: ControllerContext,
+  rt: ReplicationRuntime,
+  nr: NamespaceReplication,
+  warnings: string[],
+): void {
+  const text = warnings.join("; ");
+  if (text !== "" && text !== rt.specWarnings) {
+    ctx.events.record(
+      subjectOf(nr as never),
+      "Warning",
+      "ResourceTypeNotServed",
+      text,
+    );
+  }
+  rt.specWarnings = text;
 }
 
 /** See the module comment. */
@@ -118,6 +143,7 @@ export async function runPass(
   );
   const { settings } = resolvedSettings;
   const problems = [...resolvedSettings.problems, ...spec.problems];
+  warnOnce(ctx, rt, nr, resolvedSettings.warnings);
   if (problems.length > 0) {
     return {
       results: [],
@@ -153,6 +179,7 @@ export async function runPass(
       out,
       slots,
       shard: ctx.shard,
+      onProgress: deps.onProgress,
     };
     out.results.push(await syncPair(job));
   });
@@ -169,6 +196,7 @@ interface PairJob {
   out: PassOutput;
   slots: Slots;
   shard?: ShardFence;
+  onProgress?: () => void;
 }
 
 /**
@@ -217,6 +245,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       now,
       concurrency: WRITES_IN_FLIGHT,
       writeSlots: job.slots,
+      onProgress: job.onProgress,
       dryRun: false,
     });
     if (result.prune) {

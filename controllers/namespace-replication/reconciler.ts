@@ -20,10 +20,13 @@ import type { WorkResult } from "../../lib/workqueue.ts";
 import {
   awaitingTokenStatus,
   type PassReport,
+  statusAfterObjectWrites,
   statusAfterPass,
   suspendedStatus,
 } from "../../lib/engine/status.ts";
 import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
+import type { ActionOutcome } from "../../lib/engine/outcome.ts";
+import { parseDuration } from "../../lib/sync/duration.ts";
 import {
   type ControllerContext,
   NAMESPACES,
@@ -37,6 +40,7 @@ import { parseWorkKey, syncObject } from "./object-sync.ts";
 import { type PassDeps, runPass } from "./pass.ts";
 import { RemoteCaches } from "./remote-caches.ts";
 import {
+  passSucceeded,
   recordEvents,
   recordMetrics,
   recordObjectEvent,
@@ -54,7 +58,6 @@ import {
   RETRY_BASE_MS,
   RetryTracker,
 } from "./timing.ts";
-import { newRuntime, releaseLive, type ReplicationRuntime } from "./runtime.ts";
 import {
   pvcChangeNeedsPass,
   recordVolumes,
@@ -67,7 +70,24 @@ import {
   type VolumeReport,
   withVolumes,
 } from "../../lib/volsync/status.ts";
+import {
+  caughtUpNow,
+  newRuntime,
+  releaseLive,
+  type ReplicationRuntime,
+} from "./runtime.ts";
 import { specOf } from "./spec.ts";
+
+const CUSTOM_RESOURCE_DEFINITIONS = {
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  resource: "customresourcedefinitions",
+};
+
+/** Work key suffix: write the fast path's counts into status. */
+const COUNTS_KEY = "|counts";
+/** Per-object writes reach status at most this often (one status write). */
+const COUNTS_FLUSH_MS = 5_000;
 
 /** Tuning for tests; production uses the defaults. */
 export interface ReplicationControllerOptions {
@@ -84,6 +104,9 @@ class ReplicationController {
   readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
   readonly #discoveryTtlMs?: number;
   readonly #volumeOpts: VolumeStepOptions;
+  /** Bumped on every CRD event; a DR discovery cache from before is stale. */
+  #crdEpoch = 0;
+  readonly #drEpoch = new WeakMap<DiscoveryCache, number>();
 
   constructor(
     readonly ctx: ControllerContext,
@@ -102,22 +125,52 @@ class ReplicationController {
       remoteCaches: new RemoteCaches(
         opts.informers ?? {},
         (remote, e) => this.onDrEvent(remote, e),
+        (remote, cause, delayMs, resource) => {
+          ctx.metrics.watchRestarted(remote, resource, cause);
+          // A normal end of a long watch is routine; anything else is news.
+          if (cause !== "Closed") {
+            ctx.log.warn("DR watch restarting", {
+              remoteCluster: remote,
+              resource,
+              cause,
+              delayMs,
+            });
+          }
+        },
       ),
       onSourceEvent: (type, e) => this.onSourceEvent(type, e),
+      onProgress: () => this.queue?.progressed?.(),
     };
   }
 
   onSourceEvent(type: ApiResource, e: InformerEvent): void {
-    for (const k of sourceEventKeys(this.runtimes, type, e)) this.queue?.add(k);
+    const keys = sourceEventKeys(this.runtimes, type, e);
+    for (const k of keys) this.enqueue(k);
   }
 
   onDrEvent(_remote: string, e: InformerEvent): void {
     const keys = drEventKeys(this.ctx.namespace, this.runtimes, e);
-    for (const k of keys) this.queue?.add(k);
+    for (const k of keys) this.enqueue(k);
   }
 
   onSourceNamespace(e: InformerEvent): string[] {
-    return sourceNamespaceKeys(this.runtimes, e);
+    const keys = sourceNamespaceKeys(this.runtimes, e);
+    for (const k of keys) this.markPending(k);
+    return keys;
+  }
+
+  /** Queues work the replication must do before it is caught up again. */
+  enqueue(key: string): void {
+    this.markPending(key);
+    this.queue?.add(key);
+  }
+
+  markPending(key: string): void {
+    const rt = this.runtimes.get(parseWorkKey(key).replication);
+    if (!rt) return;
+    // Falling behind now: until now it was caught up (RPO counts from here).
+    if (caughtUpNow(rt)) this.ctx.metrics.caughtUp(rt.name);
+    rt.pending.add(key);
   }
 
   drDiscovery(client: ClusterClient): DiscoveryCache {
@@ -130,17 +183,59 @@ class ReplicationController {
       );
       this.#drDiscovery.set(client, cache);
     }
+    if (this.#drEpoch.get(cache) !== this.#crdEpoch) {
+      cache.invalidate();
+      this.#drEpoch.set(cache, this.#crdEpoch);
+    }
     return cache;
+  }
+
+  /**
+   * A CustomResourceDefinition changed on the source (installed, now
+   * established, removed): the types on offer changed, so discovery is asked
+   * again (the DR side's too: a CRD is usually installed on both) and
+   * Continuous replications run a pass to start watching the new type.
+   */
+  onCrd(): string[] {
+    this.#crdEpoch++;
+    this.deps.discovery.invalidate();
+    for (const rt of this.runtimes.values()) {
+      if (rt.mode !== "Continuous" || rt.passGeneration === undefined) continue;
+      rt.dirty = true;
+      this.enqueue(rt.name);
+    }
+    return [];
   }
 
   /** A dependency changed (remote readiness, a mapping's namespaces). */
   wake(name: string): void {
     const rt = this.runtimes.get(name);
     if (rt) rt.dirty = true;
-    this.queue?.add(name);
+    this.enqueue(name);
   }
 
   async reconcile(
+    key: string,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
+    if (key.endsWith(COUNTS_KEY)) {
+      return await this.flushObjectWrites(
+        key.slice(0, -COUNTS_KEY.length),
+        signal,
+      );
+    }
+    const { replication } = parseWorkKey(key);
+    const rt = this.runtimes.get(replication);
+    const counted = rt?.pending.delete(key) ?? false;
+    if (counted) rt!.working++;
+    try {
+      return await this.reconcileKey(key, signal);
+    } finally {
+      if (counted) rt!.working--;
+    }
+  }
+
+  async reconcileKey(
     key: string,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
@@ -163,29 +258,66 @@ class ReplicationController {
         replication,
         last ? Date.parse(last) : undefined,
       );
+      const created = rt;
+      this.ctx.metrics.setCaughtUpProbe(
+        replication,
+        () => caughtUpNow(created),
+      );
     }
+    this.ctx.metrics.setRpoObjective(replication, rpoObjectiveSeconds(nr));
     if (!object) return await this.fullReconcile(nr, rt, signal);
     if (rt.passGeneration === undefined) return;
     const result = await syncObject(this.ctx, rt, object);
     if (pvcChangeNeedsPass(nr, object)) {
       rt.dirty = true;
-      this.queue?.add(replication);
+      this.enqueue(replication);
     }
     if (result.kind === "needsFullPass") {
       rt.dirty = true;
-      this.queue?.add(replication);
+      this.enqueue(replication);
     } else if (result.kind === "done") {
       const o = result.outcome;
       this.ctx.metrics.recordOutcomes(replication, [o]);
+      this.noteObjectWrite(rt, o);
       recordObjectEvent(this.ctx, nr, o);
       if (o.status === "failed") {
         // A full pass reports it (status, Event); a transient failure
         // gets a moment first, a lasting one (a conflict) is shown at once.
         rt.dirty = true;
+        rt.clean = false;
         if (o.transient) this.queue?.addAfter(replication, RETRY_BASE_MS);
-        else this.queue?.add(replication);
+        else this.enqueue(replication);
       }
     }
+  }
+
+  /** Counts a fast-path write; status gets it within COUNTS_FLUSH_MS. */
+  noteObjectWrite(rt: ReplicationRuntime, o: ActionOutcome): void {
+    if (o.status !== "done") return;
+    const field = o.action === "create"
+      ? "created"
+      : o.action === "delete"
+      ? "deleted"
+      : "updated";
+    if (!rt.objectWrites) {
+      rt.objectWrites = { created: 0, updated: 0, deleted: 0 };
+      this.queue?.addAfter(rt.name + COUNTS_KEY, COUNTS_FLUSH_MS);
+    }
+    rt.objectWrites[field]++;
+  }
+
+  async flushObjectWrites(name: string, signal: AbortSignal): Promise<void> {
+    const rt = this.runtimes.get(name);
+    const writes = rt?.objectWrites;
+    if (!rt || !writes) return;
+    rt.objectWrites = undefined;
+    const nr = this.ctx.caches.replications.get(name, this.ctx.namespace) as
+      | NamespaceReplication
+      | undefined;
+    if (!nr) return;
+    const now = new Date(this.ctx.clock.now());
+    const status = statusAfterObjectWrites(nr.status, writes, now);
+    await this.writeIfChanged(nr, status, signal);
   }
 
   async fullReconcile(
@@ -221,6 +353,7 @@ class ReplicationController {
     const finishedAt = new Date(this.ctx.clock.now());
     rt.passGeneration = nr.metadata.generation;
     rt.blocked = pass.blocker !== undefined;
+    rt.clean = !pass.incomplete && passSucceeded(pass);
     rememberTokens(nr, rt, decision.syncNowToken, pass);
     rt.dueAt = volumeDue(
       nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt),
@@ -315,6 +448,7 @@ class ReplicationController {
     signal: AbortSignal,
   ): Promise<void> {
     await releaseLive(rt);
+    rt.clean = false;
     rt.passGeneration = undefined;
     rt.dueAt = undefined;
     const status = suspendedStatus(
@@ -359,6 +493,13 @@ class ReplicationController {
   }
 }
 
+const DEFAULT_RPO_OBJECTIVE_S = 15 * 60;
+
+function rpoObjectiveSeconds(nr: NamespaceReplication): number {
+  const parsed = parseDuration(nr.spec.rpoObjective ?? "15m");
+  return parsed.ok ? parsed.ms / 1000 : DEFAULT_RPO_OBJECTIVE_S;
+}
+
 function dateOf(ms: number | undefined): Date | undefined {
   return ms === undefined ? undefined : new Date(ms);
 }
@@ -380,6 +521,9 @@ export function namespaceReplicationController(
     }, {
       spec: { type: NAMESPACES },
       keys: (e) => c.onSourceNamespace(e),
+    }, {
+      spec: { type: CUSTOM_RESOURCE_DEFINITIONS },
+      keys: () => c.onCrd(),
     }],
     concurrency: 4,
     attach: (queue) => {

@@ -51,10 +51,13 @@ export function recordEvents(
     );
   }
   if (conflicts.length) {
+    // Named where they are: in the DR namespace, not the source one.
     warn(
       "Conflict",
       `${conflicts.length} DR object(s) exist but are not ours: ${
-        names(conflicts)
+        names(
+          conflicts.map((o) => ({ ...o, name: `${o.namespace}/${o.name}` })),
+        )
       }`,
     );
   }
@@ -113,6 +116,21 @@ export function recordObjectEvent(
   );
 }
 
+/**
+ * Contract §2 and §6: a pass succeeded when it left everything copied: not
+ * blocked, no failures, no promoted or missing namespace, no held prunes.
+ */
+export function passSucceeded(
+  r: Pick<PassReport, "results" | "notes"> & { blocker?: unknown },
+): boolean {
+  if (r.blocker || r.notes.length > 0) return false;
+  return r.results.every((x) =>
+    x.state === "Synced" && !x.prune?.blocked &&
+    x.namespaceOutcome?.status !== "failed" &&
+    x.outcomes.every((o) => o.status !== "failed")
+  );
+}
+
 /** Feeds the pass into the metrics. */
 export function recordMetrics(
   ctx: ControllerContext,
@@ -125,8 +143,11 @@ export function recordMetrics(
     ...x.outcomes,
     ...(x.namespaceOutcome ? [x.namespaceOutcome] : []),
   ]);
-  const failed = outcomes.some((o) => o.status === "failed");
-  const result = r.blocker ? "failure" : failed ? "partial" : "success";
+  const result = r.blocker
+    ? "failure"
+    : passSucceeded(r)
+    ? "success"
+    : "partial";
   const ms = r.finishedAt.getTime() - r.startedAt.getTime();
   m.syncFinished(name, result, ms);
   logPass(ctx, name, result, ms, r);

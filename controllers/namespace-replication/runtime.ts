@@ -10,6 +10,7 @@ import type { InformerLease } from "../../lib/informer/shared.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
 import type { ApiCluster } from "../../lib/engine/api-ports.ts";
 import type { ReplicationSettings } from "../../lib/engine/namespace-sync.ts";
+import type { ObjectWrites } from "../../lib/engine/status.ts";
 import type { ApiResource } from "../../lib/sync/types.ts";
 
 export interface ResolvedPair extends NamespacePair {
@@ -48,6 +49,16 @@ export interface ReplicationRuntime {
   /** Prune timers per destination namespace. */
   pendingSince: Map<string, Map<string, Date>>;
   live?: LiveView;
+  /** Work keys queued for this replication by its own watches. */
+  pending: Set<string>;
+  /** Of those, how many run now. */
+  working: number;
+  /** The last pass left everything copied, and no object failed since. */
+  clean: boolean;
+  /** The spec warnings last reported as an Event. */
+  specWarnings?: string;
+  /** Per-object writes not yet in status (flushed at most every few s). */
+  objectWrites?: ObjectWrites;
 }
 
 export function newRuntime(name: string, now: number): ReplicationRuntime {
@@ -59,7 +70,24 @@ export function newRuntime(name: string, now: number): ReplicationRuntime {
     pairs: [],
     typeByGroupKind: new Map(),
     pendingSince: new Map(),
+    pending: new Set(),
+    working: 0,
+    clean: false,
   };
+}
+
+/**
+ * Contract §6: Continuous mode is caught up while its watches are live and
+ * it has no queued, failed or blocked work (a promoted destination makes
+ * the last pass unclean).
+ */
+export function caughtUpNow(rt: ReplicationRuntime): boolean {
+  const live = rt.live;
+  if (rt.mode !== "Continuous" || !rt.clean || !live) return false;
+  if (rt.pending.size > 0 || rt.working > 0) return false;
+  return live.drNamespaces.live &&
+    [...live.drInformers.values()].every((i) => i.live) &&
+    [...live.sourceLeases.values()].every((l) => l.informer.live);
 }
 
 /** Releases every watch the runtime holds. */

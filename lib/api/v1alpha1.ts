@@ -159,6 +159,8 @@ export interface NamespaceReplicationSpec {
   schedule?: string;
   /** Continuous mode: periodic full reconcile (duration). */
   resyncInterval?: string;
+  /** Recovery point objective (duration), exported for the RPO alert. */
+  rpoObjective?: string;
   suspend?: boolean;
   resourceTypes?: { include?: string[]; exclude?: string[] };
   selector?: LabelSelector;
@@ -317,6 +319,7 @@ export interface NamespaceReplication {
 export const NAMESPACE_REPLICATION_DEFAULTS = {
   mode: "Continuous",
   resyncInterval: "10m",
+  rpoObjective: "15m",
   suspend: false,
   resourceTypes: { include: ["*"], exclude: [] },
   scaleToZero: true,

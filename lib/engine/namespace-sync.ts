@@ -115,11 +115,7 @@ export async function syncNamespace(
   }
   const drNs = await input.dr.getNamespace(pair.destination);
   if (drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
-    return stopped(
-      pair,
-      "DestinationPromoted",
-      `DR namespace ${pair.destination} is promoted; nothing is written into it`,
-    );
+    return await promotedResult(sourceNs!, input);
   }
   const nsOutcome = await ensureNamespace(sourceNs!, drNs, input);
   if (nsOutcome.status === "failed") {
@@ -140,6 +136,47 @@ export async function syncNamespace(
     );
   }
   return await planAndApply(gathered, nsOutcome, input);
+}
+
+/**
+ * Contract §2: a promoted DR namespace gets no writes, but the selected
+ * source objects are still desired: each one is reported skipped, so the
+ * counts say how much is not being copied.
+ */
+async function promotedResult(
+  sourceNs: KubeObject,
+  input: NamespaceSyncInput,
+): Promise<NamespaceSyncResult> {
+  const { pair } = input;
+  const g = await gatherNamespace(sourceNs, true, input);
+  const plan = planNamespace({
+    ...planInputOf(input),
+    destinationPromoted: true,
+    desired: g.desired,
+    current: g.current,
+  });
+  const outcomes: ActionOutcome[] = plan.actions.map((a) => ({
+    action: a.action,
+    key: a.key,
+    kind: a.kind,
+    namespace: pair.destination,
+    name: a.name,
+    status: "skipped",
+    reason: "DestinationPromoted",
+  }));
+  const counts = emptyCounts();
+  counts.desired = g.desired.length;
+  for (const o of outcomes) countOutcome(counts, o);
+  return {
+    ...stopped(
+      pair,
+      "DestinationPromoted",
+      `DR namespace ${pair.destination} is promoted; nothing is written into it`,
+    ),
+    outcomes,
+    warnings: g.warnings,
+    counts,
+  };
 }
 
 async function planAndApply(

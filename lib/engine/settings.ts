@@ -19,6 +19,8 @@ export interface SettingsResult {
   problems: string[];
   /** Type names that matched nothing in discovery (a problem too). */
   unknownTypes: string[];
+  /** Worth a Warning Event, not a failure (an absent type excluded). */
+  warnings: string[];
 }
 
 /** See the module comment. */
@@ -33,9 +35,6 @@ export function resolveSettings(
   const { spec } = replication;
   const types = resolveResourceTypes(spec.resourceTypes, discovery);
   const problems = [...types.problems];
-  for (const name of types.unknown) {
-    problems.push(`spec.resourceTypes: unknown resource type "${name}"`);
-  }
   const ownerValue = replicationOwnerValue(
     replication.namespace,
     replication.name,
@@ -50,7 +49,12 @@ export function resolveSettings(
       ownerValue,
     },
   };
-  return { settings, problems, unknownTypes: types.unknown };
+  return {
+    settings,
+    problems,
+    unknownTypes: types.unknown,
+    warnings: types.warnings,
+  };
 }
 
 /** kind lookup for planned objects: group/kind → the selected type. */

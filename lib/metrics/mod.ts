@@ -19,6 +19,7 @@ import {
 } from "./labels.ts";
 import { createInstruments, type Instruments } from "./instruments.ts";
 import { SeriesIndex } from "./series.ts";
+import { truthfulProcessMetrics } from "./process.ts";
 import { applyManagerStats } from "./manager-stats.ts";
 import { tallyOutcomes } from "./outcomes.ts";
 import { VolumeSyncGauge } from "./volumes.ts";
@@ -49,6 +50,10 @@ export interface MetricsOptions {
 interface ReplicationTimes {
   firstSeenMs: number;
   lastSuccessMs?: number;
+  /** The last moment the replication was known caught up (contract §6). */
+  caughtUpMs?: number;
+  /** Asked at scrape: is it caught up right now? */
+  caughtUpNow?: () => boolean;
 }
 
 const MS_PER_S = 1000;
@@ -68,20 +73,27 @@ export class Metrics {
   #statsSource: (() => ManagerStats) | undefined;
   /** Data RPO per replicated PVC (data replication). */
   readonly volumes: VolumeSyncGauge;
+  #replicationCount: (() => number) | undefined;
 
   constructor(o: MetricsOptions = {}) {
     this.#now = o.now ?? Date.now;
     if (o.defaultMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry });
+      truthfulProcessMetrics(this.registry);
     }
     this.#m = createInstruments(this.registry, {
       secondsSinceSuccess: (g) => {
         g.reset();
         const now = this.#now();
         for (const [replication, t] of this.#times) {
-          const since = now - (t.lastSuccessMs ?? t.firstSeenMs);
+          if (t.caughtUpNow?.()) t.caughtUpMs = now;
+          const since = now -
+            (t.caughtUpMs ?? t.lastSuccessMs ?? t.firstSeenMs);
           g.set({ replication }, Math.max(0, since) / MS_PER_S);
         }
+      },
+      replications: (g) => {
+        if (this.#replicationCount) g.set(this.#replicationCount());
       },
       managerStats: () => {
         if (this.#statsSource) this.observeManager(this.#statsSource());
@@ -116,13 +128,41 @@ export class Metrics {
     }
   }
 
+  /**
+   * Records a moment the replication was known caught up: every selected
+   * object copied, no queued, failed or blocked work, destination not
+   * promoted. The RPO gauge counts from the latest such moment.
+   */
+  caughtUp(replication: string, atMs = this.#now()): void {
+    const t = this.#track(replication);
+    if (t.caughtUpMs === undefined || atMs > t.caughtUpMs) t.caughtUpMs = atMs;
+  }
+
+  /**
+   * Continuous mode: `probe` says whether the replication is caught up right
+   * now (watches live, nothing queued), so a quiet healthy replication's RPO
+   * stays near zero between resyncs. Absent: only passes move it.
+   */
+  setCaughtUpProbe(replication: string, probe?: () => boolean): void {
+    this.#track(replication).caughtUpNow = probe;
+  }
+
+  /** Sets the replication's RPO objective (spec.rpoObjective). */
+  setRpoObjective(replication: string, seconds: number): void {
+    this.#m.rpoObjective.set({ replication }, seconds);
+    this.#note(replication, this.#m.rpoObjective, { replication });
+  }
+
   /** Records one sync run; only "success" moves the last-success time. */
   syncFinished(replication: string, result: SyncResult, ms: number): void {
     this.#track(replication);
     const labels = { replication, result };
     this.#m.syncDuration.observe(labels, ms / MS_PER_S);
     this.#note(replication, this.#m.syncDuration, labels);
-    if (result === "success") this.seeReplication(replication, this.#now());
+    if (result === "success") {
+      this.seeReplication(replication, this.#now());
+      this.caughtUp(replication);
+    }
   }
 
   /** Counts objects written to the DR cluster. */
@@ -226,6 +266,14 @@ export class Metrics {
   restartObserver(cluster: string): NonNullable<InformerOptions["onRestart"]> {
     return (cause, _delayMs, spec) =>
       this.watchRestarted(cluster, spec.type.resource, cause);
+  }
+
+  /**
+   * Reads how many NamespaceReplications exist at every scrape: with
+   * sharding, the alert compares it with the replicas' owned ones.
+   */
+  setReplicationCount(count: () => number): void {
+    this.#replicationCount = count;
   }
 
   /** Reads leadership and queues from `source` at every scrape. */

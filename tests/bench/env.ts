@@ -74,6 +74,18 @@ export class BenchEnv {
         { method: "POST", body: crd },
       );
     }
+    // A real API server serves a CRD's resource shortly after the create returns.
+    for (const plural of Object.values(PLURAL)) {
+      for (let tries = 0;; tries++) {
+        try {
+          await this.source.requestJson(`${OWN}/${plural}`);
+          break;
+        } catch (e) {
+          if (tries > 600) throw e;
+          await sleep(100);
+        }
+      }
+    }
     await this.createNamespace(this.source, NS);
     await this.source.requestJson(`/api/v1/namespaces/${NS}/secrets`, {
       method: "POST",

@@ -1,5 +1,5 @@
 /**
- * `deno task bench [--quick|--smoke] [--soak [MINUTES]] [--scenario NAME] [-o json] [--out FILE]`
+ * `deno task bench [--quick|--smoke] [--soak [MINUTES]] [--scenario NAME] [-o json] [--out FILE] [--world sim|real]`
  *
  * Runs the real controller (main.ts run, its own process) against kube-sim
  * clusters (their own process) and prints each figure next to the limit it
@@ -8,6 +8,7 @@
  */
 import "../../lib/preload.ts";
 import { parseArgs } from "node:util";
+import { worldFromEnv, type WorldName } from "../world/mod.ts";
 import { SCENARIOS, type Size } from "./scenarios/mod.ts";
 import { type Figure, table } from "./stats.ts";
 
@@ -20,6 +21,8 @@ const FULL_SOAK_MINUTES = 10;
 export interface BenchResult {
   size: Size;
   startedAt: string;
+  /** The test world measured: kube-sim or real control planes (--world). */
+  world: WorldName;
   machine: { nproc: number; memoryBytes: number; deno: string; v8: string };
   figures: Figure[];
 }
@@ -58,8 +61,12 @@ export async function runBench(args: string[]): Promise<BenchResult> {
       scenario: { type: "string", multiple: true },
       output: { type: "string", short: "o", default: "table" },
       out: { type: "string", default: ".bench/results.json" },
+      world: { type: "string" },
     },
   });
+  // The cluster process (sim-host.ts) starts the world DRS_WORLD names.
+  if (values.world) Deno.env.set("DRS_WORLD", values.world);
+  const world = worldFromEnv();
   const names = values.scenario ?? Object.keys(SCENARIOS);
   const unknown = names.filter((n) => !(n in SCENARIOS));
   if (unknown.length > 0) {
@@ -73,6 +80,7 @@ export async function runBench(args: string[]): Promise<BenchResult> {
   const result: BenchResult = {
     size,
     startedAt: new Date().toISOString(),
+    world,
     machine: machine(),
     figures: [],
   };

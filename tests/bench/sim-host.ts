@@ -1,5 +1,6 @@
 /**
- * The benchmark's simulator process: kube-sim clusters "source" and "dr" in
+ * The benchmark's cluster process: clusters "source" and "dr" of the test
+ * world (kube-sim, or real control planes with DRS_WORLD=real: tests/world) in
  * their own process (so neither the controller nor the benchmark client
  * shares a thread with the API servers), plus a small plain-HTTP control
  * port for the request counters. Prints `ready <port>` on stdout.
@@ -10,7 +11,7 @@
  */
 import "../../lib/preload.ts";
 import { parseArgs } from "node:util";
-import { startSim } from "../sim/mod.ts";
+import { startWorld } from "../world/mod.ts";
 
 /** Large enough that no benchmark watch ever falls out of the history. */
 const HISTORY_EVENTS = 400_000;
@@ -23,7 +24,7 @@ if (!values.dir) {
   console.error("usage: sim-host.ts --dir DIR");
   Deno.exit(2);
 }
-const sim = await startSim({
+const sim = await startWorld({
   dir: values.dir,
   clusters: ["source", "dr"],
   historySize: HISTORY_EVENTS,

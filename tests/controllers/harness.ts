@@ -26,7 +26,7 @@ import type { ReplicationControllerOptions } from "../../controllers/namespace-r
 import { quiesceUndici } from "../sim/harness.ts";
 import type { SimCluster } from "../sim/mod.ts";
 import type { World, WorldCluster } from "../world/mod.ts";
-import { acquireWorld } from "../world/shared.ts";
+import { acquireWorld, OUR_CRDS } from "../world/shared.ts";
 export { simOf, simOnly } from "../world/shared.ts";
 import { installSide } from "../deploy/sim-rbac.ts";
 
@@ -127,7 +127,10 @@ export async function withController(
     ? { extra: optsOrExtra }
     : optsOrExtra;
   const extra = opts.extra ?? [];
-  const { world, release } = await acquireWorld(["source", "dr", ...extra]);
+  const { world, release } = await acquireWorld(
+    ["source", "dr", ...extra],
+    OUR_CRDS,
+  );
   // Real clusters authorize for real: the controller runs only as deploy/'s identities there.
   const rbac = opts.rbac || world.name === "real";
   const make = (c: WorldCluster) =>

@@ -91,6 +91,7 @@ const namespaceReplication: DeepRequired<
     mode: "Scheduled",
     schedule: "@hourly",
     resyncInterval: "5m",
+    rpoObjective: "30m",
     suspend: true,
     resourceTypes: { include: ["deployments.apps"], exclude: ["secrets"] },
     selector,

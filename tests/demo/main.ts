@@ -6,10 +6,11 @@
  *
  * Flags: --fast (no pauses; CI), --plain (sequential snapshots even on a
  * terminal), --keep (keep clusters and controller up until Ctrl-C, and the
- * directory), --dir DIR (files go there and stay), --log-level LEVEL.
+ * directory), --dir DIR (files go there and stay), --log-level LEVEL,
+ * --world sim|real (default DRS_WORLD, else sim: tests/world).
  */
 import "../../lib/preload.ts";
-import { startSim } from "../sim/mod.ts";
+import { startWorld, type WorldName } from "../world/mod.ts";
 import { Screen } from "./screen.ts";
 import {
   change,
@@ -27,6 +28,7 @@ interface Flags {
   keep: boolean;
   dir?: string;
   logLevel: string;
+  world?: WorldName;
 }
 
 const SWITCHES = {
@@ -34,7 +36,11 @@ const SWITCHES = {
   "--plain": "plain",
   "--keep": "keep",
 } as const;
-const VALUES = { "--dir": "dir", "--log-level": "logLevel" } as const;
+const VALUES = {
+  "--dir": "dir",
+  "--log-level": "logLevel",
+  "--world": "world",
+} as const;
 
 /** Parses the demo's flags; a message string on a mistake. */
 export function parseFlags(args: string[]): Flags | string {
@@ -48,7 +54,12 @@ export function parseFlags(args: string[]): Flags | string {
     if (!(name in VALUES)) return `unknown flag ${args[i]}`;
     const value = inline ?? args[++i];
     if (!value) return `${name} needs a value`;
-    f[VALUES[name as keyof typeof VALUES]] = value;
+    if (name === "--world" && value !== "sim" && value !== "real") {
+      return `--world must be sim or real, not ${value}`;
+    }
+    (f as unknown as Record<string, string>)[
+      VALUES[name as keyof typeof VALUES]
+    ] = value;
   }
   return f;
 }
@@ -64,9 +75,13 @@ function waitForInterrupt(): Promise<void> {
 }
 
 async function scenario(d: Demo, flags: Flags): Promise<void> {
-  const { source, dr } = d.sim.clusters;
+  const { source, dr } = d.world.clusters;
   d.screen.say(
-    "DR Syncer demo: two simulated Kubernetes clusters, the real controller.",
+    `DR Syncer demo: two ${
+      d.world.name === "real"
+        ? "real Kubernetes control planes"
+        : "simulated Kubernetes clusters"
+    }, the real controller.`,
   );
   d.screen.say(
     `  source: ${source.url}  kubectl --kubeconfig ${source.kubeconfigPath} get all -n shop`,
@@ -106,13 +121,18 @@ export async function demo(args: string[]): Promise<number> {
   const keepDir = flags.keep || flags.dir !== undefined;
   const dir = flags.dir ??
     await Deno.makeTempDir({ prefix: "dr-syncer-demo-" });
-  const sim = await startSim({
+  // Real clusters have no scheduler or kubelet: Pods are made, never Ready (tests/world/README.md).
+  const world = await startWorld({
     clusters: ["source", "dr"],
     dir,
+    world: flags.world,
     workloadStatus: true,
   });
   const screen = new Screen(!flags.plain && Deno.stdout.isTerminal());
-  const d = demoOf(sim, screen, { fast: flags.fast, logLevel: flags.logLevel });
+  const d = demoOf(world, screen, {
+    fast: flags.fast,
+    logLevel: flags.logLevel,
+  });
   try {
     await scenario(d, flags);
     screen.say(
@@ -128,7 +148,7 @@ export async function demo(args: string[]): Promise<number> {
   } finally {
     await d.controller?.stop();
     closeDemo(d);
-    await sim.stop();
+    await world.stop();
     if (!keepDir) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }

@@ -5,7 +5,7 @@
  * while the screen shows the side-by-side view.
  */
 import { CRDS } from "../../crds/mod.ts";
-import type { Sim } from "../sim/mod.ts";
+import type { World } from "../world/mod.ts";
 import { installSide } from "../deploy/sim-rbac.ts";
 import { Api } from "./api.ts";
 import { type ControllerProcess, runCli, startController } from "./process.ts";
@@ -29,7 +29,7 @@ export interface DemoOptions {
 const STEP_TIMEOUT_MS = 30_000;
 /** State shared by the steps. */
 export interface Demo {
-  sim: Sim;
+  world: World;
   src: Api;
   dr: Api;
   screen: Screen;
@@ -37,14 +37,24 @@ export interface Demo {
   controller?: ControllerProcess;
 }
 
-function admin(sim: Sim, name: "source" | "dr"): Api {
-  const c = sim.clusters[name];
+function admin(world: World, name: "source" | "dr"): Api {
+  const c = world.clusters[name];
   return new Api({ url: c.url, token: c.adminToken, caPem: c.caPem });
 }
 
-/** Admin clients for both clusters of `sim`. */
-export function demoOf(sim: Sim, screen: Screen, opts: DemoOptions): Demo {
-  return { sim, src: admin(sim, "source"), dr: admin(sim, "dr"), screen, opts };
+/** Admin clients for both clusters of `world`. */
+export function demoOf(
+  world: World,
+  screen: Screen,
+  opts: DemoOptions,
+): Demo {
+  return {
+    world,
+    src: admin(world, "source"),
+    dr: admin(world, "dr"),
+    screen,
+    opts,
+  };
 }
 
 /** Reads both clusters, the replication status and the RPO gauge. */
@@ -84,9 +94,9 @@ export async function install(d: Demo): Promise<string> {
       crd,
     );
   }
-  const own = await installSide(d.sim.clusters.source, "source");
-  const drSide = await installSide(d.sim.clusters.dr, "dr");
-  const kubeconfig = `${d.sim.dir}/controller.kubeconfig`;
+  const own = await installSide(d.world.clusters.source, "source");
+  const drSide = await installSide(d.world.clusters.dr, "dr");
+  const kubeconfig = `${d.world.dir}/controller.kubeconfig`;
   await Deno.writeTextFile(kubeconfig, own.kubeconfig, { mode: 0o600 });
   for (const [path, body] of sampleApp()) await d.src.create(path, body);
   await d.src.create(`/api/v1/namespaces/${SYSTEM_NS}/secrets`, {
@@ -104,7 +114,7 @@ const dep = (s: Snapshot, side: "source" | "dr") =>
 export async function firstSync(d: Demo, kubeconfig: string): Promise<void> {
   d.controller = await startController({
     kubeconfig,
-    logPath: `${d.sim.dir}/controller.log`,
+    logPath: `${d.world.dir}/controller.log`,
     logLevel: d.opts.logLevel,
   });
   d.screen.say(
@@ -140,7 +150,7 @@ export async function change(d: Demo): Promise<void> {
 
 /** Fails over with `dr-syncer promote` and waits for replicas restored. */
 export async function promote(d: Demo): Promise<void> {
-  const kubeconfig = d.sim.clusters.dr.kubeconfigPath;
+  const kubeconfig = d.world.clusters.dr.kubeconfigPath;
   const args = ["promote", "--kubeconfig", kubeconfig, "--namespace", DR_NS];
   d.screen.say(`$ dr-syncer ${args.join(" ")}`);
   const { code, out } = await runCli(args);

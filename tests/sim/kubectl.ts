@@ -50,7 +50,7 @@ export async function kubectl(
 
 /** Runs kubectl, asserting success; returns stdout. */
 export async function ok(
-  c: SimCluster,
+  c: Pick<SimCluster, "kubeconfigPath">,
   args: string[],
   stdin?: string,
 ): Promise<string> {

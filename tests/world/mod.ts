@@ -60,6 +60,10 @@ export interface WorldOptions {
   world?: WorldName;
   /** Where kubeconfigs go; default a fresh temp dir. */
   dir?: string;
+  /** kube-sim only: workload controllers report replicas ready (real clusters have no kubelet). */
+  workloadStatus?: boolean;
+  /** kube-sim only: watch history kept per cluster (real: the API server's watch cache). */
+  historySize?: number;
 }
 
 /** The world named by `DRS_WORLD` (`sim` or `real`); `sim` when unset. */
@@ -112,7 +116,14 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const world = opts.world ?? worldFromEnv();
   const clusters = opts.clusters ?? ["source", "dr"];
   if (world === "sim") {
-    return fromSim(await startSim({ clusters, dir: opts.dir }));
+    return fromSim(
+      await startSim({
+        clusters,
+        dir: opts.dir,
+        workloadStatus: opts.workloadStatus,
+        historySize: opts.historySize,
+      }),
+    );
   }
   return fromKube(await startKube({ clusters, dir: opts.dir }));
 }

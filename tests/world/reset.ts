@@ -20,16 +20,28 @@ interface Named {
   metadata: { name: string };
 }
 
+interface Answer {
+  items?: (Named & { metadata: { finalizers?: string[] } })[];
+  message?: string;
+  resources?: { name: string; namespaced: boolean; verbs: string[] }[];
+  groups?: { preferredVersion: { groupVersion: string } }[];
+}
+
 async function admin(
   c: WorldCluster,
   http: Deno.HttpClient,
   method: string,
   path: string,
-): Promise<{ status: number; json: { items?: Named[]; message?: string } }> {
+  body?: unknown,
+): Promise<{ status: number; json: Answer }> {
   const res = await fetch(`${c.url}${path}`, {
     method,
     client: http,
-    headers: { authorization: `Bearer ${c.adminToken}` },
+    headers: {
+      authorization: `Bearer ${c.adminToken}`,
+      ...(body ? { "content-type": "application/merge-patch+json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : {} };
@@ -46,14 +58,63 @@ async function names(
   return (json.items ?? []).map((i) => i.metadata.name).filter((n) => !keep(n));
 }
 
+/** Collection paths (under a namespace) of every namespaced type that can be listed and patched. */
+async function namespacedTypes(
+  c: WorldCluster,
+  http: Deno.HttpClient,
+): Promise<string[]> {
+  const { json: apis } = await admin(c, http, "GET", "/apis");
+  const versions = [
+    "/api/v1",
+    ...(apis.groups ?? []).map((g) =>
+      `/apis/${g.preferredVersion.groupVersion}`
+    ),
+  ];
+  const out: string[] = [];
+  for (const v of versions) {
+    const { json } = await admin(c, http, "GET", v);
+    for (const r of json.resources ?? []) {
+      if (
+        r.namespaced && !r.name.includes("/") && r.verbs.includes("list") &&
+        r.verbs.includes("patch")
+      ) out.push(`${v}/namespaces/NS/${r.name}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Removes the finalizers a test left on objects in terminating namespaces: nothing runs to
+ * honour them, and the namespace would never go.
+ */
+async function releaseFinalizers(
+  c: WorldCluster,
+  http: Deno.HttpClient,
+  namespaces: string[],
+): Promise<void> {
+  const types = await namespacedTypes(c, http);
+  for (const ns of namespaces) {
+    for (const t of types) {
+      const path = t.replace("NS", ns);
+      const { json } = await admin(c, http, "GET", path);
+      for (const item of json.items ?? []) {
+        if (!item.metadata.finalizers?.length) continue;
+        await admin(c, http, "PATCH", `${path}/${item.metadata.name}`, {
+          metadata: { finalizers: null },
+        });
+      }
+    }
+  }
+}
+
 /**
  * Deletes the tests' namespaces and CRDs (all but `keepCrds`) on one cluster and waits until
  * they are gone.
  */
 export async function resetCluster(
   c: WorldCluster,
-  keepCrds: Set<string> = new Set(),
-  timeoutMs = 120_000,
+  keepCrds: ReadonlySet<string> = new Set(),
+  timeoutMs = 30_000,
 ): Promise<void> {
   const http = Deno.createHttpClient({ caCerts: [c.caPem] });
   try {
@@ -75,12 +136,17 @@ export async function resetCluster(
       }
     }
     const deadline = Date.now() + timeoutMs;
+    let released = false;
     for (;;) {
       const left = [
         ...await names(c, http, targets[0][0], targets[0][1]),
         ...await names(c, http, targets[1][0], targets[1][1]),
       ];
       if (left.length === 0) return;
+      if (!released && Date.now() > deadline - timeoutMs + 2_000) {
+        released = true;
+        await releaseFinalizers(c, http, left);
+      }
       if (Date.now() > deadline) {
         throw new Error(`${c.name}: still not deleted: ${left.join(", ")}`);
       }

@@ -9,8 +9,10 @@ import { startWorld, type World } from "./mod.ts";
 import { resetCluster } from "./reset.ts";
 
 let shared: World | undefined;
-/** Our CRDs stay installed across tests (fixtures install them when missing). */
-const KEPT_CRDS = new Set(CRDS.map((c) => c.metadata.name));
+/** Our CRDs, which the controller fixture keeps installed across its tests. */
+export const OUR_CRDS: ReadonlySet<string> = new Set(
+  CRDS.map((c) => c.metadata.name),
+);
 
 /** Makes following fixtures use `world` (reset between tests); `undefined` ends that. */
 export function useSharedWorld(world: World | undefined): void {
@@ -19,10 +21,11 @@ export function useSharedWorld(world: World | undefined): void {
 
 /**
  * The clusters a test needs: the shared world after a reset (the tests' namespaces and
- * foreign CRDs gone, counters zeroed), else a fresh world that `release` stops.
+ * every CRD but `keepCrds` gone, counters zeroed), else a fresh world that `release` stops.
  */
 export async function acquireWorld(
   names: string[],
+  keepCrds: ReadonlySet<string> = new Set(),
 ): Promise<{ world: World; release(): Promise<void> }> {
   if (!shared) {
     const world = await startWorld({ clusters: names });
@@ -34,7 +37,7 @@ export async function acquireWorld(
     throw new Error(`the shared world has no cluster ${missing.join(", ")}`);
   }
   await Promise.all(
-    Object.values(world.clusters).map((c) => resetCluster(c, KEPT_CRDS)),
+    Object.values(world.clusters).map((c) => resetCluster(c, keepCrds)),
   );
   for (const c of Object.values(world.clusters)) c.counters.reset();
   return { world, release: () => Promise.resolve() };

@@ -1,0 +1,130 @@
+/**
+ * The end-to-end, RBAC-enforcement and workflow suites against REAL control planes
+ * (kube-apiserver + etcd + kube-controller-manager, tests/kube), with the same test code that
+ * runs against kube-sim in their own files. One pair of clusters serves every test here
+ * (tests/world/shared.ts resets it between tests), because a start costs seconds and the
+ * machine has two cores. Runs whenever Go is present (tests/kube/harness.ts); tests marked
+ * `simOnly` are listed as ignored steps with their reason.
+ *
+ * `DRS_SHARED_WORLD=sim` rehearses this shared-world mode in kube-sim (no Go needed);
+ * `DRS_SUITES=words` keeps only the suites whose name contains one of the words.
+ */
+import { GO_PRESENT } from "../kube/harness.ts";
+import { startWorld, type WorldName } from "../world/mod.ts";
+import { SIM_ONLY, useSharedWorld } from "../world/shared.ts";
+
+type TestFn = (t: Deno.TestContext) => Promise<void> | void;
+interface Collected {
+  name: string;
+  fn: TestFn;
+  ignore: boolean;
+}
+
+/** The suites, each a module of Deno.test registrations collected instead of run. */
+const SUITES: [string, () => Promise<unknown>][] = [
+  ["e2e: promote", () => import("./promote_test.ts")],
+  ["e2e: modes", () => import("./modes_test.ts")],
+  ["e2e: continuous", () => import("./continuous_test.ts")],
+  ["e2e: conflict", () => import("./conflict_test.ts")],
+  ["e2e: prune", () => import("./prune_test.ts")],
+  ["e2e: restart", () => import("./restart_test.ts")],
+  ["e2e: types", () => import("./types_test.ts")],
+  ["e2e: copy rules", () => import("./copy_rules_test.ts")],
+  ["e2e: mapping", () => import("./mapping_test.ts")],
+  ["e2e: faults", () => import("./faults_test.ts")],
+  [
+    "e2e: own writes",
+    () => import("./namespace-replication/own-writes_test.ts"),
+  ],
+  [
+    "e2e: scoped watches",
+    () => import("./namespace-replication/scoped-watches_test.ts"),
+  ],
+  ["rbac", () => import("../deploy/rbac_sim_test.ts")],
+  ["workflows: sync", () => import("../lib/workflows/sync_test.ts")],
+  ["workflows: promote", () => import("../lib/workflows/promote_test.ts")],
+  ["workflows: cutover", () => import("../lib/workflows/cutover_test.ts")],
+  ["workflows: failback", () => import("../lib/workflows/failback_test.ts")],
+  ["workflows: dry run", () => import("../lib/workflows/dry_run_test.ts")],
+];
+
+/** Imports a test module with Deno.test swapped for a collector. */
+async function collect(load: () => Promise<unknown>): Promise<Collected[]> {
+  const out: Collected[] = [];
+  const original = Deno.test;
+  const register = (
+    a: string | Deno.TestDefinition | TestFn,
+    b?: TestFn | Omit<Deno.TestDefinition, "name" | "fn">,
+    c?: TestFn,
+  ) => {
+    if (typeof a === "function") {
+      out.push({ name: a.name, fn: a, ignore: false });
+    } else if (typeof a === "string") {
+      const fn = (typeof b === "function" ? b : c)!;
+      const opts = typeof b === "object" ? b : {};
+      out.push({ name: a, fn, ignore: opts.ignore === true });
+    } else {
+      out.push({ name: a.name, fn: a.fn, ignore: a.ignore === true });
+    }
+  };
+  // Only plain registrations are used by the suites above.
+  Object.defineProperty(Deno, "test", { value: register, configurable: true });
+  try {
+    await load();
+  } finally {
+    Object.defineProperty(Deno, "test", {
+      value: original,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+const rehearse = Deno.env.get("DRS_SHARED_WORLD") as WorldName | undefined;
+const world: WorldName = rehearse ?? "real";
+const suites: [string, Collected[]][] = [];
+if (GO_PRESENT || world === "sim") {
+  const only = Deno.env.get("DRS_SUITES")?.split(/[\s,]+/);
+  for (const [name, load] of SUITES) {
+    if (only && !only.some((w) => name.includes(w))) continue;
+    suites.push([name, await collect(load)]);
+  }
+}
+
+Deno.test({
+  name:
+    `${world} world: e2e, rbac and workflow suites on one shared pair of clusters`,
+  ignore: !GO_PRESENT && world !== "sim",
+  async fn(t) {
+    const started = performance.now();
+    const shared = await startWorld({ world, clusters: ["source", "dr"] });
+    console.log(
+      `${world} world ready in ${
+        ((performance.now() - started) / 1000).toFixed(1)
+      } s`,
+    );
+    useSharedWorld(shared);
+    try {
+      for (const [suite, tests] of suites) {
+        await t.step(suite, async (t) => {
+          for (const test of tests) {
+            const reason = (test.fn as { [SIM_ONLY]?: string })[SIM_ONLY];
+            await t.step({
+              name: reason ? `${test.name} [sim-only: ${reason}]` : test.name,
+              ignore: test.ignore || reason !== undefined,
+              fn: test.fn,
+            });
+          }
+        });
+      }
+    } finally {
+      useSharedWorld(undefined);
+      await shared.stop();
+      console.log(
+        `${world} world suites took ${
+          ((performance.now() - started) / 1000).toFixed(0)
+        } s`,
+      );
+    }
+  },
+});
