@@ -104,12 +104,14 @@ export async function syncObject(
   const opts = copyOptionsFor(settings.spec, {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
+    sourceCluster: settings.sourceCluster,
   });
   const desired = toDrCopy(source, opts).object;
   const current = drInformer.get(ref.name, pair.destination);
   const planInput = {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
+    sourceCluster: settings.sourceCluster,
     conflictPolicy: settings.spec.conflictPolicy,
     immutableFieldPolicy: settings.spec.immutableFieldPolicy,
     destinationPromoted: false,

@@ -138,7 +138,13 @@ export async function runPass(
     };
   }
   const resolvedSettings = resolveSettings(
-    { namespace: ctx.namespace, name: nr.metadata.name, spec: spec.spec },
+    {
+      namespace: ctx.namespace,
+      name: nr.metadata.name,
+      spec: spec.spec,
+      // The source cluster's identity: the uid of its kube-system namespace.
+      sourceCluster: ctx.caches.namespaces.get("kube-system")?.metadata.uid,
+    },
     discovery,
   );
   const { settings } = resolvedSettings;

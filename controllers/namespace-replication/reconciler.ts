@@ -84,6 +84,9 @@ const CUSTOM_RESOURCE_DEFINITIONS = {
   resource: "customresourcedefinitions",
 };
 
+/** A pass running longer than this shows phase Syncing. */
+const SYNCING_AFTER_MS = 2_000;
+
 /** Work key suffix: write the fast path's counts into status. */
 const COUNTS_KEY = "|counts";
 /** Per-object writes reach status at most this often (one status write). */
@@ -321,10 +324,11 @@ class ReplicationController {
   }
 
   async fullReconcile(
-    nr: NamespaceReplication,
+    given: NamespaceReplication,
     rt: ReplicationRuntime,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
+    let nr = given;
     const now = this.ctx.clock.now();
     const { mode, suspend } = specOf(nr).spec;
     if (suspend) return await this.suspend(nr, rt, signal);
@@ -340,9 +344,21 @@ class ReplicationController {
     // runs (a RemoteCluster turning ready) must make another pass.
     rt.dirty = false;
     const startedAt = new Date(now);
+    // A pass that takes a while (a large first sync) shows phase Syncing.
+    let syncing: Promise<void> | undefined;
+    const timer = setTimeout(() => {
+      const status = { ...nr.status, phase: "Syncing" as const };
+      syncing = this.writeIfChanged(nr, status, signal).then(
+        () => void (nr = { ...nr, status }),
+        () => {}, // best effort: the status after the pass says it all
+      );
+    }, SYNCING_AFTER_MS);
     const pass = await runPass(this.deps, rt, nr, startedAt).catch((e) => {
       rt.dirty = true; // the queue's retry must run the pass again
       throw e;
+    }).finally(async () => {
+      clearTimeout(timer);
+      await syncing;
     });
     const volumes = pass.blocker
       ? carriedReport(nr.status)

@@ -176,6 +176,8 @@ export interface NamespaceReplicationSpec {
     delay?: string;
     maxDeleteFraction?: number;
     minObjects?: number;
+    /** Cumulative prunes per DR namespace in any hour; more are blocked. */
+    maxDeletesPerHour?: number;
   };
   /** PVC data replication through VolSync (contract §2). */
   dataReplication?: DataReplicationSpec;
@@ -327,7 +329,12 @@ export const NAMESPACE_REPLICATION_DEFAULTS = {
   immutableFieldPolicy: "Recreate",
   conflictPolicy: "Abort",
   prune: true,
-  pruneSafety: { delay: "60s", maxDeleteFraction: 0.25, minObjects: 5 },
+  pruneSafety: {
+    delay: "60s",
+    maxDeleteFraction: 0.25,
+    minObjects: 5,
+    maxDeletesPerHour: 50,
+  },
 } as const;
 
 // ---------------------------------------------------- labels and annotations (§3)

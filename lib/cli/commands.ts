@@ -151,6 +151,9 @@ export const COMMANDS = {
       kubeconfig: drKubeconfig,
       namespace: drNamespace,
       dryRun: switchFlag("print what would change and write nothing"),
+      discardDrChanges: switchFlag(
+        "demote even though DR objects changed since promote (they are overwritten by the next sync)",
+      ),
       ...logFlags("pretty"),
     },
   },

@@ -118,6 +118,7 @@ function addTypeRead(
   const opts = copyOptionsFor(settings.spec, {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
+    sourceCluster: settings.sourceCluster,
   });
   const ctx = { ...settings.copyContext, namespace: sourceNs };
   for (const obj of read.source) {

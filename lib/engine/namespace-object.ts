@@ -29,6 +29,7 @@ export function desiredNamespace(
   const opts = copyOptionsFor(settings.spec, {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
+    sourceCluster: settings.sourceCluster,
   });
   return toDrCopy({ ...from, apiVersion: "v1", kind: "Namespace" }, opts)
     .object;
@@ -61,6 +62,7 @@ export async function ensureNamespace(
   const [action] = planNamespace({
     destinationNamespace: name,
     ownerValue: input.settings.ownerValue,
+    sourceCluster: input.settings.sourceCluster,
     desired: [desired],
     current: drNs ? [drNs] : [],
     conflictPolicy: input.settings.spec.conflictPolicy,

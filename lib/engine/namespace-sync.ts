@@ -14,7 +14,8 @@ import {
 } from "../api/v1alpha1.ts";
 import type { CopyContext } from "../sync/filter.ts";
 import { type NamespacePlan, planNamespace } from "../sync/plan.ts";
-import { planPrunes, type PrunePlan } from "../sync/prune.ts";
+import type { PrunePlan } from "../sync/prune.ts";
+import { guardedPrunes } from "./prune-budget.ts";
 import type { ResolvedSpec } from "../sync/replication-spec.ts";
 import { type ApiResource, type KubeObject, objectKey } from "../sync/types.ts";
 import { applyActions, applyDeletes } from "./apply.ts";
@@ -27,6 +28,11 @@ import type { ClusterReader, ClusterWriter } from "./ports.ts";
 /** A replication's settings, resolved once per pass. */
 export interface ReplicationSettings {
   ownerValue: string;
+  /**
+   * drsyncer.io/source-cluster of our copies: another source cluster's
+   * copies in the same DR namespace are never updated, pruned or scaled.
+   */
+  sourceCluster?: string;
   spec: ResolvedSpec;
   /** Selected resource types (discovery on the source). */
   types: readonly ApiResource[];
@@ -135,7 +141,7 @@ export async function syncNamespace(
       nsOutcome,
     );
   }
-  return await planAndApply(gathered, nsOutcome, input);
+  return await planAndApply(gathered, nsOutcome, input, drNs);
 }
 
 /**
@@ -183,6 +189,7 @@ async function planAndApply(
   g: DesiredSet,
   nsOutcome: ActionOutcome,
   input: NamespaceSyncInput,
+  drNs: KubeObject | undefined,
 ): Promise<NamespaceSyncResult> {
   const { settings, pair } = input;
   const plan = planNamespace({
@@ -211,17 +218,23 @@ async function planAndApply(
     onApplied: () => input.onProgress?.(++applied, total),
   };
   const outcomes = await applyActions(plan.actions, ctx);
-  const prune = planPrunes({
-    ownerValue: settings.ownerValue,
-    current: g.current,
-    desiredKeys: g.keepKeys,
-    pendingSince: input.prune.pendingSince,
-    now: input.now,
-    prune: settings.spec.prune,
-    safety: settings.spec.pruneSafety,
-    allowToken: input.prune.allowToken,
-    sourceNamespaceExists: true,
-  });
+  const { prune, failure } = await guardedPrunes(
+    {
+      ownerValue: settings.ownerValue,
+      sourceCluster: settings.sourceCluster,
+      current: g.current,
+      desiredKeys: g.keepKeys,
+      pendingSince: input.prune.pendingSince,
+      now: input.now,
+      prune: settings.spec.prune,
+      safety: settings.spec.pruneSafety,
+      allowToken: input.prune.allowToken,
+      sourceNamespaceExists: true,
+    },
+    drNs,
+    input,
+  );
+  if (failure) outcomes.push(failure);
   outcomes.push(...await applyDeletes(prune.deletes, ctx));
   total += prune.deletes.length;
   input.onProgress?.(applied + prune.deletes.length, total);
@@ -244,6 +257,7 @@ function planInputOf(input: NamespaceSyncInput) {
   return {
     destinationNamespace: input.pair.destination,
     ownerValue: input.settings.ownerValue,
+    sourceCluster: input.settings.sourceCluster,
     conflictPolicy: input.settings.spec.conflictPolicy,
     immutableFieldPolicy: input.settings.spec.immutableFieldPolicy,
     destinationPromoted: false,

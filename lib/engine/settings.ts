@@ -29,6 +29,8 @@ export function resolveSettings(
     namespace: string;
     name: string;
     spec: ResolvedSpec;
+    /** The source cluster's identity (its kube-system namespace uid). */
+    sourceCluster?: string;
   },
   discovery: readonly DiscoveredResource[],
 ): SettingsResult {
@@ -41,6 +43,7 @@ export function resolveSettings(
   );
   const settings: ReplicationSettings = {
     ownerValue,
+    sourceCluster: replication.sourceCluster,
     spec,
     types: types.selected,
     copyContext: {

@@ -105,7 +105,7 @@ function conditionsOf(
     flag(
       "PruneBlocked",
       blocked.length > 0,
-      "MassDeletion",
+      blocked[0]?.prune?.blocked?.reason ?? "MassDeletion",
       blocked.map((x) => x.prune!.blocked!.message).join("; "),
     ),
     flag(

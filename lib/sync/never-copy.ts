@@ -100,6 +100,26 @@ export const NEVER_COPY_TYPES: readonly NeverCopyType[] = [
     why:
       "data replication state of one cluster: the DR side gets its own from DR Syncer",
   })),
+  // Served by a stock kube-apiserver 1.37 (found against real clusters; kube-sim serves none).
+  {
+    group: "",
+    resource: "replicationcontrollers",
+    kind: "ReplicationController",
+    why:
+      "legacy workload that scale-to-zero does not park: a copy would run Pods on DR",
+  },
+  {
+    group: "resource.k8s.io",
+    resource: "resourceclaims",
+    kind: "ResourceClaim",
+    why: "devices allocated to Pods by the source cluster's scheduler",
+  },
+  {
+    group: "certificates.k8s.io",
+    resource: "podcertificaterequests",
+    kind: "PodCertificateRequest",
+    why: "requested by the source cluster's kubelets for their Pods",
+  },
   ...["remoteclusters", "namespacemappings", "namespacereplications"].map((
     resource,
   ) => ({

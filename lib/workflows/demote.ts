@@ -22,6 +22,7 @@ export function demote(
       withClusters([{ path: cfg.kubeconfig, role: "DR" }], async ([dr]) => {
         const r = await demoteNamespace(dr.api, cfg.namespace, {
           dryRun: cfg.dryRun,
+          discardDrChanges: cfg.discardDrChanges,
         });
         if (!r.ok) return r;
         const resumed = await resumeVolumes(dr.api, cfg.namespace, cfg.dryRun);

@@ -117,7 +117,11 @@ async function failbackSteps(
   }
   io.out("DR:");
   enter("demote");
-  const demoted = await demoteNamespace(dr.api, dst, { dryRun: false });
+  // DR-side changes are safe to leave behind only once synced back.
+  const demoted = await demoteNamespace(dr.api, dst, {
+    dryRun: false,
+    discardDrChanges: cfg.syncBack,
+  });
   if (!demoted.ok) return demoted;
   printShapes(io, demoted.value);
   if (shapeCounts(demoted.value).failed > 0) {
@@ -142,7 +146,10 @@ async function verify(
   io: WorkflowIo,
 ): Promise<Step<number>> {
   const { source: src, destination: dst } = cfg.namespace;
-  const check = await demoteNamespace(dr.api, dst, { dryRun: true });
+  const check = await demoteNamespace(dr.api, dst, {
+    dryRun: true,
+    discardDrChanges: cfg.syncBack,
+  });
   const left = await planShapes(source.api, src, RESTORE_SOURCE);
   const drPending = check.ok
     ? check.value.rows.length + (check.value.marker === "unchanged" ? 0 : 1)

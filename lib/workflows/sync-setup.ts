@@ -134,8 +134,11 @@ export async function cliSyncInput(
     pruneSafety: { ...base.spec.pruneSafety, delayMs: 0 },
     ...req.overrides,
   };
+  // The source cluster's identity, as the controller labels copies with it.
+  const kubeSystem = await req.source.getNamespace("kube-system")
+    .catch(() => undefined);
   const resolved = resolveSettings(
-    { namespace: "", name: "", spec },
+    { namespace: "", name: "", spec, sourceCluster: kubeSystem?.metadata.uid },
     discovery,
   );
   const problems = [

@@ -45,7 +45,7 @@ const RIGHTS: [string, string, string, boolean][] = [
   ["list", "namespacereplications.drsyncer.io", "dr-syncer-system", true],
   [
     "patch",
-    "namespacereplications.drsyncer.io/status",
+    "namespacereplications.drsyncer.io --subresource=status",
     "dr-syncer-system",
     true,
   ],

@@ -103,7 +103,12 @@ const namespaceReplication: DeepRequired<
     immutableFieldPolicy: "Skip",
     conflictPolicy: "Adopt",
     prune: false,
-    pruneSafety: { delay: "2m", maxDeleteFraction: 0.5, minObjects: 0 },
+    pruneSafety: {
+      delay: "2m",
+      maxDeleteFraction: 0.5,
+      minObjects: 0,
+      maxDeletesPerHour: 10,
+    },
     dataReplication: {
       mover: "VolSync",
       method: "RsyncTLS",

@@ -15,6 +15,8 @@ const CLUSTER_SCOPED = new Set([
   "Namespace",
   "ClusterRole",
   "ClusterRoleBinding",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
 ]);
 
 /** Each kustomization and the kinds it must render. */
@@ -45,6 +47,8 @@ const kustomizations = [
       "Namespace",
       "Secret",
       "ServiceAccount",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicyBinding",
     ],
   },
   {

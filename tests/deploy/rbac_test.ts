@@ -36,10 +36,7 @@ const NEVER_COPIED = [
   "leases.coordination.k8s.io",
 ];
 /** Read on the source for discovery and mappings, not replicated as copies. */
-const SOURCE_ONLY = [
-  "namespaces",
-  "customresourcedefinitions.apiextensions.k8s.io",
-];
+const SOURCE_ONLY = ["namespaces"];
 const DR_DIR = "deploy/dr-cluster/";
 const OPT_IN_DIR = "deploy/dr-cluster/rbac-replication/";
 
@@ -111,7 +108,6 @@ Deno.test("source writes are confined to status, events and the lease", () => {
   const writes = resourcesWith([role], (v) => !READ_VERBS.has(v));
   assertEquals([...writes].sort(), [
     "events",
-    "events.events.k8s.io",
     "leases.coordination.k8s.io",
     "namespacemappings/status.drsyncer.io",
     "namespacereplications/status.drsyncer.io",
