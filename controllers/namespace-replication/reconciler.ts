@@ -60,6 +60,18 @@ import {
   RetryTracker,
 } from "./timing.ts";
 import {
+  pvcChangeNeedsPass,
+  recordVolumes,
+  syncVolumes,
+  volumeDue,
+  type VolumeStepOptions,
+} from "./volumes.ts";
+import {
+  carriedReport,
+  type VolumeReport,
+  withVolumes,
+} from "../../lib/volsync/status.ts";
+import {
   caughtUpNow,
   markDirty,
   newRuntime,
@@ -91,6 +103,7 @@ const COUNTS_FLUSH_MS = 5_000;
 export interface ReplicationControllerOptions {
   informers?: InformerOptions;
   discoveryTtlMs?: number;
+  volumes?: VolumeStepOptions;
 }
 
 class ReplicationController {
@@ -100,6 +113,7 @@ class ReplicationController {
   readonly #retries = new RetryTracker();
   readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
   readonly #discoveryTtlMs?: number;
+  readonly #volumeOpts: VolumeStepOptions;
   /** Bumped on every CRD event; a DR discovery cache from before is stale. */
   #crdEpoch = 0;
   readonly #drEpoch = new WeakMap<DiscoveryCache, number>();
@@ -109,6 +123,7 @@ class ReplicationController {
     opts: ReplicationControllerOptions,
   ) {
     this.#discoveryTtlMs = opts.discoveryTtlMs;
+    this.#volumeOpts = opts.volumes ?? {};
     this.deps = {
       ctx,
       discovery: new DiscoveryCache(
@@ -274,6 +289,10 @@ class ReplicationController {
     if (!object) return await this.fullReconcile(nr, rt, signal);
     if (rt.passGeneration === undefined) return;
     const result = await syncObject(this.ctx, rt, object, signal);
+    if (pvcChangeNeedsPass(nr, object)) {
+      markDirty(rt);
+      this.enqueue(replication);
+    }
     if (result.kind === "needsFullPass") {
       markDirty(rt);
       this.enqueue(replication);
@@ -360,13 +379,23 @@ class ReplicationController {
       clearTimeout(timer);
       await syncing;
     });
+    const volumes = pass.blocker
+      ? carriedReport(nr.status)
+      : await syncVolumes(this.deps, nr, this.remoteOf(nr), pass.results, {
+        now: new Date(this.ctx.clock.now()),
+        ...this.#volumeOpts,
+      });
     const finishedAt = new Date(this.ctx.clock.now());
     rt.clean = !pass.incomplete && passSucceeded(pass);
     rememberTokens(nr, rt, decision.syncNowToken, pass);
     passFinished(rt, {
       generation: nr.metadata.generation,
       blocked: pass.blocker !== undefined,
-      dueAt: nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt),
+      dueAt: volumeDue(
+        nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt),
+        volumes,
+        finishedAt.getTime(),
+      ),
     });
     const report: PassReport = {
       generation: nr.metadata.generation ?? 0,
@@ -380,7 +409,8 @@ class ReplicationController {
       lastManualTrigger: decision.syncNowToken,
       lastMassPruneApproval: pass.consumedAllowToken,
     };
-    await this.finish(nr, rt, report, pass.incomplete ?? false, signal);
+    const incomplete = pass.incomplete ?? false;
+    await this.finish(nr, rt, report, incomplete, signal, volumes);
     return requeue(rt, finishedAt.getTime());
   }
 
@@ -391,15 +421,24 @@ class ReplicationController {
     report: PassReport,
     incomplete: boolean,
     signal: AbortSignal,
+    volumes?: VolumeReport,
   ): Promise<void> {
+    const { finishedAt, generation } = report;
+    const status = withVolumes(
+      statusAfterPass(nr.status, report),
+      volumes,
+      finishedAt,
+      generation,
+    );
     try {
-      await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
+      await this.writeIfChanged(nr, status, signal);
     } catch (e) {
       markDirty(rt); // a failed status write retries the whole pass
       throw e;
     }
     recordEvents(this.ctx, nr, report);
     recordMetrics(this.ctx, nr, report);
+    recordVolumes(this.ctx, nr, volumes);
     const retry = this.#retries.afterPass(
       rt.name,
       report,
@@ -422,6 +461,10 @@ class ReplicationController {
       await this.writeIfChanged(nr, status, signal);
     }
     return requeue(rt, now);
+  }
+
+  remoteOf(nr: NamespaceReplication) {
+    return this.ctx.remoteStates.get(nr.spec.remoteClusterRef?.name ?? "")!;
   }
 
   /**

@@ -179,7 +179,65 @@ export interface NamespaceReplicationSpec {
     /** Cumulative prunes per DR namespace in any hour; more are blocked. */
     maxDeletesPerHour?: number;
   };
+  /** PVC data replication through VolSync (contract §2). */
+  dataReplication?: DataReplicationSpec;
 }
+
+// --------------------------------------------------- data replication (VolSync)
+
+/** The source side's point-in-time method; the DR side always snapshots. */
+export type VolumeCopyMethod = "Snapshot" | "Clone" | "Direct";
+
+export interface DataReplicationSpec {
+  /** The only mover for now. */
+  mover?: "VolSync";
+  /** VolSync's rsync-tls method. */
+  method?: "RsyncTLS";
+  /** VolSync trigger: 5-field cron or @hourly/@daily... */
+  schedule?: string;
+  copyMethod?: VolumeCopyMethod;
+  /** Used on both sides for the point-in-time copies. */
+  volumeSnapshotClassName?: string;
+  /** Only PVCs whose labels match. */
+  selector?: LabelSelector;
+  /** How the DR side's rsync-tls endpoint is exposed to the source. */
+  serviceType?: "ClusterIP" | "LoadBalancer";
+  /** A volume whose last transfer is older than this is reported (duration). */
+  rpoThreshold?: string;
+}
+
+export type VolumePhase =
+  | "Pending"
+  | "Syncing"
+  | "Synced"
+  | "Degraded"
+  | "Paused"
+  | "Skipped";
+
+/** One replicated (or skipped) PVC in status.volumes. */
+export interface VolumeStatus {
+  namespace: string;
+  pvc: string;
+  /** DR namespace. */
+  destination?: string;
+  phase: VolumePhase;
+  reason?: string;
+  message?: string;
+  lastSyncTime?: string;
+  /** Duration string, as VolSync reports it (e.g. "41s"). */
+  lastSyncDuration?: string;
+  /** Name of the VolumeSnapshot holding the last consistent image. */
+  latestImage?: string;
+}
+
+export const DATA_REPLICATION_DEFAULTS = {
+  mover: "VolSync",
+  method: "RsyncTLS",
+  schedule: "*/10 * * * *",
+  copyMethod: "Snapshot",
+  serviceType: "ClusterIP",
+  rpoThreshold: "1h",
+} as const;
 
 export type ReplicationPhase =
   | "Pending"
@@ -195,7 +253,8 @@ export type ReplicationConditionType =
   | "RemoteClusterReady"
   | "PruneBlocked"
   | "DestinationPromoted"
-  | "SourceNamespaceMissing";
+  | "SourceNamespaceMissing"
+  | "DataReplicationReady";
 
 export interface SyncCounts {
   desired: number;
@@ -245,6 +304,8 @@ export interface NamespaceReplicationStatus {
   failures?: ObjectFailure[];
   /** Prunes held back by the mass-deletion guard. */
   blockedPrunes?: BlockedPrune[];
+  /** With spec.dataReplication: one entry per selected PVC. */
+  volumes?: VolumeStatus[];
 }
 
 export const MAX_STATUS_FAILURES = 20;

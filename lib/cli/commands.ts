@@ -139,6 +139,9 @@ export const COMMANDS = {
       kubeconfig: drKubeconfig,
       namespace: drNamespace,
       dryRun: switchFlag("print what would change and write nothing"),
+      force: switchFlag(
+        "promote even when a replicated volume has no usable image",
+      ),
       ...logFlags("pretty"),
     },
   },

@@ -22,6 +22,7 @@ import { SeriesIndex } from "./series.ts";
 import { truthfulProcessMetrics } from "./process.ts";
 import { applyManagerStats } from "./manager-stats.ts";
 import { tallyOutcomes, type WriteOperation } from "./outcomes.ts";
+import { VolumeSyncGauge } from "./volumes.ts";
 import type { ActionOutcome } from "../engine/outcome.ts";
 
 export { type MetricsServer, serveMetrics } from "./server.ts";
@@ -69,6 +70,8 @@ export class Metrics {
   readonly #queueTotals = new Map<string, { adds: number; retries: number }>();
   readonly #info = new Map<string, { remote_cluster: string; mode: string }>();
   #statsSource: (() => ManagerStats) | undefined;
+  /** Data RPO per replicated PVC (data replication). */
+  readonly volumes: VolumeSyncGauge;
   #replicationCount: (() => number) | undefined;
 
   constructor(o: MetricsOptions = {}) {
@@ -96,6 +99,7 @@ export class Metrics {
       },
     });
     this.#m.leader.set(0);
+    this.volumes = new VolumeSyncGauge(this.registry, this.#now);
   }
 
   /** The Content-Type of {@link scrape}'s text. */
@@ -211,6 +215,7 @@ export class Metrics {
   forget(replication: string): void {
     this.#series.drop(REPLICATION + replication);
     this.#times.delete(replication);
+    this.volumes.forget(replication);
     const info = this.#info.get(replication);
     if (info) this.#m.replicationInfo.remove({ replication, ...info });
     this.#info.delete(replication);

@@ -8,6 +8,7 @@ import { withClusters } from "./clusters.ts";
 import { done, runWorkflow, type WorkflowIo } from "./io.ts";
 import { reportStandby } from "./promote.ts";
 import { demoteNamespace } from "./standby.ts";
+import { resumeVolumes } from "./volumes.ts";
 
 /** `dr-syncer demote`: see the module comment. */
 export function demote(
@@ -24,6 +25,8 @@ export function demote(
           discardDrChanges: cfg.discardDrChanges,
         });
         if (!r.ok) return r;
+        const resumed = await resumeVolumes(dr.api, cfg.namespace, cfg.dryRun);
+        if (resumed) io.out(`${resumed} volume replication(s) resumed`);
         return done(reportStandby(io, "demoted", r.value, cfg.dryRun));
       }),
   );

@@ -43,6 +43,7 @@ import { demoteNamespace } from "./standby.ts";
 import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./sync-back.ts";
 import { passOrStop } from "./sync.ts";
 import { applyShapes, planShapes, type Reshape } from "./workloads.ts";
+import { clearManualTriggers, resumeVolumes } from "./volumes.ts";
 
 /** Running shape, and no parking annotation left behind. */
 function restored(o: KubeObject): { object: KubeObject; warnings: string[] } {
@@ -127,6 +128,8 @@ async function failbackSteps(
   if (shapeCounts(demoted.value).failed > 0) {
     return stop("some DR workloads could not be parked; re-run to finish");
   }
+  await resumeVolumes(dr.api, dst, false);
+  await clearManualTriggers(source.api, src);
   io.out("source:");
   enter("source start");
   const plan = await planShapes(source.api, src, RESTORE_SOURCE);

@@ -115,7 +115,12 @@ async function setMarker(
 export async function promoteNamespace(
   api: ApiCluster,
   namespace: string,
-  opts: { dryRun: boolean; now: Date },
+  opts: {
+    dryRun: boolean;
+    now: Date;
+    /** Runs once marked, before any workload starts (volume restore). */
+    beforeScale?: () => Promise<void>;
+  },
 ): Promise<Step<StandbyResult>> {
   const found = await namespaceAndPlan(api, namespace, PROMOTE, "promote");
   if (!found.ok) return found;
@@ -124,6 +129,7 @@ export async function promoteNamespace(
   const promotedAt = ns.metadata.annotations?.[ANNOTATION_PROMOTED] ??
     rfc3339(opts.now);
   const marker = await setMarker(api, ns, promotedAt, opts.dryRun);
+  if (!opts.dryRun) await opts.beforeScale?.();
   const rows = await applyShapes(api, plan, opts.dryRun);
   if (!opts.dryRun) await recordSnapshot(api, namespace);
   return done({ namespace, plan, rows, marker, promotedAt });

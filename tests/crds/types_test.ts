@@ -109,6 +109,16 @@ const namespaceReplication: DeepRequired<
       minObjects: 0,
       maxDeletesPerHour: 10,
     },
+    dataReplication: {
+      mover: "VolSync",
+      method: "RsyncTLS",
+      schedule: "*/5 * * * *",
+      copyMethod: "Clone",
+      volumeSnapshotClassName: "csi-snap",
+      selector,
+      serviceType: "LoadBalancer",
+      rpoThreshold: "30m",
+    },
   },
   status: {
     phase: "Degraded",
@@ -138,6 +148,17 @@ const namespaceReplication: DeepRequired<
     }],
     failures: [{ ...objectRef, reason: "Invalid", message: "bad port" }],
     blockedPrunes: [objectRef],
+    volumes: [{
+      namespace: "shop",
+      pvc: "data",
+      destination: "shop-dr",
+      phase: "Synced",
+      reason: "Replicated",
+      message: "ok",
+      lastSyncTime: TIME,
+      lastSyncDuration: "41s",
+      latestImage: "volsync-data-dst-20261204",
+    }],
   },
 };
 

@@ -55,6 +55,14 @@ const kustomizations = [
     dir: `${DEPLOY_DIR}/dr-cluster/rbac-replication`,
     kinds: ["ClusterRole", "ClusterRoleBinding"],
   },
+  {
+    dir: `${DEPLOY_DIR}/data-replication`,
+    kinds: ["ClusterRole", "ClusterRoleBinding"],
+  },
+  {
+    dir: `${DEPLOY_DIR}/dr-cluster/data-replication`,
+    kinds: ["ClusterRole", "ClusterRoleBinding"],
+  },
 ];
 
 Deno.test("every YAML file under deploy/ parses into named objects", () => {

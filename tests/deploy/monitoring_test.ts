@@ -9,6 +9,11 @@ const ALERT_METRICS = {
   drsyncer_remote_cluster_ready: ["remote_cluster"],
   drsyncer_prune_blocked: ["replication"],
   drsyncer_leader: [],
+  drsyncer_volume_seconds_since_last_sync: [
+    "replication",
+    "exported_namespace",
+    "pvc",
+  ],
   drsyncer_rpo_objective_seconds: ["replication"],
   drsyncer_shard_members: [],
   drsyncer_owned_replications: [],
@@ -19,6 +24,7 @@ const REQUIRED_ALERTS = [
   "DrSyncerRPOExceeded",
   "DrSyncerRemoteClusterNotReady",
   "DrSyncerPruneBlocked",
+  "DrSyncerVolumeRPOExceeded",
 ];
 
 const manifests = loadManifests();

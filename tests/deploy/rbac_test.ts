@@ -40,8 +40,18 @@ const SOURCE_ONLY = ["namespaces"];
 const DR_DIR = "deploy/dr-cluster/";
 const OPT_IN_DIR = "deploy/dr-cluster/rbac-replication/";
 
+/** Opt-in add-ons for spec.dataReplication (VolSync), checked on their own. */
+const DATA_REPLICATION_DIRS = [
+  "deploy/data-replication/",
+  "deploy/dr-cluster/data-replication/",
+];
+const isDataReplication = (m: Manifest) =>
+  DATA_REPLICATION_DIRS.some((d) => m.file.startsWith(d));
+
 const manifests = loadManifests();
-const roles = manifests.filter((m) => /^(Cluster)?Role$/.test(m.doc.kind));
+const allRoles = manifests.filter((m) => /^(Cluster)?Role$/.test(m.doc.kind));
+const dataReplicationRoles = allRoles.filter(isDataReplication);
+const roles = allRoles.filter((m) => !isDataReplication(m));
 const sourceRoles = roles.filter((m) => !m.file.startsWith(DR_DIR));
 const sourceClusterRoles = sourceRoles.filter((m) =>
   m.doc.kind === "ClusterRole"
@@ -179,4 +189,22 @@ Deno.test("bindings point at roles defined here and at the right account", () =>
       { kind: "ServiceAccount", name: account, namespace: "dr-syncer-system" },
     ], b.file);
   }
+});
+
+Deno.test("data replication add-ons grant only VolSync objects and the key Secrets", () => {
+  const byDir = (dir: string) =>
+    grants(dataReplicationRoles.filter((m) => m.file.startsWith(dir)))
+      .map((g) => `${g.res}:${g.verb}`).sort();
+  const verbs = ["create", "delete", "get", "list", "update"];
+  assertEquals(
+    byDir("deploy/data-replication/"),
+    [
+      ...verbs.map((v) => `replicationsources.volsync.backube:${v}`),
+      ...verbs.map((v) => `secrets:${v}`),
+    ].sort(),
+  );
+  assertEquals(
+    byDir("deploy/dr-cluster/data-replication/"),
+    verbs.map((v) => `replicationdestinations.volsync.backube:${v}`),
+  );
 });
