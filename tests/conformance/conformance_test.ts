@@ -12,12 +12,7 @@ import { startWorld, type World } from "../world/mod.ts";
 import { CASES } from "./cases.ts";
 import { Api } from "./client.ts";
 import { normalise } from "./normalise.ts";
-
-/** Case name → how kube-sim differs, and an assertion that pins exactly that. */
-export const KNOWN_DIFFERENCES: Record<
-  string,
-  { why: string; pin(sim: unknown, real: unknown): void }
-> = {};
+import { KNOWN_DIFFERENCES } from "./known.ts";
 
 Deno.test({
   name:
@@ -56,7 +51,11 @@ Deno.test({
           }));
           const known = KNOWN_DIFFERENCES[c.name];
           if (known) {
-            assertNotEquals(s, r, `no longer differs: ${known.why}`);
+            assertNotEquals(
+              s,
+              r,
+              `no longer differs (update known.ts and tests/sim/README.md): ${known.why}`,
+            );
             known.pin(s, r);
           } else {
             assertEquals(s, r, `kube-sim (actual) vs real (expected)`);
