@@ -596,3 +596,80 @@ CASES.push({
     }
   },
 });
+
+CASES.push(
+  {
+    name: "printer columns: Table of our CRDs' resources",
+    async run(api, ns) {
+      const out: Record<string, unknown> = {};
+      for (const crd of CRDS) {
+        const v = crd.spec.versions[0].name;
+        const r = await api.request(
+          "GET",
+          `/apis/${crd.spec.group}/${v}/namespaces/${ns}/${crd.spec.names.plural}`,
+          undefined,
+          undefined,
+          "application/json;as=Table;v=v1;g=meta.k8s.io",
+        );
+        const table = r.body as {
+          kind?: string;
+          columnDefinitions?: { name: string; type: string }[];
+        };
+        out[crd.spec.names.plural] = {
+          status: r.status,
+          kind: table.kind,
+          columns: table.columnDefinitions?.map((c) => `${c.name}:${c.type}`),
+        };
+      }
+      return out;
+    },
+  },
+  {
+    name: "scale subresource and patch errors on a Deployment",
+    async run(api, ns) {
+      const base = `/apis/apps/v1/namespaces/${ns}/deployments`;
+      await api.request("POST", base, deployment("d"));
+      const scale = await api.request("GET", `${base}/d/scale`);
+      const scaled = await api.request(
+        "PATCH",
+        `${base}/d/scale`,
+        { spec: { replicas: 3 } },
+        "application/merge-patch+json",
+      );
+      const badJsonPatch = await api.request(
+        "PATCH",
+        `${base}/d`,
+        [{ op: "test", path: "/spec/replicas", value: 42 }],
+        "application/json-patch+json",
+      );
+      return {
+        scale,
+        scaled: (scaled.body as { spec: unknown }).spec,
+        badJsonPatch: {
+          status: badJsonPatch.status,
+          reason: (badJsonPatch.body as { reason?: string }).reason,
+        },
+      };
+    },
+  },
+  {
+    name: "dryRun=All and delete preconditions",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      const dry = await api.request("POST", `${base}?dryRun=All`, cm("dry"));
+      const after = await api.request("GET", `${base}/dry`);
+      await api.request("POST", base, cm("p"));
+      const wrongUid = await api.request("DELETE", `${base}/p`, {
+        apiVersion: "v1",
+        kind: "DeleteOptions",
+        preconditions: { uid: "00000000-0000-0000-0000-000000000000" },
+      });
+      const wrongRv = await api.request("DELETE", `${base}/p`, {
+        apiVersion: "v1",
+        kind: "DeleteOptions",
+        preconditions: { resourceVersion: "1" },
+      });
+      return { dry, after, wrongUid, wrongRv };
+    },
+  },
+);

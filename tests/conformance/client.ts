@@ -12,13 +12,19 @@ export class Api {
     this.#http = Deno.createHttpClient({ caCerts: [cluster.caPem] });
   }
 
-  #fetch(method: string, path: string, body?: unknown, contentType?: string) {
+  #fetch(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType?: string,
+    accept = "application/json",
+  ) {
     return fetch(`${this.cluster.url}${path}`, {
       method,
       client: this.#http,
       headers: {
         authorization: `Bearer ${this.cluster.adminToken}`,
-        accept: "application/json",
+        accept,
         ...(body === undefined
           ? {}
           : { "content-type": contentType ?? "application/json" }),
@@ -36,8 +42,9 @@ export class Api {
     path: string,
     body?: unknown,
     contentType?: string,
+    accept?: string,
   ): Promise<Answer> {
-    const res = await this.#fetch(method, path, body, contentType);
+    const res = await this.#fetch(method, path, body, contentType, accept);
     const text = await res.text();
     let parsed: unknown = text;
     try {

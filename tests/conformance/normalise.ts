@@ -14,11 +14,13 @@ const DROPPED_KEYS = new Set([
 ]);
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const IPV4 = /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g;
+const RV_IN_RECORD = /ResourceVersion in record \(\d+\)/g;
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 function normaliseString(s: string): string {
   if (TIME.test(s)) return "<time>";
-  return s.replace(UUID, "<uid>").replace(IPV4, "<ip>");
+  return s.replace(UUID, "<uid>").replace(IPV4, "<ip>")
+    .replace(RV_IN_RECORD, "ResourceVersion in record (<rv>)");
 }
 
 /** A copy of `value` with the volatile parts replaced or removed. */
