@@ -18,7 +18,6 @@ Deno.test({
   name:
     "conformance: kube-sim answers the same requests as a real kube-apiserver",
   ignore: !GO_PRESENT,
-  sanitizeOps: false, // fetch bodies of cancelled watches finish closing after the test
   async fn(t) {
     const started = await Promise.allSettled([
       startWorld({ clusters: ["conf"], world: "sim" }),
