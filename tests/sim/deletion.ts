@@ -128,11 +128,12 @@ export class Deleter {
 
   #preconditions(t: ResourceType, o: KObj, opts: DeleteOptions): void {
     const p = opts.preconditions;
-    const target = { group: t.group, kind: t.resource, name: o.metadata.name };
+    // Upstream's storage precondition check names the Kind and words it this way.
+    const target = { group: t.group, kind: t.kind, name: o.metadata.name };
     if (p?.uid && p.uid !== o.metadata.uid) {
       throw conflict(
         target,
-        `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${o.metadata.uid}`,
+        `the UID in the precondition (${p.uid}) does not match the UID in record (${o.metadata.uid}). The object might have been deleted and then recreated`,
       );
     }
     if (
@@ -140,7 +141,7 @@ export class Deleter {
     ) {
       throw conflict(
         target,
-        `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${o.metadata.resourceVersion}`,
+        `the ResourceVersion in the precondition (${p.resourceVersion}) does not match the ResourceVersion in record (${o.metadata.resourceVersion}). The object might have been modified`,
       );
     }
   }

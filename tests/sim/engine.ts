@@ -165,7 +165,8 @@ export class Engine {
             reason: "FieldValueForbidden",
             message:
               "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers " +
-              JSON.stringify(added),
+              // Go's %#v of a []string, as the apiserver prints it.
+              `[]string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
             field: "metadata.finalizers",
           }],
         );
@@ -218,6 +219,8 @@ export class Engine {
   ): void {
     DEFAULTERS[storeKey(t)]?.(o);
     if (storeKey(t) === "namespaces" && !old) o.status = { phase: "Active" };
+    // A new Service's status is an empty loadBalancer, as the apiserver's strategy writes it.
+    if (storeKey(t) === "services" && !old) o.status = { loadBalancer: {} };
     const causes: StatusCause[] = [];
     if (t.schema) causes.push(...applySchema(t, o, opts.strict ?? false));
     causes.push(...validateMeta(o, nameRule(t)));
@@ -283,7 +286,8 @@ function nameRule(t: ResourceType): NameRule {
 }
 
 function nameRequired(t: ResourceType): SimError {
-  return invalid({ group: t.group, kind: t.kind, name: "" }, [{
+  // No name to report: upstream's details carry none (the message still says `""`).
+  return invalid({ group: t.group, kind: t.kind }, [{
     reason: "FieldValueRequired",
     message: "Required value: name or generateName is required",
     field: "metadata.name",

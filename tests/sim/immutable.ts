@@ -11,21 +11,23 @@ import { JOB_UID_LABEL } from "./defaults.ts";
 
 type Obj = Record<string, unknown>;
 
-/** Go's %#v of a simple LabelSelector, as immutability errors print it. */
-export function goSelector(sel: unknown): string {
+/**
+ * A LabelSelector as kube-apiserver v1.37 prints it in immutability errors: Go's JSON encoding
+ * (fields in struct order, map keys sorted, empty ones omitted).
+ */
+export function selectorValue(sel: unknown): string {
   const s = (sel ?? {}) as {
     matchLabels?: Record<string, string>;
     matchExpressions?: unknown[];
   };
-  const labels = Object.keys(s.matchLabels ?? {}).sort()
-    .map((k) => `"${k}":"${s.matchLabels![k]}"`).join(", ");
-  const ml = s.matchLabels
-    ? `map[string]string{${labels}}`
-    : "map[string]string(nil)";
-  const me = s.matchExpressions?.length
-    ? `[]v1.LabelSelectorRequirement{...}`
-    : "[]v1.LabelSelectorRequirement(nil)";
-  return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
+  const out: Record<string, unknown> = {};
+  if (s.matchLabels && Object.keys(s.matchLabels).length > 0) {
+    out.matchLabels = Object.fromEntries(
+      Object.keys(s.matchLabels).sort().map((k) => [k, s.matchLabels![k]]),
+    );
+  }
+  if (s.matchExpressions?.length) out.matchExpressions = s.matchExpressions;
+  return JSON.stringify(out);
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -42,7 +44,7 @@ function selectorImmutable(old: KObj, o: KObj): StatusCause[] {
   return [
     cause(
       "spec.selector",
-      `Invalid value: ${goSelector(sel)}: field is immutable`,
+      `Invalid value: ${selectorValue(sel)}: field is immutable`,
     ),
   ];
 }
@@ -211,7 +213,7 @@ function jobSelectorGenerated(o: KObj): StatusCause[] {
     out.push(
       cause(
         "spec.selector",
-        `Invalid value: ${goSelector(sel)}: \`selector\` not auto-generated`,
+        `Invalid value: ${selectorValue(sel)}: \`selector\` not auto-generated`,
       ),
     );
   }

@@ -39,7 +39,7 @@ const CASES: Case[] = [
       }, MERGE),
     field: "spec.selector",
     message:
-      /^Deployment\.apps "x" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"a":"2"\}, MatchExpressions:\[\]v1\.LabelSelectorRequirement\(nil\)\}: field is immutable$/,
+      /^Deployment\.apps "x" is invalid: spec\.selector: Invalid value: \{"matchLabels":\{"a":"2"\}\}: field is immutable$/,
   },
   {
     name: "StatefulSet selector",

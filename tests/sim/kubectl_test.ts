@@ -146,7 +146,7 @@ simTest(
     assertEquals(
       r.stderr.trim(),
       'The Deployment "web" is invalid: spec.selector: Invalid value: ' +
-        'v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: ' +
+        '{"matchLabels":{"app":"other"}}: ' +
         "field is immutable",
     );
     const dup = await kubectl(cluster, ["create", "-f", "-"], MANIFESTS);

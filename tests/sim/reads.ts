@@ -62,7 +62,10 @@ function page(
   const meta: Record<string, unknown> = { resourceVersion: String(rv) };
   if (remaining > 0 && last) {
     meta.continue = encodeContinue({ rv, start: last });
-    meta.remainingItemCount = remaining;
+    // Upstream counts the rest only when no selector filters it (the count would be a guess).
+    if (!params.get("labelSelector") && !params.get("fieldSelector")) {
+      meta.remainingItemCount = remaining;
+    }
   }
   return { items, meta };
 }

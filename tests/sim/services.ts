@@ -48,20 +48,13 @@ function heldPorts(spec: Obj): number[] {
     : ports;
 }
 
-/** The two causes the apiserver reports when a set clusterIP changes. */
+/** The one cause kube-apiserver v1.37 reports when a set clusterIP changes. */
 function ipChangeCauses(ip: string | undefined): StatusCause[] {
-  return [
-    {
-      reason: "FieldValueInvalid",
-      message: `Invalid value: []string{"${ip}"}: may not change once set`,
-      field: "spec.clusterIPs[0]",
-    },
-    {
-      reason: "FieldValueInvalid",
-      message: `Invalid value: "${ip}": field is immutable`,
-      field: "spec.clusterIP",
-    },
-  ];
+  return [{
+    reason: "FieldValueInvalid",
+    message: `Invalid value: ${JSON.stringify([ip])}: may not change once set`,
+    field: "spec.clusterIPs[0]",
+  }];
 }
 
 /** IP and port allocation state of one cluster. */

@@ -1,0 +1,675 @@
+/**
+ * The requests sent to both worlds. A case gets a fresh namespace and returns what it observed
+ * (answers, in order); the test normalises both observations and compares them.
+ */
+import { parse } from "yaml";
+import { CRDS } from "../../crds/mod.ts";
+import { type Answer, type Api, eventually } from "./client.ts";
+
+export interface Case {
+  name: string;
+  run(api: Api, ns: string): Promise<unknown>;
+}
+
+const cm = (name: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, ...extra },
+  data: { k: "v" },
+});
+
+function meta(a: Answer): Record<string, unknown> {
+  return ((a.body as Record<string, unknown>)?.metadata ?? {}) as Record<
+    string,
+    unknown
+  >;
+}
+
+const deployment = (name: string, app = name) => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name },
+  spec: {
+    selector: { matchLabels: { app } },
+    template: {
+      metadata: { labels: { app } },
+      spec: { containers: [{ name: "c", image: "busybox:1.36" }] },
+    },
+  },
+});
+
+const WIDGETS = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "widgets.conf.test" },
+  spec: {
+    group: "conf.test",
+    scope: "Namespaced",
+    names: {
+      kind: "Widget",
+      listKind: "WidgetList",
+      plural: "widgets",
+      singular: "widget",
+    },
+    versions: [{
+      name: "v1",
+      served: true,
+      storage: true,
+      subresources: { status: {} },
+      schema: {
+        openAPIV3Schema: {
+          type: "object",
+          properties: {
+            spec: {
+              type: "object",
+              properties: {
+                size: { type: "integer", minimum: 1, default: 3 },
+              },
+            },
+            status: {
+              type: "object",
+              properties: { ready: { type: "boolean" } },
+            },
+          },
+        },
+      },
+    }],
+  },
+};
+
+/** Creates a CRD (idempotent) and waits until its resource is served. */
+async function ensureCrd(
+  api: Api,
+  crd: { metadata: { name: string }; spec: unknown },
+  probePath: string,
+): Promise<number> {
+  const created = await api.request(
+    "POST",
+    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+    crd,
+  );
+  await eventually(`${crd.metadata.name} served`, async () => {
+    const r = await api.request("GET", probePath);
+    return r.status === 200 ? true : undefined;
+  });
+  return created.status;
+}
+
+const BAD_DIR = new URL("../crds/bad/", import.meta.url).pathname;
+const PLURALS: Record<string, string> = {
+  RemoteCluster: "remoteclusters",
+  NamespaceMapping: "namespacemappings",
+  NamespaceReplication: "namespacereplications",
+};
+
+export const CASES: Case[] = [
+  {
+    name:
+      "ConfigMap CRUD: 201, 409 AlreadyExists, 404 NotFound, 409 Conflict on a stale resourceVersion",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      const created = await api.request("POST", base, cm("a"));
+      const again = await api.request("POST", base, cm("a"));
+      const got = await api.request("GET", `${base}/a`);
+      const missing = await api.request("GET", `${base}/nope`);
+      const stale = { ...cm("a"), data: { k: "w" } } as Record<string, unknown>;
+      stale.metadata = {
+        name: "a",
+        resourceVersion: meta(created).resourceVersion,
+      };
+      const first = await api.request("PUT", `${base}/a`, stale);
+      const second = await api.request("PUT", `${base}/a`, {
+        ...stale,
+        data: { k: "x" },
+      });
+      const deleted = await api.request("DELETE", `${base}/a`);
+      const gone = await api.request("GET", `${base}/a`);
+      const deleteMissing = await api.request("DELETE", `${base}/a`);
+      return {
+        created,
+        again,
+        got,
+        missing,
+        first,
+        second,
+        deleted: deleted.status,
+        gone,
+        deleteMissing,
+      };
+    },
+  },
+  {
+    name:
+      "422 Invalid with causes: bad name, bad label value, missing namespace",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      return [
+        await api.request("POST", base, cm("Bad_Name")),
+        await api.request(
+          "POST",
+          base,
+          cm("l", { labels: { "a": "not valid!" } }),
+        ),
+        await api.request(
+          "POST",
+          "/api/v1/namespaces/no-such-ns/configmaps",
+          cm("x"),
+        ),
+        await api.request("POST", base, {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: {},
+        }),
+      ];
+    },
+  },
+  {
+    name: "defaults: Deployment",
+    async run(api, ns) {
+      const r = await api.request(
+        "POST",
+        `/apis/apps/v1/namespaces/${ns}/deployments`,
+        deployment("d"),
+      );
+      return { status: r.status, spec: (r.body as { spec: unknown }).spec };
+    },
+  },
+  {
+    name: "defaults: Service (ClusterIP) and ConfigMap with generateName",
+    async run(api, ns) {
+      const svc = await api.request(
+        "POST",
+        `/api/v1/namespaces/${ns}/services`,
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "s" },
+          spec: { selector: { app: "s" }, ports: [{ port: 80 }] },
+        },
+      );
+      const gen = await api.request(
+        "POST",
+        `/api/v1/namespaces/${ns}/configmaps`,
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { generateName: "g-" },
+        },
+      );
+      return { svc, gen };
+    },
+  },
+  {
+    name: "immutable: Service clusterIP, Deployment selector, Job template",
+    async run(api, ns) {
+      const svcPath = `/api/v1/namespaces/${ns}/services`;
+      const svc = await api.request("POST", svcPath, {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "s" },
+        spec: { ports: [{ port: 80 }] },
+      });
+      const svcBody = structuredClone(svc.body) as {
+        spec: Record<string, unknown>;
+      };
+      svcBody.spec.clusterIP = "10.0.0.250";
+      svcBody.spec.clusterIPs = ["10.0.0.250"];
+      const svcChange = await api.request("PUT", `${svcPath}/s`, svcBody);
+
+      const dPath = `/apis/apps/v1/namespaces/${ns}/deployments`;
+      await api.request("POST", dPath, deployment("d"));
+      const dChange = await api.request(
+        "PUT",
+        `${dPath}/d`,
+        deployment("d", "other"),
+      );
+
+      const jPath = `/apis/batch/v1/namespaces/${ns}/jobs`;
+      const job = await api.request("POST", jPath, {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: "j" },
+        spec: {
+          suspend: true,
+          template: {
+            spec: {
+              restartPolicy: "Never",
+              containers: [{ name: "c", image: "busybox:1.36" }],
+            },
+          },
+        },
+      });
+      const patched = await api.request(
+        "PATCH",
+        `${jPath}/j`,
+        { spec: { template: { spec: { activeDeadlineSeconds: 5 } } } },
+        "application/merge-patch+json",
+      );
+      return {
+        svcChange,
+        dChange,
+        job: job.status,
+        jobChange: {
+          status: patched.status,
+          reason: (patched.body as { reason?: string }).reason,
+        },
+      };
+    },
+  },
+  {
+    name:
+      "status subresource: main writes ignore status, /status writes ignore spec (CRD)",
+    async run(api, ns) {
+      await ensureCrd(
+        api,
+        WIDGETS,
+        `/apis/conf.test/v1/namespaces/${ns}/widgets`,
+      );
+      const base = `/apis/conf.test/v1/namespaces/${ns}/widgets`;
+      const created = await api.request("POST", base, {
+        apiVersion: "conf.test/v1",
+        kind: "Widget",
+        metadata: { name: "w" },
+        spec: {},
+        status: { ready: true },
+      });
+      const onStatus = await api.request(
+        "PATCH",
+        `${base}/w/status`,
+        { spec: { size: 7 }, status: { ready: true } },
+        "application/merge-patch+json",
+      );
+      const onMain = await api.request(
+        "PATCH",
+        `${base}/w`,
+        { spec: { size: 9 }, status: { ready: false } },
+        "application/merge-patch+json",
+      );
+      const invalid = await api.request(
+        "PATCH",
+        `${base}/w`,
+        { spec: { size: 0 } },
+        "application/merge-patch+json",
+      );
+      return { created, onStatus, onMain, invalid };
+    },
+  },
+  {
+    name: "list: limit/continue pages, label selectors, field selectors",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      for (let i = 0; i < 5; i++) {
+        await api.request(
+          "POST",
+          base,
+          cm(`cm-${i}`, {
+            labels: { set: "p", parity: i % 2 ? "odd" : "even" },
+          }),
+        );
+      }
+      const pages: unknown[] = [];
+      let token = "";
+      do {
+        const r = await api.request(
+          "GET",
+          `${base}?labelSelector=set%3Dp&limit=2${
+            token ? `&continue=${encodeURIComponent(token)}` : ""
+          }`,
+        );
+        const body = r.body as {
+          items: { metadata: { name: string } }[];
+          metadata: { continue?: string; remainingItemCount?: number };
+        };
+        pages.push({
+          names: body.items.map((i) => i.metadata.name),
+          more: Boolean(body.metadata.continue),
+          remaining: body.metadata.remainingItemCount,
+        });
+        token = body.metadata.continue ?? "";
+      } while (token);
+      const names = async (q: string) => {
+        const r = await api.request("GET", `${base}?${q}`);
+        if (r.status !== 200) return r;
+        return (r.body as { items: { metadata: { name: string } }[] }).items
+          .map((i) => i.metadata.name);
+      };
+      return {
+        pages,
+        odd: await names("labelSelector=parity%3Dodd"),
+        notEven: await names("labelSelector=set%2Cparity!%3Deven"),
+        inSet: await names("labelSelector=parity%20in%20(odd)%2Cset%3Dp"),
+        byName: await names("fieldSelector=metadata.name%3Dcm-3"),
+        badField: await names("fieldSelector=data.k%3Dv"),
+        badLimitToken: await api.request(
+          "GET",
+          `${base}?limit=1&continue=garbage`,
+        ),
+      };
+    },
+  },
+  {
+    name: "watch: ADDED/MODIFIED/DELETED from a resourceVersion",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      const list = await api.request("GET", base);
+      const rv = (list.body as { metadata: { resourceVersion: string } })
+        .metadata.resourceVersion;
+      await api.request("POST", base, cm("w"));
+      await api.request("PUT", `${base}/w`, { ...cm("w"), data: { k: "2" } });
+      await api.request("DELETE", `${base}/w`);
+      const events = await api.watch(
+        `${base}?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dw`,
+        3,
+      );
+      return events.map((e) => {
+        const ev = e as {
+          type: string;
+          object: { metadata: { name: string }; data?: unknown; kind: string };
+        };
+        return {
+          type: ev.type,
+          kind: ev.object.kind,
+          name: ev.object.metadata.name,
+          data: ev.object.data,
+        };
+      });
+    },
+  },
+  {
+    name:
+      "watch from resourceVersion 1: the namespace's kube-root-ca.crt arrives",
+    async run(api, ns) {
+      const events = await api.watch(
+        `/api/v1/namespaces/${ns}/configmaps?watch=1&resourceVersion=1`,
+        1,
+        10_000,
+      );
+      return events.map((e) => {
+        const ev = e as {
+          type: string;
+          object: { kind: string; metadata?: { name: string } };
+        };
+        return {
+          type: ev.type,
+          kind: ev.object.kind,
+          name: ev.object.metadata?.name,
+        };
+      });
+    },
+  },
+  {
+    name: "server-side apply: create with application/apply-patch+yaml",
+    async run(api, ns) {
+      const path = `/api/v1/namespaces/${ns}/configmaps/ssa?fieldManager=conf`;
+      const body =
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  k: v\n`;
+      const first = await api.request(
+        "PATCH",
+        path,
+        body,
+        "application/apply-patch+yaml",
+      );
+      return {
+        status: first.status,
+        reason: (first.body as { reason?: string }).reason,
+      };
+    },
+  },
+  {
+    name: "deletion: finalizers hold the object until removed",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      await api.request(
+        "POST",
+        base,
+        cm("f", { finalizers: ["conf.test/hold"] }),
+      );
+      const deleted = await api.request("DELETE", `${base}/f`);
+      const held = await api.request("GET", `${base}/f`);
+      const added = await api.request(
+        "PATCH",
+        `${base}/f`,
+        { metadata: { finalizers: ["conf.test/hold", "conf.test/more"] } },
+        "application/merge-patch+json",
+      );
+      const released = await api.request(
+        "PATCH",
+        `${base}/f`,
+        { metadata: { finalizers: null } },
+        "application/merge-patch+json",
+      );
+      const gone = await api.request("GET", `${base}/f`);
+      return {
+        deleted: {
+          status: deleted.status,
+          deletionTimestamp: meta(deleted).deletionTimestamp !== undefined,
+          finalizers: meta(deleted).finalizers,
+        },
+        held: { status: held.status, finalizers: meta(held).finalizers },
+        added: {
+          status: added.status,
+          reason: (added.body as { reason?: string }).reason,
+          message: (added.body as { message?: string }).message,
+        },
+        released: released.status,
+        gone: gone.status,
+      };
+    },
+  },
+  {
+    name:
+      "deletion: propagationPolicy Background, Foreground, Orphan on owned ConfigMaps",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      const outcome: Record<string, unknown> = {};
+      for (const policy of ["Background", "Foreground", "Orphan"]) {
+        const owner = await api.request(
+          "POST",
+          base,
+          cm(`o-${policy.toLowerCase()}`),
+        );
+        const om = meta(owner);
+        await api.request(
+          "POST",
+          base,
+          cm(`c-${policy.toLowerCase()}`, {
+            ownerReferences: [{
+              apiVersion: "v1",
+              kind: "ConfigMap",
+              name: om.name,
+              uid: om.uid,
+            }],
+          }),
+        );
+        const del = await api.request("DELETE", `${base}/${om.name}`, {
+          apiVersion: "v1",
+          kind: "DeleteOptions",
+          propagationPolicy: policy,
+        });
+        const ownerGone = await eventually(
+          `${policy} owner gone`,
+          async () =>
+            (await api.request("GET", `${base}/${om.name}`)).status === 404
+              ? true
+              : undefined,
+        );
+        const child = await eventually(`${policy} child settled`, async () => {
+          const r = await api.request(
+            "GET",
+            `${base}/c-${policy.toLowerCase()}`,
+          );
+          if (policy === "Orphan") {
+            return r.status === 200 && !meta(r).ownerReferences
+              ? "kept, no owner"
+              : undefined;
+          }
+          return r.status === 404 ? "deleted" : undefined;
+        });
+        outcome[policy] = {
+          status: del.status,
+          foregroundFinalizer:
+            ((meta(del).finalizers as string[] | undefined) ?? []).includes(
+              "foregroundDeletion",
+            ),
+          ownerGone,
+          child,
+        };
+      }
+      return outcome;
+    },
+  },
+  {
+    name: "our CRDs (crds/mod.ts) accepted and served",
+    async run(api, ns) {
+      const statuses = [];
+      for (const crd of CRDS) {
+        statuses.push(
+          await ensureCrd(
+            api,
+            crd,
+            `/apis/${crd.spec.group}/${
+              crd.spec.versions[0].name
+            }/namespaces/${ns}/${crd.spec.names.plural}`,
+          ),
+        );
+      }
+      return statuses;
+    },
+  },
+  {
+    name: "our CRDs: bad samples (tests/crds/bad) refused",
+    async run(api, ns) {
+      const out: Record<string, unknown> = {};
+      const files = [...Deno.readDirSync(BAD_DIR)].map((e) => e.name).sort();
+      for (const file of files) {
+        const obj = parse(await Deno.readTextFile(`${BAD_DIR}${file}`)) as {
+          apiVersion: string;
+          kind: string;
+          metadata: { namespace?: string; name: string };
+        };
+        obj.metadata.namespace = ns;
+        obj.metadata.name = file.replace(".yaml", "");
+        const r = await api.request(
+          "POST",
+          `/apis/${obj.apiVersion}/namespaces/${ns}/${
+            PLURALS[obj.kind]
+          }?fieldValidation=Strict`,
+          obj,
+        );
+        out[file] = r.status;
+      }
+      return out;
+    },
+  },
+];
+
+CASES.push({
+  name: "kubectl create -f of a kind: List",
+  async run(api, ns) {
+    const file = await Deno.makeTempFile({ suffix: ".yaml" });
+    try {
+      await Deno.writeTextFile(
+        file,
+        `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: l1}\n  data: {k: v}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: l2}\n`,
+      );
+      const out = await new Deno.Command("kubectl", {
+        args: [
+          "--kubeconfig",
+          api.cluster.kubeconfigPath,
+          "-n",
+          ns,
+          "create",
+          "-f",
+          file,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const dec = new TextDecoder();
+      return {
+        success: out.success,
+        stdout: dec.decode(out.stdout),
+        stderr: dec.decode(out.stderr).split("\n")[0],
+      };
+    } finally {
+      await Deno.remove(file);
+    }
+  },
+});
+
+CASES.push(
+  {
+    name: "printer columns: Table of our CRDs' resources",
+    async run(api, ns) {
+      const out: Record<string, unknown> = {};
+      for (const crd of CRDS) {
+        const v = crd.spec.versions[0].name;
+        const r = await api.request(
+          "GET",
+          `/apis/${crd.spec.group}/${v}/namespaces/${ns}/${crd.spec.names.plural}`,
+          undefined,
+          undefined,
+          "application/json;as=Table;v=v1;g=meta.k8s.io",
+        );
+        const table = r.body as {
+          kind?: string;
+          columnDefinitions?: { name: string; type: string }[];
+        };
+        out[crd.spec.names.plural] = {
+          status: r.status,
+          kind: table.kind,
+          columns: table.columnDefinitions?.map((c) => `${c.name}:${c.type}`),
+        };
+      }
+      return out;
+    },
+  },
+  {
+    name: "scale subresource and patch errors on a Deployment",
+    async run(api, ns) {
+      const base = `/apis/apps/v1/namespaces/${ns}/deployments`;
+      await api.request("POST", base, deployment("d"));
+      const scale = await api.request("GET", `${base}/d/scale`);
+      const scaled = await api.request(
+        "PATCH",
+        `${base}/d/scale`,
+        { spec: { replicas: 3 } },
+        "application/merge-patch+json",
+      );
+      const badJsonPatch = await api.request(
+        "PATCH",
+        `${base}/d`,
+        [{ op: "test", path: "/spec/replicas", value: 42 }],
+        "application/json-patch+json",
+      );
+      return {
+        scale,
+        scaled: (scaled.body as { spec: unknown }).spec,
+        badJsonPatch: {
+          status: badJsonPatch.status,
+          reason: (badJsonPatch.body as { reason?: string }).reason,
+        },
+      };
+    },
+  },
+  {
+    name: "dryRun=All and delete preconditions",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      const dry = await api.request("POST", `${base}?dryRun=All`, cm("dry"));
+      const after = await api.request("GET", `${base}/dry`);
+      await api.request("POST", base, cm("p"));
+      const wrongUid = await api.request("DELETE", `${base}/p`, {
+        apiVersion: "v1",
+        kind: "DeleteOptions",
+        preconditions: { uid: "00000000-0000-0000-0000-000000000000" },
+      });
+      const wrongRv = await api.request("DELETE", `${base}/p`, {
+        apiVersion: "v1",
+        kind: "DeleteOptions",
+        preconditions: { resourceVersion: "1" },
+      });
+      return { dry, after, wrongUid, wrongRv };
+    },
+  },
+);
