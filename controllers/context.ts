@@ -6,7 +6,7 @@
  */
 import { API_VERSION, GROUP, VERSION } from "../lib/api/v1alpha1.ts";
 import type { Clock } from "../lib/clock.ts";
-import type { QueueHandle, RuntimeLog } from "../lib/controller.ts";
+import type { RuntimeLog } from "../lib/controller.ts";
 import type { EventRecorder, EventSubject } from "../lib/events.ts";
 import type { InformerSpec } from "../lib/informer/informer.ts";
 import type { Informer } from "../lib/informer/informer.ts";
@@ -45,8 +45,6 @@ export interface RemoteState {
 }
 
 export interface Bus {
-  remoteClusters?: QueueHandle;
-  mappings?: QueueHandle;
   /** Something a replication depends on changed: re-run its full pass. */
   wakeReplication?: (name: string) => void;
 }

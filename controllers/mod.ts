@@ -55,6 +55,7 @@ export function buildControllers(
     remoteStates: new Map(),
     shard: run.shard,
   };
+  opts.metrics.setReplicationCount(() => replications.list().length);
   run.shard?.attach({
     replications: () =>
       replications.hasSynced

@@ -4,6 +4,7 @@
  * the replications using the mapping when its pairs change (a namespace
  * gaining the selected label starts replicating).
  */
+import { wakeReplicationsReferencing } from "./namespace-replication/references.ts";
 import type {
   NamespaceMappingSpec,
   NamespaceMappingStatus,
@@ -154,13 +155,7 @@ export function mappingStatus(
 }
 
 function wakeReplications(ctx: ControllerContext, mapping: string): void {
-  for (const nr of ctx.caches.replications.list()) {
-    const refs = (nr.spec as { namespaceMappingRefs?: { name?: string }[] })
-      ?.namespaceMappingRefs;
-    if (refs?.some((r) => r.name === mapping)) {
-      ctx.bus.wakeReplication?.(nr.metadata.name);
-    }
-  }
+  wakeReplicationsReferencing(ctx, { kind: "NamespaceMapping", name: mapping });
 }
 
 async function reconcile(
@@ -216,6 +211,5 @@ export function namespaceMappingController(ctx: ControllerContext): Controller {
         keys: () => ctx.caches.mappings.list().map((m) => m.metadata.name),
       },
     ],
-    attach: (queue) => (ctx.bus.mappings = queue),
   };
 }

@@ -4,6 +4,7 @@
  * Re-probes every probeInterval; a Secret change (rotated credentials) or a
  * spec change is handled at once, without a restart.
  */
+import { wakeReplicationsReferencing } from "./namespace-replication/references.ts";
 import {
   REMOTE_CLUSTER_DEFAULTS,
   type RemoteClusterSpec,
@@ -140,11 +141,7 @@ function nextStatus(
 }
 
 function wakeReplications(ctx: ControllerContext, rcName: string): void {
-  for (const nr of ctx.caches.replications.list()) {
-    const ref = (nr.spec as { remoteClusterRef?: { name?: string } })
-      ?.remoteClusterRef;
-    if (ref?.name === rcName) ctx.bus.wakeReplication?.(nr.metadata.name);
-  }
+  wakeReplicationsReferencing(ctx, { kind: "RemoteCluster", name: rcName });
 }
 
 async function reconcile(
@@ -211,6 +208,5 @@ export function remoteClusterController(ctx: ControllerContext): Controller {
     },
     watches: [byName, bySecret],
     concurrency: 2,
-    attach: (queue) => (ctx.bus.remoteClusters = queue),
   };
 }

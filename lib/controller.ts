@@ -27,6 +27,8 @@ export interface WatchSource {
 export interface QueueHandle {
   add(key: string): void;
   addAfter(key: string, ms: number): void;
+  /** A running reconcile moved forward (see WorkQueue.progressed). */
+  progressed?(): void;
 }
 
 /** A reconciler and its event sources. */

@@ -123,11 +123,23 @@ export class EventRecorder {
     }
   }
 
+  /** Events remembered for aggregation (bounded; for tests and metrics). */
+  get remembered(): number {
+    return this.#seen.size;
+  }
+
+  /**
+   * Keeps the newest `value` last. Entries are in the order they were last
+   * sent, so the expired ones (past the aggregation window, no use any
+   * more) and, beyond MAX_REMEMBERED, the oldest are at the front.
+   */
   #remember(key: string, value: Remembered): void {
     this.#seen.delete(key);
     this.#seen.set(key, value);
-    if (this.#seen.size > MAX_REMEMBERED) {
-      this.#seen.delete(this.#seen.keys().next().value!);
+    for (const [k, v] of this.#seen) {
+      const expired = value.at - v.at >= AGGREGATION_WINDOW_MS;
+      if (!expired && this.#seen.size <= MAX_REMEMBERED) break;
+      this.#seen.delete(k);
     }
   }
 

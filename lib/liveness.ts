@@ -10,7 +10,11 @@
 export interface LivenessLimits {
   /** Longest acceptable event-loop delay. Default 30 s. */
   maxLoopLagMs: number;
-  /** Longest a single reconcile may run. Default 15 min. */
+  /**
+   * Longest a single reconcile may run without reporting progress. One that
+   * reports progress (a large first sync writing at the rate limit) may run
+   * longer, as long as its last progress is within maxStallMs. Default 15 min.
+   */
   maxReconcileMs: number;
   /** Longest a non-empty queue may go without finishing a key. Default 15 min. */
   maxStallMs: number;
@@ -32,6 +36,8 @@ export interface QueueProgress {
   oldestStartedAt?: number;
   /** When a handler last finished (or the queue was created). */
   lastDoneAt: number;
+  /** When a running handler last reported progress, if ever. */
+  lastProgressAt?: number;
 }
 
 /** Reasons the queues look stuck at `now`; empty when they are fine. */
@@ -45,9 +51,17 @@ export function queueProblems(
     const running = q.oldestStartedAt === undefined
       ? 0
       : now - q.oldestStartedAt;
-    if (running > limits.maxReconcileMs) {
-      reasons.push(`${q.name}: a reconcile has run for ${seconds(running)}`);
-    } else if (q.depth > 0 && now - q.lastDoneAt > limits.maxStallMs) {
+    const quiet = now - Math.max(q.lastProgressAt ?? 0, q.oldestStartedAt ?? 0);
+    if (running > limits.maxReconcileMs && quiet > limits.maxStallMs) {
+      reasons.push(
+        `${q.name}: a reconcile has run for ${
+          seconds(running)
+        }, with no progress for ${seconds(quiet)}`,
+      );
+    } else if (
+      q.depth > 0 &&
+      now - Math.max(q.lastDoneAt, q.lastProgressAt ?? 0) > limits.maxStallMs
+    ) {
       reasons.push(
         `${q.name}: ${q.depth} queued, none finished for ${
           seconds(now - q.lastDoneAt)

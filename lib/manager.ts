@@ -51,9 +51,16 @@ export interface ManagerOptions {
   log?: RuntimeLog;
   /** When /healthz calls the process wedged; defaults in liveness.ts. */
   liveness?: Partial<LivenessLimits> & { loopTickMs?: number };
+  /**
+   * Bound on the initial cache sync (e.g. our CRDs not installed, a type
+   * we may not list). Past it /healthz fails and one log line names the
+   * resources still unsynced; the wait goes on. Default 2 min.
+   */
+  startupTimeoutMs?: number;
 }
 
 const DEFAULT_SHUTDOWN_MS = 30_000;
+const DEFAULT_STARTUP_MS = 120_000;
 const silent: RuntimeLog = { info() {}, warn() {}, error() {} };
 
 /** See the module comment. */
@@ -68,6 +75,9 @@ export class Manager {
   readonly #lag: LoopLagMonitor;
   readonly #limits: LivenessLimits;
   #synced = false;
+  #electing = false;
+  /** Set once the start-up deadline passed with caches still unsynced. */
+  #startupOverdue: string | undefined;
 
   constructor(o: ManagerOptions) {
     this.#o = o;
@@ -108,15 +118,21 @@ export class Manager {
   /** Ready: caches synced and leading, or standing by healthily. */
   readiness(): Readiness {
     const reasons: string[] = [];
-    if (!this.#synced) reasons.push("caches not synced");
+    if (!this.#synced) {
+      reasons.push(`caches not synced: ${this.#unsynced().join(", ")}`);
+    }
+    // Election starts after the caches: before that the lease says nothing.
     const e = this.#o.elector;
-    if (e && !e.isLeader && !e.healthy) reasons.push("lease unreachable");
+    if (e && this.#electing && !e.isLeader && !e.healthy) {
+      reasons.push("lease unreachable");
+    }
     return { ready: reasons.length === 0, reasons };
   }
 
-  /** Alive unless the event loop lags or a work queue is stuck. */
+  /** Alive unless start-up overran, the event loop lags or a queue is stuck. */
   liveness(): Liveness {
     const reasons: string[] = [];
+    if (this.#startupOverdue) reasons.push(this.#startupOverdue);
     const lag = this.#lag.lagMs;
     if (lag > this.#limits.maxLoopLagMs) {
       reasons.push(`event loop lagging ${Math.round(lag)}ms`);
@@ -168,8 +184,10 @@ export class Manager {
       this.#startInformers();
       if (!await this.#waitSynced(stop)) return 0;
       this.#synced = true;
+      this.#startupOverdue = undefined;
       this.#log.info("caches synced", { informers: this.#informers.size });
       const elector = this.#o.elector;
+      this.#electing = true;
       if (elector && !await elector.acquire(stop)) return 0;
       this.#log.info("leading", { identity: elector?.identity });
       this.#startQueues(elector?.leading);
@@ -206,8 +224,32 @@ export class Manager {
 
   async #waitSynced(stop: AbortSignal): Promise<boolean> {
     const all = Promise.all(this.#informers.informers().map((i) => i.synced));
-    const outcome = await Promise.race([all, aborted(stop)]);
-    return !stop.aborted && outcome !== "aborted";
+    const ms = this.#o.startupTimeoutMs ?? DEFAULT_STARTUP_MS;
+    const overdue = setTimeout(() => {
+      const resources = this.#unsynced();
+      this.#startupOverdue = `caches not synced after ${
+        Math.round(ms / 1000)
+      }s: ${resources.join(", ")}`;
+      this.#log.error("initial cache sync overdue", {
+        afterMs: ms,
+        resources: resources.join(", "),
+      });
+    }, ms);
+    try {
+      const outcome = await Promise.race([all, aborted(stop)]);
+      return !stop.aborted && outcome !== "aborted";
+    } finally {
+      clearTimeout(overdue);
+    }
+  }
+
+  /** The resources (plural.group, with the namespace) not synced yet. */
+  #unsynced(): string[] {
+    return this.#informers.informers().filter((i) => !i.hasSynced).map((i) => {
+      const t = i.spec.type;
+      const name = t.group ? `${t.resource}.${t.group}` : t.resource;
+      return i.spec.namespace ? `${name} in ${i.spec.namespace}` : name;
+    });
   }
 
   #startQueues(leading: AbortSignal | undefined): void {

@@ -31,6 +31,8 @@ export interface RunConfig {
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
   shutdownTimeoutMs?: number;
+  /** Bound on the initial cache sync; see ManagerOptions. */
+  startupTimeoutMs?: number;
   /** Client-side limit towards the source API server. Default 50/100. */
   sourceRateLimit?: { qps: number; burst: number };
   /** Defaults to hostname + random suffix. */
@@ -81,14 +83,23 @@ async function probe(client: ClusterClient): Promise<string | undefined> {
 }
 
 /** Stops on SIGTERM/SIGINT or `extra`; `dispose` removes the listeners. */
-function stopSignal(extra?: AbortSignal) {
+function stopSignal(extra?: AbortSignal, log?: RuntimeLog) {
   const ctl = new AbortController();
   const onSignal = () => ctl.abort();
-  for (const s of STOP_SIGNALS) Deno.addSignalListener(s, onSignal);
+  const handlers = STOP_SIGNALS.map((s) => {
+    const handler = () => {
+      if (!ctl.signal.aborted) {
+        log?.info(`received ${s}; stopping`, { signal: s });
+      }
+      onSignal();
+    };
+    return [s, handler] as const;
+  });
+  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   extra?.addEventListener("abort", onSignal, { once: true });
   if (extra?.aborted) ctl.abort();
   const dispose = () => {
-    for (const s of STOP_SIGNALS) Deno.removeSignalListener(s, onSignal);
+    for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   };
   return { signal: ctl.signal, dispose };
 }
@@ -119,7 +130,7 @@ export async function runController(
   const leaseClient = config.leaderElect || config.sharding
     ? sourceClient(src, {})
     : undefined;
-  const stop = stopSignal(config.signal);
+  const stop = stopSignal(config.signal, config.log);
   try {
     const problem = await probe(source);
     if (problem) {
@@ -152,6 +163,7 @@ export async function runController(
       elector,
       healthAddr: config.healthAddr,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      startupTimeoutMs: config.startupTimeoutMs,
       informers: config.informers,
       log: config.log,
     });

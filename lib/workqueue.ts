@@ -57,6 +57,7 @@ export class WorkQueue {
   /** Start time of each running key, for liveness. */
   readonly #startedAt = new Map<string, number>();
   #lastDoneAt: number;
+  #lastProgressAt: number | undefined;
   readonly #failures = new Map<string, number>();
   readonly #delayed = new Map<string, { due: number; id: TimerId }>();
   #closed = false;
@@ -104,12 +105,28 @@ export class WorkQueue {
    * For liveness: when the longest-running handler started (undefined when
    * none runs) and when a handler last finished.
    */
-  get progress(): { oldestStartedAt?: number; lastDoneAt: number } {
+  get progress(): {
+    oldestStartedAt?: number;
+    lastDoneAt: number;
+    lastProgressAt?: number;
+  } {
     let oldest: number | undefined;
     for (const t of this.#startedAt.values()) {
       if (oldest === undefined || t < oldest) oldest = t;
     }
-    return { oldestStartedAt: oldest, lastDoneAt: this.#lastDoneAt };
+    return {
+      oldestStartedAt: oldest,
+      lastDoneAt: this.#lastDoneAt,
+      lastProgressAt: this.#lastProgressAt,
+    };
+  }
+
+  /**
+   * A running handler moved forward (an object written in a long pass):
+   * liveness then tells a slow reconcile from a stuck one.
+   */
+  progressed(): void {
+    this.#lastProgressAt = this.#opts.clock.now();
   }
 
   /** Consecutive failures of `key` (0 after a success). */

@@ -1,14 +1,9 @@
 /**
- * Continuous mode's watches: source informers per selected type and mapped
- * source namespace (shared by every replication through SharedInformers)
- * and the DR informers of owned copies. Changes after the initial sync are
- * forwarded as single-object work; the initial lists are covered by the
- * full pass.
- *
- * Source watches are per namespace, not cluster-wide: the API has no
- * "namespace in (set)" selector, and a cluster-wide watch would read (and
- * cache) every Secret of the cluster, Helm release Secrets included.
- * Unmapped namespaces cost no memory and their Secrets are never read.
+ * Continuous mode's watches: source informers per selected type, per mapped
+ * namespace or cluster-wide as watch-plan.ts decides (shared by every
+ * replication through SharedInformers), and the DR informers of owned
+ * copies. Changes after the initial sync are forwarded as single-object
+ * work; the initial lists are covered by the full pass.
  */
 import type { InformerEvent } from "../../lib/informer/cache.ts";
 import type { Informer } from "../../lib/informer/informer.ts";
@@ -18,6 +13,11 @@ import { RecordingApiCluster } from "./own-writes.ts";
 import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
 import type { ControllerContext } from "../context.ts";
 import type { RemoteCaches } from "./remote-caches.ts";
+import {
+  type SourceWatch,
+  sourceWatchKey,
+  sourceWatchPlan,
+} from "./watch-plan.ts";
 import {
   type LiveView,
   releaseLive,
@@ -29,19 +29,26 @@ export type SourceEventHandler = (
   event: InformerEvent,
 ) => void;
 
-/** Key of a source watch in LiveView.sourceLeases. */
-export function sourceWatchKey(type: ApiResource, namespace: string): string {
-  return `${groupResource(type)}|${namespace}`;
+/** The source informer holding `type` objects of `namespace`, if any. */
+export function sourceInformer(
+  live: LiveView,
+  type: ApiResource,
+  namespace: string,
+): Informer | undefined {
+  return (live.sourceLeases.get(sourceWatchKey(type, namespace)) ??
+    live.sourceLeases.get(sourceWatchKey(type)))?.informer;
 }
 
 function acquireSource(
   ctx: ControllerContext,
-  type: ApiResource,
-  namespace: string,
+  watch: SourceWatch,
   onEvent: SourceEventHandler,
 ): InformerLease {
   let ready = false;
-  const spec = { type, namespace };
+  const { type } = watch;
+  const spec = watch.namespace
+    ? { type, namespace: watch.namespace }
+    : { type };
   const lease = ctx.informers.acquire(ctx.source, spec, (e) => {
     // Skips the replay of the cache on subscribe and the initial list.
     if (ready && lease.informer.hasSynced) onEvent(type, e);
@@ -86,26 +93,24 @@ export async function ensureLive(
   for (const gr of live.drInformers.keys()) {
     if (!wantedTypes.has(gr)) live.drInformers.delete(gr);
   }
-  const wanted = new Set(
-    types.flatMap((t) => namespaces.map((ns) => sourceWatchKey(t, ns))),
+  const plan = new Map(
+    sourceWatchPlan(types, namespaces).map((
+      w,
+    ) => [sourceWatchKey(w.type, w.namespace), w]),
   );
   for (const [key, lease] of live.sourceLeases) {
-    if (!wanted.has(key)) {
+    if (!plan.has(key)) {
       live.sourceLeases.delete(key);
       await lease.release();
     }
   }
+  for (const [key, watch] of plan) {
+    if (!live.sourceLeases.has(key)) {
+      live.sourceLeases.set(key, acquireSource(ctx, watch, onSourceEvent));
+    }
+  }
   for (const type of types) {
     const gr = groupResource(type);
-    for (const ns of namespaces) {
-      const key = sourceWatchKey(type, ns);
-      if (!live.sourceLeases.has(key)) {
-        live.sourceLeases.set(
-          key,
-          acquireSource(ctx, type, ns, onSourceEvent),
-        );
-      }
-    }
     if (!live.drInformers.has(gr) && drServes(type)) {
       live.drInformers.set(
         gr,

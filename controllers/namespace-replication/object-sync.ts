@@ -8,14 +8,10 @@
 import { ANNOTATION_PROMOTED } from "../../lib/api/v1alpha1.ts";
 import { applyActions } from "../../lib/engine/apply.ts";
 import type { ActionOutcome } from "../../lib/engine/outcome.ts";
+import { planRulesOf, replanOne } from "../../lib/engine/namespace-sync.ts";
 import { typeLookup } from "../../lib/engine/settings.ts";
-import {
-  copyDecision,
-  REASONS_KEEPING_EXISTING_COPY,
-} from "../../lib/sync/filter.ts";
+import { desiredCopy } from "../../lib/sync/desired-copy.ts";
 import { planNamespace } from "../../lib/sync/plan.ts";
-import { copyOptionsFor } from "../../lib/sync/replication-spec.ts";
-import { toDrCopy } from "../../lib/sync/transform.ts";
 import {
   apiVersionOf,
   groupResource,
@@ -24,7 +20,8 @@ import {
 } from "../../lib/sync/types.ts";
 import type { ControllerContext } from "../context.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
-import { sourceWatchKey } from "./live.ts";
+import { replicationFence } from "./fence.ts";
+import { sourceInformer } from "./live.ts";
 import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
 
 /** Identity of a single-object work item. */
@@ -36,7 +33,7 @@ export interface ObjectRef {
 }
 
 export type ObjectSyncResult =
-  | { kind: "done"; outcome: ActionOutcome }
+  | { kind: "done"; outcome: ActionOutcome; warnings: string[] }
   | { kind: "nothing" }
   | { kind: "needsFullPass"; why: string };
 
@@ -67,71 +64,67 @@ export async function syncObject(
   ctx: ControllerContext,
   rt: ReplicationRuntime,
   ref: ObjectRef,
+  leading: AbortSignal,
 ): Promise<ObjectSyncResult> {
   const settings = rt.settings;
   const live = rt.live;
   const pair = rt.pairs.find((p) => p.source === ref.sourceNamespace);
   const type = rt.typeByGroupKind.get(`${ref.group}/${ref.kind}`);
   if (!settings || !live || !pair || !type) return { kind: "nothing" };
-  const sourceInformer = live.sourceLeases.get(
-    sourceWatchKey(type, pair.source),
-  )?.informer;
+  const sourceCache = sourceInformer(live, type, pair.source);
   const drInformer = live.drInformers.get(groupResource(type));
   const drNs = live.drNamespaces.get(pair.destination);
   const sourceNs = ctx.caches.namespaces.get(pair.source);
-  if (!sourceInformer || !drInformer || !drNs || !sourceNs) {
+  if (!sourceCache || !drInformer || !drNs || !sourceNs) {
     return full("caches incomplete");
   }
   if (drNs.metadata.annotations?.[ANNOTATION_PROMOTED]) {
     return { kind: "nothing" };
   }
-  const cached = sourceInformer.get(ref.name, ref.sourceNamespace);
+  const cached = sourceCache.get(ref.name, ref.sourceNamespace);
   if (!cached) return full("source object deleted");
   const source: KubeObject = {
     ...cached,
     apiVersion: apiVersionOf(type),
     kind: type.kind,
   };
-  const decision = copyDecision(source, {
-    ...settings.copyContext,
-    namespace: sourceNs,
+  const want = desiredCopy(source, settings, {
+    sourceNamespace: sourceNs,
+    destination: pair.destination,
   });
-  if (!decision.copy) {
-    return REASONS_KEEPING_EXISTING_COPY.has(decision.reason)
-      ? { kind: "nothing" }
-      : full(`source object no longer copied (${decision.reason})`);
+  if (want.kind === "keep") return { kind: "nothing" };
+  if (want.kind === "drop") {
+    return full(`source object no longer copied (${want.reason})`);
   }
-  const opts = copyOptionsFor(settings.spec, {
-    destinationNamespace: pair.destination,
-    ownerValue: settings.ownerValue,
-  });
-  const desired = toDrCopy(source, opts).object;
+  const desired = want.object;
   const current = drInformer.get(ref.name, pair.destination);
-  const planInput = {
-    destinationNamespace: pair.destination,
-    ownerValue: settings.ownerValue,
-    conflictPolicy: settings.spec.conflictPolicy,
-    immutableFieldPolicy: settings.spec.immutableFieldPolicy,
-    destinationPromoted: false,
-  } as const;
   const withKind = current
     ? { ...current, apiVersion: desired.apiVersion, kind: desired.kind }
     : undefined;
   const plan = planNamespace({
-    ...planInput,
+    ...planRulesOf(settings, pair.destination),
     desired: [desired],
     current: withKind ? [withKind] : [],
   });
+  const fence = replicationFence(
+    live.drApi,
+    rt.name,
+    leading,
+    live.drNamespaces,
+    ctx.shard,
+  );
   const [outcome] = await applyActions(plan.actions, {
-    writer: fenceWrites(live.drApi, ctx.shard, rt.name),
+    writer: fenceWrites(fence.guard(live.drApi), ctx.shard, rt.name),
+    fence,
     typeOf: typeLookup(settings.types),
     current: new Map(withKind ? [[objectKey(withKind), withKind]] : []),
-    replan: (d, fresh) =>
-      planNamespace({ ...planInput, desired: [d], current: [fresh] })
-        .actions[0],
+    replan: replanOne(settings, pair.destination),
     namespace: pair.destination,
     concurrency: 1,
     dryRun: false,
   });
-  return { kind: "done", outcome };
+  // Promoted since the cache said otherwise: a full pass reports it.
+  const closed = fence.closedFor(pair.destination);
+  if (closed) return full(`write fence closed (${closed.reason})`);
+  return { kind: "done", outcome, warnings: want.warnings };
 }

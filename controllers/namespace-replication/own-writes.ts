@@ -89,18 +89,30 @@ export class RecordingApiCluster extends ApiCluster {
     type: ApiResource,
     object: KubeObject,
   ): Promise<KubeObject> {
-    const written = await super.create(type, object);
-    this.own.wrote({ ...written, kind: written.kind ?? type.kind });
-    return written;
+    // The watch often delivers the event before the answer arrives.
+    const done = this.own.sending({ ...object, kind: type.kind });
+    try {
+      const written = await super.create(type, object);
+      this.own.wrote({ ...written, kind: written.kind ?? type.kind });
+      return written;
+    } finally {
+      done();
+    }
   }
 
   override async replace(
     type: ApiResource,
     object: KubeObject,
   ): Promise<KubeObject> {
-    const written = await super.replace(type, object);
-    this.own.wrote({ ...written, kind: written.kind ?? type.kind });
-    return written;
+    // The watch often delivers the event before the answer arrives.
+    const done = this.own.sending({ ...object, kind: type.kind });
+    try {
+      const written = await super.replace(type, object);
+      this.own.wrote({ ...written, kind: written.kind ?? type.kind });
+      return written;
+    } finally {
+      done();
+    }
   }
 
   override async remove(

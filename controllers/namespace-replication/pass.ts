@@ -13,37 +13,34 @@ import { classifyError } from "../../lib/kube/errors.ts";
 import { ApiCluster } from "../../lib/engine/api-ports.ts";
 import {
   type NamespaceSyncResult,
+  type ReplicationSettings,
   syncNamespace,
 } from "../../lib/engine/namespace-sync.ts";
-import { emptyCounts } from "../../lib/engine/outcome.ts";
+import { emptyCounts, failed } from "../../lib/engine/outcome.ts";
 import { runPool, Slots } from "../../lib/engine/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
-import type { ClusterClient } from "../../lib/kube/client.ts";
-import { type ShardFence } from "../../lib/sharding/coordinator.ts";
 import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
-import type { ControllerContext, RemoteState } from "../context.ts";
+import {
+  type ControllerContext,
+  type RemoteState,
+  subjectOf,
+} from "../context.ts";
 import { resolvePairs } from "./pairs.ts";
 import { readersFor, type ReadyReaders } from "./readers.ts";
-import type { DiscoveryCache } from "./discovery-cache.ts";
-import type { SourceEventHandler } from "./live.ts";
-import type { RemoteCaches } from "./remote-caches.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
 import { specOf } from "./spec.ts";
+import type { PassDeps } from "./pass-deps.ts";
+
+export type { PassDeps } from "./pass-deps.ts";
+import { replicationFence } from "./fence.ts";
+import type { WriteFence } from "../../lib/engine/write-fence.ts";
+import type { ClusterWriter } from "../../lib/engine/ports.ts";
 
 /** Namespaces synced side by side; they share WRITES_IN_FLIGHT. */
 const PAIR_CONCURRENCY = 8;
 /** DR writes in flight per pass, whatever the number of namespaces. */
 const WRITES_IN_FLIGHT = 16;
-
-export interface PassDeps {
-  ctx: ControllerContext;
-  discovery: DiscoveryCache;
-  /** Discovery of a remote cluster (cached per client). */
-  drDiscovery(client: ClusterClient): DiscoveryCache;
-  remoteCaches: RemoteCaches;
-  onSourceEvent: SourceEventHandler;
-}
 
 export interface PassOutput {
   results: NamespaceSyncResult[];
@@ -77,16 +74,71 @@ function remoteBlocker(
   return undefined;
 }
 
+/**
+ * The spec resolved and completed against source discovery, or why the
+ * pass cannot run (discovery failed, InvalidSpec).
+ */
+async function settingsOf(
+  deps: PassDeps,
+  nr: NamespaceReplication,
+): Promise<
+  { settings: ReplicationSettings; warnings: string[] } | { blocker: Blocker }
+> {
+  const spec = specOf(nr);
+  let discovery;
+  try {
+    discovery = await deps.discovery.get();
+  } catch (e) {
+    const message = `source discovery failed: ${classifyError(e).message}`;
+    return { blocker: { reason: "DiscoveryFailed", message } };
+  }
+  const resolved = resolveSettings(
+    {
+      namespace: deps.ctx.namespace,
+      name: nr.metadata.name,
+      spec: spec.spec,
+      // The source cluster's identity: the uid of its kube-system namespace.
+      sourceCluster: deps.ctx.caches.namespaces.get("kube-system")?.metadata
+        .uid,
+    },
+    discovery,
+  );
+  const problems = [...resolved.problems, ...spec.problems];
+  if (problems.length > 0) {
+    return { blocker: { reason: "InvalidSpec", message: problems.join("; ") } };
+  }
+  return { settings: resolved.settings, warnings: resolved.warnings };
+}
+
+/** A Warning Event when the spec's warnings change, not on every pass. */
+function warnOnce(
+  ctx: ControllerContext,
+  rt: ReplicationRuntime,
+  nr: NamespaceReplication,
+  warnings: string[],
+): void {
+  const text = warnings.join("; ");
+  if (text !== "" && text !== rt.specWarnings) {
+    ctx.events.record(
+      subjectOf(nr as never),
+      "Warning",
+      "ResourceTypeNotServed",
+      text,
+    );
+  }
+  rt.specWarnings = text;
+}
+
 /** See the module comment. */
 export async function runPass(
   deps: PassDeps,
   rt: ReplicationRuntime,
   nr: NamespaceReplication,
   now: Date,
+  leading: AbortSignal,
 ): Promise<PassOutput> {
   const { ctx } = deps;
-  const spec = specOf(nr);
-  const rcName = spec.spec.remoteClusterName;
+  const rcName = specOf(nr).spec.remoteClusterName;
   const remote = ctx.remoteStates.get(rcName);
   const blockedByRemote = remoteBlocker(ctx, rcName, remote);
   if (blockedByRemote) {
@@ -101,30 +153,16 @@ export async function runPass(
     const reason = resolved.notes[0]?.reason ?? "NoNamespaces";
     return { results: [], notes: resolved.notes, blocker: { reason, message } };
   }
-  let discovery;
-  try {
-    discovery = await deps.discovery.get();
-  } catch (e) {
-    const message = `source discovery failed: ${classifyError(e).message}`;
-    return {
-      results: [],
-      notes: [],
-      blocker: { reason: "DiscoveryFailed", message },
-    };
+  const settled = await settingsOf(deps, nr);
+  if ("blocker" in settled) {
+    // As before: a failed discovery says nothing of the mappings yet.
+    const notes = settled.blocker.reason === "DiscoveryFailed"
+      ? []
+      : resolved.notes;
+    return { results: [], notes, blocker: settled.blocker };
   }
-  const resolvedSettings = resolveSettings(
-    { namespace: ctx.namespace, name: nr.metadata.name, spec: spec.spec },
-    discovery,
-  );
-  const { settings } = resolvedSettings;
-  const problems = [...resolvedSettings.problems, ...spec.problems];
-  if (problems.length > 0) {
-    return {
-      results: [],
-      notes: resolved.notes,
-      blocker: { reason: "InvalidSpec", message: problems.join("; ") },
-    };
-  }
+  const { settings } = settled;
+  warnOnce(ctx, rt, nr, settled.warnings);
   rt.settings = settings;
   rt.pairs = resolved.pairs;
   rt.typeByGroupKind = new Map(
@@ -142,17 +180,27 @@ export async function runPass(
   // One bound for all pairs: while a namespace waits for the slowest write
   // of a rank (writes go rank by rank), the others use the free slots.
   const slots = new Slots(WRITES_IN_FLIGHT);
+  const drApi = rt.live?.drApi ?? new ApiCluster(remote!.client!);
+  const fence = replicationFence(
+    drApi,
+    nr.metadata.name,
+    leading,
+    rt.live?.drNamespaces,
+    ctx.shard,
+  );
+  const writer = fenceWrites(drApi, ctx.shard, nr.metadata.name);
   await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
     const job = {
       rt,
       nr,
       pair,
       readers,
-      remote: remote!,
+      writer,
+      fence,
       now,
       out,
       slots,
-      shard: ctx.shard,
+      onProgress: deps.onProgress,
     };
     out.results.push(await syncPair(job));
   });
@@ -164,11 +212,12 @@ interface PairJob {
   nr: NamespaceReplication;
   pair: ResolvedPair;
   readers: ReadyReaders;
-  remote: RemoteState;
+  writer: ClusterWriter;
+  fence: WriteFence;
   now: Date;
   out: PassOutput;
   slots: Slots;
-  shard?: ShardFence;
+  onProgress?: () => void;
 }
 
 /**
@@ -193,12 +242,7 @@ function allowTokenFor(
 }
 
 async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
-  const { rt, nr, pair, readers, remote, now, out } = job;
-  const writer = fenceWrites(
-    rt.live?.drApi ?? new ApiCluster(remote.client!),
-    job.shard,
-    nr.metadata.name,
-  );
+  const { rt, nr, pair, readers, writer, now, out } = job;
   const pending = rt.pendingSince.get(pair.destination) ?? new Map();
   try {
     const result = await syncNamespace({
@@ -208,6 +252,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       source: readers.source,
       dr: readers.dr,
       writer,
+      fence: job.fence,
       drTypeOf: typeLookup(rt.settings!.types),
       drServes: readers.drServes,
       prune: {
@@ -217,6 +262,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       now,
       concurrency: WRITES_IN_FLIGHT,
       writeSlots: job.slots,
+      onProgress: job.onProgress,
       dryRun: false,
     });
     if (result.prune) {
@@ -236,17 +282,13 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       pair,
       state: "DestinationUnavailable",
       message: err.message,
-      namespaceOutcome: {
+      namespaceOutcome: failed({
         action: "skip",
         key: `/Namespace//${pair.destination}`,
         kind: "Namespace",
         namespace: "",
         name: pair.destination,
-        status: "failed",
-        reason: err.reason,
-        message: err.message,
-        transient: err.transient,
-      },
+      }, err),
       outcomes: [],
       warnings: [],
       counts: emptyCounts(),

@@ -14,8 +14,8 @@ import type { Blocker } from "../../lib/engine/status.ts";
 import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
 import type { RemoteState } from "../context.ts";
 import { CacheReader } from "./cache-ports.ts";
-import { ensureLive, liveSynced, sourceWatchKey } from "./live.ts";
-import type { PassDeps } from "./pass.ts";
+import { ensureLive, liveSynced, sourceInformer } from "./live.ts";
+import type { PassDeps } from "./pass-deps.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
 import { specOf } from "./spec.ts";
 
@@ -74,7 +74,7 @@ export async function readersFor(
   );
   const synced = await liveSynced(live, CACHE_SYNC_TIMEOUT_MS);
   const sourceOf = (t: ApiResource, namespace: string) =>
-    live.sourceLeases.get(sourceWatchKey(t, namespace))?.informer;
+    sourceInformer(live, t, namespace);
   const drOf = (t: ApiResource) => live.drInformers.get(groupResource(t));
   return {
     source: new CacheReader(deps.ctx.caches.namespaces, sourceOf),

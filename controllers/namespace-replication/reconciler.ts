@@ -20,10 +20,13 @@ import type { WorkResult } from "../../lib/workqueue.ts";
 import {
   awaitingTokenStatus,
   type PassReport,
+  statusAfterObjectWrites,
   statusAfterPass,
   suspendedStatus,
 } from "../../lib/engine/status.ts";
 import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
+import type { ActionOutcome } from "../../lib/engine/outcome.ts";
+import { parseDuration } from "../../lib/sync/duration.ts";
 import {
   type ControllerContext,
   NAMESPACES,
@@ -37,6 +40,7 @@ import { parseWorkKey, syncObject } from "./object-sync.ts";
 import { type PassDeps, runPass } from "./pass.ts";
 import { RemoteCaches } from "./remote-caches.ts";
 import {
+  passSucceeded,
   recordEvents,
   recordMetrics,
   recordObjectEvent,
@@ -44,23 +48,62 @@ import {
 } from "./report.ts";
 import {
   drEventKeys,
+  type Routed,
   sourceEventKeys,
   sourceNamespaceKeys,
 } from "./routing.ts";
 import {
   nextDue,
   requeue,
-  restoreSchedule,
+  restoredSchedule,
   RETRY_BASE_MS,
   RetryTracker,
 } from "./timing.ts";
-import { newRuntime, releaseLive, type ReplicationRuntime } from "./runtime.ts";
+import {
+  pvcChangeNeedsPass,
+  recordVolumes,
+  syncVolumes,
+  volumeDue,
+  type VolumeStepOptions,
+} from "./volumes.ts";
+import {
+  carriedReport,
+  type VolumeReport,
+  withVolumes,
+} from "../../lib/volsync/status.ts";
+import {
+  caughtUpNow,
+  markDirty,
+  newRuntime,
+  passesStopped,
+  passFinished,
+  passStarted,
+  releaseLive,
+  type ReplicationRuntime,
+  retryAt,
+  scheduleRestored,
+} from "./runtime.ts";
 import { specOf } from "./spec.ts";
+
+const CUSTOM_RESOURCE_DEFINITIONS = {
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  resource: "customresourcedefinitions",
+};
+
+/** A pass running longer than this shows phase Syncing. */
+const SYNCING_AFTER_MS = 2_000;
+
+/** Work key suffix: write the fast path's counts into status. */
+const COUNTS_KEY = "|counts";
+/** Per-object writes reach status at most this often (one status write). */
+const COUNTS_FLUSH_MS = 5_000;
 
 /** Tuning for tests; production uses the defaults. */
 export interface ReplicationControllerOptions {
   informers?: InformerOptions;
   discoveryTtlMs?: number;
+  volumes?: VolumeStepOptions;
 }
 
 class ReplicationController {
@@ -70,12 +113,17 @@ class ReplicationController {
   readonly #retries = new RetryTracker();
   readonly #drDiscovery = new WeakMap<object, DiscoveryCache>();
   readonly #discoveryTtlMs?: number;
+  readonly #volumeOpts: VolumeStepOptions;
+  /** Bumped on every CRD event; a DR discovery cache from before is stale. */
+  #crdEpoch = 0;
+  readonly #drEpoch = new WeakMap<DiscoveryCache, number>();
 
   constructor(
     readonly ctx: ControllerContext,
     opts: ReplicationControllerOptions,
   ) {
     this.#discoveryTtlMs = opts.discoveryTtlMs;
+    this.#volumeOpts = opts.volumes ?? {};
     this.deps = {
       ctx,
       discovery: new DiscoveryCache(
@@ -87,22 +135,63 @@ class ReplicationController {
       remoteCaches: new RemoteCaches(
         opts.informers ?? {},
         (remote, e) => this.onDrEvent(remote, e),
+        (remote, cause, delayMs, resource) => {
+          ctx.metrics.watchRestarted(remote, resource, cause);
+          // A normal end of a long watch is routine; anything else is news.
+          if (cause !== "Closed") {
+            ctx.log.warn("DR watch restarting", {
+              remoteCluster: remote,
+              resource,
+              cause,
+              delayMs,
+            });
+          }
+        },
       ),
       onSourceEvent: (type, e) => this.onSourceEvent(type, e),
+      onProgress: () => this.queue?.progressed?.(),
     };
   }
 
   onSourceEvent(type: ApiResource, e: InformerEvent): void {
-    for (const k of sourceEventKeys(this.runtimes, type, e)) this.queue?.add(k);
+    const keys = sourceEventKeys(this.runtimes, type, e);
+    for (const k of keys) this.enqueue(k);
   }
 
   onDrEvent(_remote: string, e: InformerEvent): void {
-    const keys = drEventKeys(this.ctx.namespace, this.runtimes, e);
-    for (const k of keys) this.queue?.add(k);
+    for (const k of this.#route(drEventKeys(this.runtimes, e))) {
+      this.enqueue(k);
+    }
   }
 
   onSourceNamespace(e: InformerEvent): string[] {
-    return sourceNamespaceKeys(this.runtimes, e);
+    const keys = this.#route(sourceNamespaceKeys(this.runtimes, e));
+    for (const k of keys) this.markPending(k);
+    return keys;
+  }
+
+  #route(routed: Routed): string[] {
+    if (routed.fullPass) {
+      for (const k of routed.keys) {
+        const rt = this.runtimes.get(k);
+        if (rt) markDirty(rt);
+      }
+    }
+    return routed.keys;
+  }
+
+  /** Queues work the replication must do before it is caught up again. */
+  enqueue(key: string): void {
+    this.markPending(key);
+    this.queue?.add(key);
+  }
+
+  markPending(key: string): void {
+    const rt = this.runtimes.get(parseWorkKey(key).replication);
+    if (!rt) return;
+    // Falling behind now: until now it was caught up (RPO counts from here).
+    if (caughtUpNow(rt)) this.ctx.metrics.caughtUp(rt.name);
+    rt.pending.add(key);
   }
 
   drDiscovery(client: ClusterClient): DiscoveryCache {
@@ -115,17 +204,59 @@ class ReplicationController {
       );
       this.#drDiscovery.set(client, cache);
     }
+    if (this.#drEpoch.get(cache) !== this.#crdEpoch) {
+      cache.invalidate();
+      this.#drEpoch.set(cache, this.#crdEpoch);
+    }
     return cache;
+  }
+
+  /**
+   * A CustomResourceDefinition changed on the source (installed, now
+   * established, removed): the types on offer changed, so discovery is asked
+   * again (the DR side's too: a CRD is usually installed on both) and
+   * Continuous replications run a pass to start watching the new type.
+   */
+  onCrd(): string[] {
+    this.#crdEpoch++;
+    this.deps.discovery.invalidate();
+    for (const rt of this.runtimes.values()) {
+      if (rt.mode !== "Continuous" || rt.passGeneration === undefined) continue;
+      markDirty(rt);
+      this.enqueue(rt.name);
+    }
+    return [];
   }
 
   /** A dependency changed (remote readiness, a mapping's namespaces). */
   wake(name: string): void {
     const rt = this.runtimes.get(name);
-    if (rt) rt.dirty = true;
-    this.queue?.add(name);
+    if (rt) markDirty(rt);
+    this.enqueue(name);
   }
 
   async reconcile(
+    key: string,
+    signal: AbortSignal,
+  ): Promise<WorkResult | void> {
+    if (key.endsWith(COUNTS_KEY)) {
+      return await this.flushObjectWrites(
+        key.slice(0, -COUNTS_KEY.length),
+        signal,
+      );
+    }
+    const { replication } = parseWorkKey(key);
+    const rt = this.runtimes.get(replication);
+    const counted = rt?.pending.delete(key) ?? false;
+    if (counted) rt!.working++;
+    try {
+      return await this.reconcileKey(key, signal);
+    } finally {
+      if (counted) rt!.working--;
+    }
+  }
+
+  async reconcileKey(
     key: string,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
@@ -148,32 +279,74 @@ class ReplicationController {
         replication,
         last ? Date.parse(last) : undefined,
       );
+      const created = rt;
+      this.ctx.metrics.setCaughtUpProbe(
+        replication,
+        () => caughtUpNow(created),
+      );
     }
+    this.ctx.metrics.setRpoObjective(replication, rpoObjectiveSeconds(nr));
     if (!object) return await this.fullReconcile(nr, rt, signal);
     if (rt.passGeneration === undefined) return;
-    const result = await syncObject(this.ctx, rt, object);
+    const result = await syncObject(this.ctx, rt, object, signal);
+    if (pvcChangeNeedsPass(nr, object)) {
+      markDirty(rt);
+      this.enqueue(replication);
+    }
     if (result.kind === "needsFullPass") {
-      rt.dirty = true;
-      this.queue?.add(replication);
+      markDirty(rt);
+      this.enqueue(replication);
     } else if (result.kind === "done") {
       const o = result.outcome;
       this.ctx.metrics.recordOutcomes(replication, [o]);
-      recordObjectEvent(this.ctx, nr, o);
+      this.noteObjectWrite(rt, o);
+      recordObjectEvent(this.ctx, nr, o, result.warnings);
       if (o.status === "failed") {
         // A full pass reports it (status, Event); a transient failure
         // gets a moment first, a lasting one (a conflict) is shown at once.
-        rt.dirty = true;
+        markDirty(rt);
+        rt.clean = false;
         if (o.transient) this.queue?.addAfter(replication, RETRY_BASE_MS);
-        else this.queue?.add(replication);
+        else this.enqueue(replication);
       }
     }
   }
 
+  /** Counts a fast-path write; status gets it within COUNTS_FLUSH_MS. */
+  noteObjectWrite(rt: ReplicationRuntime, o: ActionOutcome): void {
+    if (o.status !== "done") return;
+    const field = o.action === "create"
+      ? "created"
+      : o.action === "delete"
+      ? "deleted"
+      : "updated";
+    if (!rt.objectWrites) {
+      rt.objectWrites = { created: 0, updated: 0, deleted: 0 };
+      this.queue?.addAfter(rt.name + COUNTS_KEY, COUNTS_FLUSH_MS);
+    }
+    rt.objectWrites[field]++;
+  }
+
+  async flushObjectWrites(name: string, signal: AbortSignal): Promise<void> {
+    const rt = this.runtimes.get(name);
+    const writes = rt?.objectWrites;
+    if (!rt || !writes) return;
+    rt.objectWrites = undefined;
+    const nr = this.ctx.caches.replications.get(name, this.ctx.namespace) as
+      | NamespaceReplication
+      | undefined;
+    if (!nr) return;
+    const now = new Date(this.ctx.clock.now());
+    const status = statusAfterObjectWrites(nr.status, writes, now);
+    await this.writeIfChanged(nr, status, signal);
+  }
+
   async fullReconcile(
-    nr: NamespaceReplication,
+    given: NamespaceReplication,
     rt: ReplicationRuntime,
     signal: AbortSignal,
   ): Promise<WorkResult | void> {
+    let nr = given;
     const now = this.ctx.clock.now();
     const { mode, suspend } = specOf(nr).spec;
     if (suspend) return await this.suspend(nr, rt, signal);
@@ -182,22 +355,48 @@ class ReplicationController {
       if (mode !== "Continuous") await releaseLive(rt);
       rt.mode = mode;
     }
-    restoreSchedule(nr, rt);
+    const restored = restoredSchedule(nr, rt);
+    if (restored) scheduleRestored(rt, restored);
     const decision = decidePass(nr, rt, now);
     if (!decision.run) return await this.idle(nr, rt, now, signal);
-    // Consumed now, not after the pass: a wake that arrives while the pass
-    // runs (a RemoteCluster turning ready) must make another pass.
-    rt.dirty = false;
+    passStarted(rt);
     const startedAt = new Date(now);
-    const pass = await runPass(this.deps, rt, nr, startedAt).catch((e) => {
-      rt.dirty = true; // the queue's retry must run the pass again
-      throw e;
+    // A pass that takes a while (a large first sync) shows phase Syncing.
+    let syncing: Promise<void> | undefined;
+    const timer = setTimeout(() => {
+      const status = { ...nr.status, phase: "Syncing" as const };
+      syncing = this.writeIfChanged(nr, status, signal).then(
+        () => void (nr = { ...nr, status }),
+        () => {}, // best effort: the status after the pass says it all
+      );
+    }, SYNCING_AFTER_MS);
+    const pass = await runPass(this.deps, rt, nr, startedAt, signal).catch(
+      (e) => {
+        markDirty(rt); // the queue's retry must run the pass again
+        throw e;
+      },
+    ).finally(async () => {
+      clearTimeout(timer);
+      await syncing;
     });
+    const volumes = pass.blocker
+      ? carriedReport(nr.status)
+      : await syncVolumes(this.deps, nr, this.remoteOf(nr), pass.results, {
+        now: new Date(this.ctx.clock.now()),
+        ...this.#volumeOpts,
+      });
     const finishedAt = new Date(this.ctx.clock.now());
-    rt.passGeneration = nr.metadata.generation;
-    rt.blocked = pass.blocker !== undefined;
+    rt.clean = !pass.incomplete && passSucceeded(pass);
     rememberTokens(nr, rt, decision.syncNowToken, pass);
-    rt.dueAt = nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt);
+    passFinished(rt, {
+      generation: nr.metadata.generation,
+      blocked: pass.blocker !== undefined,
+      dueAt: volumeDue(
+        nextDue(nr, rt, finishedAt.getTime(), pass.nextPruneAt),
+        volumes,
+        finishedAt.getTime(),
+      ),
+    });
     const report: PassReport = {
       generation: nr.metadata.generation ?? 0,
       startedAt,
@@ -210,7 +409,8 @@ class ReplicationController {
       lastManualTrigger: decision.syncNowToken,
       lastMassPruneApproval: pass.consumedAllowToken,
     };
-    await this.finish(nr, rt, report, pass.incomplete ?? false, signal);
+    const incomplete = pass.incomplete ?? false;
+    await this.finish(nr, rt, report, incomplete, signal, volumes);
     return requeue(rt, finishedAt.getTime());
   }
 
@@ -221,21 +421,31 @@ class ReplicationController {
     report: PassReport,
     incomplete: boolean,
     signal: AbortSignal,
+    volumes?: VolumeReport,
   ): Promise<void> {
+    const { finishedAt, generation } = report;
+    const status = withVolumes(
+      statusAfterPass(nr.status, report),
+      volumes,
+      finishedAt,
+      generation,
+    );
     try {
-      await this.writeIfChanged(nr, statusAfterPass(nr.status, report), signal);
+      await this.writeIfChanged(nr, status, signal);
     } catch (e) {
-      rt.dirty = true; // a failed status write retries the whole pass
+      markDirty(rt); // a failed status write retries the whole pass
       throw e;
     }
     recordEvents(this.ctx, nr, report);
     recordMetrics(this.ctx, nr, report);
-    this.#retries.afterPass(
-      rt,
+    recordVolumes(this.ctx, nr, volumes);
+    const retry = this.#retries.afterPass(
+      rt.name,
       report,
       report.finishedAt.getTime(),
       incomplete,
     );
+    if (retry !== undefined) retryAt(rt, retry);
   }
 
   /** No pass due: a Manual replication still shows it saw its spec. */
@@ -251,6 +461,10 @@ class ReplicationController {
       await this.writeIfChanged(nr, status, signal);
     }
     return requeue(rt, now);
+  }
+
+  remoteOf(nr: NamespaceReplication) {
+    return this.ctx.remoteStates.get(nr.spec.remoteClusterRef?.name ?? "")!;
   }
 
   /**
@@ -272,8 +486,7 @@ class ReplicationController {
     signal: AbortSignal,
   ): Promise<void> {
     await releaseLive(rt);
-    rt.passGeneration = undefined;
-    rt.dueAt = undefined;
+    passesStopped(rt);
     const status = suspendedStatus(
       nr.status,
       nr.metadata.generation ?? 0,
@@ -316,6 +529,13 @@ class ReplicationController {
   }
 }
 
+const DEFAULT_RPO_OBJECTIVE_S = 15 * 60;
+
+function rpoObjectiveSeconds(nr: NamespaceReplication): number {
+  const parsed = parseDuration(nr.spec.rpoObjective ?? "15m");
+  return parsed.ok ? parsed.ms / 1000 : DEFAULT_RPO_OBJECTIVE_S;
+}
+
 function dateOf(ms: number | undefined): Date | undefined {
   return ms === undefined ? undefined : new Date(ms);
 }
@@ -337,6 +557,9 @@ export function namespaceReplicationController(
     }, {
       spec: { type: NAMESPACES },
       keys: (e) => c.onSourceNamespace(e),
+    }, {
+      spec: { type: CUSTOM_RESOURCE_DEFINITIONS },
+      keys: () => c.onCrd(),
     }],
     concurrency: 4,
     attach: (queue) => {

@@ -13,6 +13,13 @@ import { NAMESPACES } from "../context.ts";
 import { OwnWrites } from "./own-writes.ts";
 
 export type DrEventHandler = (remote: string, event: InformerEvent) => void;
+/** Told about each DR watch restart, with the remote it belongs to. */
+export type DrRestartHandler = (
+  remote: string,
+  cause: string,
+  delayMs: number,
+  resource: string,
+) => void;
 
 interface RemoteEntry {
   client: ClusterClient;
@@ -30,9 +37,16 @@ export class RemoteCaches {
   readonly #opts: InformerOptions;
   readonly #onEvent: DrEventHandler;
 
-  constructor(opts: InformerOptions, onEvent: DrEventHandler) {
+  readonly #onRestart?: DrRestartHandler;
+
+  constructor(
+    opts: InformerOptions,
+    onEvent: DrEventHandler,
+    onRestart?: DrRestartHandler,
+  ) {
     this.#opts = opts;
     this.#onEvent = onEvent;
+    this.#onRestart = onRestart;
   }
 
   /** Our own writes to `remote`, whose watch echoes are not work. */
@@ -66,7 +80,13 @@ export class RemoteCaches {
       informer = new Informer(client, {
         type,
         labelSelector: LABEL_REPLICATION,
-      }, this.#opts);
+      }, {
+        ...this.#opts,
+        onRestart: (cause, delayMs, spec) => {
+          this.#opts.onRestart?.(cause, delayMs, spec);
+          this.#onRestart?.(remote, cause, delayMs, spec.type.resource);
+        },
+      });
       const started = informer;
       // Events before the first sync are the initial list: the full pass
       // that follows covers them, so only later changes are forwarded.

@@ -51,10 +51,13 @@ export function recordEvents(
     );
   }
   if (conflicts.length) {
+    // Named where they are: in the DR namespace, not the source one.
     warn(
       "Conflict",
       `${conflicts.length} DR object(s) exist but are not ours: ${
-        names(conflicts)
+        names(
+          conflicts.map((o) => ({ ...o, name: `${o.namespace}/${o.name}` })),
+        )
       }`,
     );
   }
@@ -84,32 +87,56 @@ export function recordEvents(
   // Odd input (an unreadable scale-override) and types the source would not
   // list: nothing failed, but the user must hear of it.
   const warnings = r.results.flatMap((x) => x.warnings);
-  if (warnings.length) {
-    const more = warnings.length > NAMES_IN_MESSAGE
-      ? ` and ${warnings.length - NAMES_IN_MESSAGE} more`
-      : "";
-    warn(
-      "SyncWarning",
-      warnings.slice(0, NAMES_IN_MESSAGE).join("; ") + more,
-    );
-  }
+  if (warnings.length) warn("SyncWarning", warningsMessage(warnings));
+}
+
+function warningsMessage(warnings: string[]): string {
+  const more = warnings.length > NAMES_IN_MESSAGE
+    ? ` and ${warnings.length - NAMES_IN_MESSAGE} more`
+    : "";
+  return warnings.slice(0, NAMES_IN_MESSAGE).join("; ") + more;
 }
 
 /**
- * The Event of one object written by the fast path. Its failures are not
- * reported here: they make a full pass, whose Events and status say it.
+ * The Events of one object written by the fast path: its transform
+ * warnings, as a full pass reports them, and a recreate. Its failures are
+ * not reported here: they make a full pass, whose Events and status say it.
  */
 export function recordObjectEvent(
   ctx: ControllerContext,
   nr: NamespaceReplication,
   o: ActionOutcome,
+  warnings: string[] = [],
 ): void {
+  if (warnings.length) {
+    ctx.events.record(
+      subjectOf(nr as never),
+      "Warning",
+      "SyncWarning",
+      warningsMessage(warnings),
+    );
+  }
   if (o.action !== "recreate" || o.status !== "done") return;
   ctx.events.record(
     subjectOf(nr as never),
     "Normal",
     "Recreated",
     `recreated after an immutable change: ${names([o])}`,
+  );
+}
+
+/**
+ * Contract §2 and §6: a pass succeeded when it left everything copied: not
+ * blocked, no failures, no promoted or missing namespace, no held prunes.
+ */
+export function passSucceeded(
+  r: Pick<PassReport, "results" | "notes"> & { blocker?: unknown },
+): boolean {
+  if (r.blocker || r.notes.length > 0) return false;
+  return r.results.every((x) =>
+    x.state === "Synced" && !x.prune?.blocked &&
+    x.namespaceOutcome?.status !== "failed" &&
+    x.outcomes.every((o) => o.status !== "failed")
   );
 }
 
@@ -125,8 +152,11 @@ export function recordMetrics(
     ...x.outcomes,
     ...(x.namespaceOutcome ? [x.namespaceOutcome] : []),
   ]);
-  const failed = outcomes.some((o) => o.status === "failed");
-  const result = r.blocker ? "failure" : failed ? "partial" : "success";
+  const result = r.blocker
+    ? "failure"
+    : passSucceeded(r)
+    ? "success"
+    : "partial";
   const ms = r.finishedAt.getTime() - r.startedAt.getTime();
   m.syncFinished(name, result, ms);
   logPass(ctx, name, result, ms, r);

@@ -3,7 +3,8 @@
  * keys for every Continuous replication copying that namespace and type; a
  * DR change to one of our copies (drift, a deletion) becomes the key of the
  * source object it came from; our DR namespaces and source namespaces
- * changing make the replication run a full pass.
+ * changing make the replication run a full pass. Pure: the caller marks
+ * the replications of a `fullPass` answer dirty.
  */
 import { LABEL_REPLICATION } from "../../lib/api/v1alpha1.ts";
 import type { InformerEvent } from "../../lib/informer/cache.ts";
@@ -12,6 +13,14 @@ import { objectWorkKey } from "./object-sync.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
 
 type Runtimes = ReadonlyMap<string, ReplicationRuntime>;
+
+/** Work keys; with fullPass, replication keys that need a full pass. */
+export interface Routed {
+  keys: string[];
+  fullPass: boolean;
+}
+
+const NOTHING: Routed = { keys: [], fullPass: false };
 
 /** Keys for a source object's change. */
 export function sourceEventKeys(
@@ -34,31 +43,32 @@ export function sourceEventKeys(
   return keys;
 }
 
-/** Keys for a change to one of our DR objects (marks full passes dirty). */
+/** Keys for a change to one of our DR objects. */
 export function drEventKeys(
-  controllerNamespace: string,
   runtimes: Runtimes,
   e: InformerEvent,
-): string[] {
-  const owner = e.object.metadata.labels?.[LABEL_REPLICATION] ?? "";
-  const prefix = `${controllerNamespace}.`;
-  if (!owner.startsWith(prefix)) return [];
-  const rt = runtimes.get(owner.slice(prefix.length));
-  if (!rt?.live) return [];
+): Routed {
+  const owner = e.object.metadata.labels?.[LABEL_REPLICATION];
+  if (!owner) return NOTHING;
+  // The owner value may be shortened (ownerLabelValue): match it, not parse it.
+  const rt = [...runtimes.values()].find((r) =>
+    r.settings?.ownerValue === owner
+  );
+  if (!rt?.live) return NOTHING;
   const o = e.object;
   if (o.kind === "Namespace" || !o.metadata.namespace) {
-    rt.dirty = true;
-    return [rt.name];
+    return { keys: [rt.name], fullPass: true };
   }
   const pair = rt.pairs.find((p) => p.destination === o.metadata.namespace);
-  if (!pair) return [];
+  if (!pair) return NOTHING;
   const group = o.apiVersion?.includes("/") ? o.apiVersion.split("/")[0] : "";
-  return [objectWorkKey(rt.name, {
+  const key = objectWorkKey(rt.name, {
     sourceNamespace: pair.source,
     group,
     kind: o.kind,
     name: o.metadata.name,
-  })];
+  });
+  return { keys: [key], fullPass: false };
 }
 
 /**
@@ -69,17 +79,14 @@ export function drEventKeys(
 export function sourceNamespaceKeys(
   runtimes: Runtimes,
   e: InformerEvent,
-): string[] {
+): Routed {
   if (
     e.type === "update" &&
     e.old.metadata.resourceVersion === e.object.metadata.resourceVersion
-  ) return [];
+  ) return NOTHING;
   const name = e.object.metadata.name;
-  const keys: string[] = [];
-  for (const rt of runtimes.values()) {
-    if (!rt.live || !rt.pairs.some((p) => p.source === name)) continue;
-    rt.dirty = true;
-    keys.push(rt.name);
-  }
-  return keys;
+  const keys = [...runtimes.values()]
+    .filter((rt) => rt.live && rt.pairs.some((p) => p.source === name))
+    .map((rt) => rt.name);
+  return { keys, fullPass: true };
 }

@@ -13,28 +13,32 @@ import { specOf } from "./spec.ts";
 export const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 5 * 60_000;
 
-/** After a restart, a Scheduled replication resumes its schedule from status. */
-export function restoreSchedule(
+/**
+ * After a restart, a Scheduled replication resumes its schedule from
+ * status: the generation and due time to restore, if any.
+ */
+export function restoredSchedule(
   nr: NamespaceReplication,
-  rt: ReplicationRuntime,
-): void {
+  rt: Pick<ReplicationRuntime, "passGeneration">,
+): { generation?: number; dueAt: number } | undefined {
   if (
     rt.passGeneration !== undefined ||
     specOf(nr).spec.mode !== "Scheduled"
-  ) return;
+  ) return undefined;
   const st = nr.status;
   if (st?.observedGeneration !== nr.metadata.generation || !st?.nextSyncTime) {
-    return;
+    return undefined;
   }
-  rt.passGeneration = nr.metadata.generation;
-  rt.dueAt = Date.parse(st.nextSyncTime);
-  rt.dirty = false;
+  return {
+    generation: nr.metadata.generation,
+    dueAt: Date.parse(st.nextSyncTime),
+  };
 }
 
 /** The next regular pass after one that finished at `now`. */
 export function nextDue(
   nr: NamespaceReplication,
-  rt: ReplicationRuntime,
+  rt: Pick<ReplicationRuntime, "live">,
   now: number,
   pruneAt?: number,
 ): number | undefined {
@@ -52,13 +56,16 @@ export function nextDue(
 export class RetryTracker {
   readonly #failures = new Map<string, number>();
 
-  /** Brings `rt.dueAt` forward after a pass with transient failures. */
+  /**
+   * After a pass: when to retry it (transient failures, growing delay), or
+   * undefined when it needs no retry.
+   */
   afterPass(
-    rt: ReplicationRuntime,
-    r: PassReport,
+    name: string,
+    r: Pick<PassReport, "blocker" | "results">,
     now: number,
     incomplete: boolean,
-  ): void {
+  ): number | undefined {
     const transient = incomplete ||
       r.blocker?.reason === "RemoteClusterUnreachable" ||
       r.results.some((x) =>
@@ -66,12 +73,10 @@ export class RetryTracker {
           o?.status === "failed" && o.transient
         )
       );
-    if (!transient) return void this.#failures.delete(rt.name);
-    const n = (this.#failures.get(rt.name) ?? 0) + 1;
-    this.#failures.set(rt.name, n);
-    const retryAt = now + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (n - 1));
-    rt.dirty = true;
-    rt.dueAt = rt.dueAt === undefined ? retryAt : Math.min(rt.dueAt, retryAt);
+    if (!transient) return void this.#failures.delete(name);
+    const n = (this.#failures.get(name) ?? 0) + 1;
+    this.#failures.set(name, n);
+    return now + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (n - 1));
   }
 
   forget(name: string): void {
@@ -81,7 +86,7 @@ export class RetryTracker {
 
 /** The work-queue answer: come back when the next pass is due. */
 export function requeue(
-  rt: ReplicationRuntime,
+  rt: Pick<ReplicationRuntime, "dueAt">,
   now: number,
 ): WorkResult | void {
   if (rt.dueAt === undefined) return;

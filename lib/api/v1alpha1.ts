@@ -159,6 +159,8 @@ export interface NamespaceReplicationSpec {
   schedule?: string;
   /** Continuous mode: periodic full reconcile (duration). */
   resyncInterval?: string;
+  /** Recovery point objective (duration), exported for the RPO alert. */
+  rpoObjective?: string;
   suspend?: boolean;
   resourceTypes?: { include?: string[]; exclude?: string[] };
   selector?: LabelSelector;
@@ -174,8 +176,68 @@ export interface NamespaceReplicationSpec {
     delay?: string;
     maxDeleteFraction?: number;
     minObjects?: number;
+    /** Cumulative prunes per DR namespace in any hour; more are blocked. */
+    maxDeletesPerHour?: number;
   };
+  /** PVC data replication through VolSync (contract §2). */
+  dataReplication?: DataReplicationSpec;
 }
+
+// --------------------------------------------------- data replication (VolSync)
+
+/** The source side's point-in-time method; the DR side always snapshots. */
+export type VolumeCopyMethod = "Snapshot" | "Clone" | "Direct";
+
+export interface DataReplicationSpec {
+  /** The only mover for now. */
+  mover?: "VolSync";
+  /** VolSync's rsync-tls method. */
+  method?: "RsyncTLS";
+  /** VolSync trigger: 5-field cron or @hourly/@daily... */
+  schedule?: string;
+  copyMethod?: VolumeCopyMethod;
+  /** Used on both sides for the point-in-time copies. */
+  volumeSnapshotClassName?: string;
+  /** Only PVCs whose labels match. */
+  selector?: LabelSelector;
+  /** How the DR side's rsync-tls endpoint is exposed to the source. */
+  serviceType?: "ClusterIP" | "LoadBalancer";
+  /** A volume whose last transfer is older than this is reported (duration). */
+  rpoThreshold?: string;
+}
+
+export type VolumePhase =
+  | "Pending"
+  | "Syncing"
+  | "Synced"
+  | "Degraded"
+  | "Paused"
+  | "Skipped";
+
+/** One replicated (or skipped) PVC in status.volumes. */
+export interface VolumeStatus {
+  namespace: string;
+  pvc: string;
+  /** DR namespace. */
+  destination?: string;
+  phase: VolumePhase;
+  reason?: string;
+  message?: string;
+  lastSyncTime?: string;
+  /** Duration string, as VolSync reports it (e.g. "41s"). */
+  lastSyncDuration?: string;
+  /** Name of the VolumeSnapshot holding the last consistent image. */
+  latestImage?: string;
+}
+
+export const DATA_REPLICATION_DEFAULTS = {
+  mover: "VolSync",
+  method: "RsyncTLS",
+  schedule: "*/10 * * * *",
+  copyMethod: "Snapshot",
+  serviceType: "ClusterIP",
+  rpoThreshold: "1h",
+} as const;
 
 export type ReplicationPhase =
   | "Pending"
@@ -191,7 +253,8 @@ export type ReplicationConditionType =
   | "RemoteClusterReady"
   | "PruneBlocked"
   | "DestinationPromoted"
-  | "SourceNamespaceMissing";
+  | "SourceNamespaceMissing"
+  | "DataReplicationReady";
 
 export interface SyncCounts {
   desired: number;
@@ -241,6 +304,8 @@ export interface NamespaceReplicationStatus {
   failures?: ObjectFailure[];
   /** Prunes held back by the mass-deletion guard. */
   blockedPrunes?: BlockedPrune[];
+  /** With spec.dataReplication: one entry per selected PVC. */
+  volumes?: VolumeStatus[];
 }
 
 export const MAX_STATUS_FAILURES = 20;
@@ -256,6 +321,7 @@ export interface NamespaceReplication {
 export const NAMESPACE_REPLICATION_DEFAULTS = {
   mode: "Continuous",
   resyncInterval: "10m",
+  rpoObjective: "15m",
   suspend: false,
   resourceTypes: { include: ["*"], exclude: [] },
   scaleToZero: true,
@@ -263,7 +329,12 @@ export const NAMESPACE_REPLICATION_DEFAULTS = {
   immutableFieldPolicy: "Recreate",
   conflictPolicy: "Abort",
   prune: true,
-  pruneSafety: { delay: "60s", maxDeleteFraction: 0.25, minObjects: 5 },
+  pruneSafety: {
+    delay: "60s",
+    maxDeleteFraction: 0.25,
+    minObjects: 5,
+    maxDeletesPerHour: 50,
+  },
 } as const;
 
 // ---------------------------------------------------- labels and annotations (§3)
@@ -287,11 +358,3 @@ export const ANNOTATION_PROMOTED = "drsyncer.io/promoted";
 export const LABEL_ADOPTED = "drsyncer.io/adopted";
 /** Label: the source cluster's identity (its kube-system namespace uid). */
 export const LABEL_SOURCE_CLUSTER = "drsyncer.io/source-cluster";
-
-/** Value of the ownership label for a NamespaceReplication. */
-export function replicationOwnerValue(
-  namespace: string,
-  name: string,
-): string {
-  return `${namespace}.${name}`;
-}

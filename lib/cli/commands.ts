@@ -85,11 +85,16 @@ export const COMMANDS = {
       sharding: switchFlag(
         "every replica active: NamespaceReplications split over the live replicas through Leases",
       ),
-      metricsAddr: valueFlag("serve /metrics on", "ADDR", readAddress, {
-        fallback: { hostname: "0.0.0.0", port: 8080 },
-      }),
+      metricsAddr: valueFlag(
+        "serve /metrics on [host]:port; the default :8080 listens on every interface (give 127.0.0.1:8080 to keep it local)",
+        "ADDR",
+        readAddress,
+        {
+          fallback: { hostname: "0.0.0.0", port: 8080 },
+        },
+      ),
       healthAddr: valueFlag(
-        "serve /healthz and /readyz on",
+        "serve /healthz and /readyz on [host]:port; the default :8081 listens on every interface",
         "ADDR",
         readAddress,
         {
@@ -134,6 +139,9 @@ export const COMMANDS = {
       kubeconfig: drKubeconfig,
       namespace: drNamespace,
       dryRun: switchFlag("print what would change and write nothing"),
+      force: switchFlag(
+        "promote even when a replicated volume has no usable image",
+      ),
       ...logFlags("pretty"),
     },
   },
@@ -143,6 +151,9 @@ export const COMMANDS = {
       kubeconfig: drKubeconfig,
       namespace: drNamespace,
       dryRun: switchFlag("print what would change and write nothing"),
+      discardDrChanges: switchFlag(
+        "demote even though DR objects changed since promote (they are overwritten by the next sync)",
+      ),
       ...logFlags("pretty"),
     },
   },

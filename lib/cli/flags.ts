@@ -3,6 +3,11 @@
  * value, and whether a value is always present (required or defaulted); the
  * last is carried in the type so parsed configs need no `!`.
  */
+import {
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  labelValueProblem,
+} from "../sync/names.ts";
 
 /** Outcome of reading one flag value: the value, or a problem to show. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -40,11 +45,6 @@ export interface NamespacePair {
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem });
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_LABEL_MAX = 63;
-/** "plural" or "plural.group", as in resourceTypes of the CRD. */
-export const RESOURCE_TYPE =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/;
 const MAX_PORT = 65535;
 const ANY_HOST = "0.0.0.0";
@@ -108,7 +108,7 @@ export function readChoice<const T extends string>(
 
 /** A Kubernetes namespace name. */
 export function readNamespace(raw: string): Parsed<string> {
-  return DNS_LABEL.test(raw) && raw.length <= DNS_LABEL_MAX
+  return dns1123LabelProblem(raw) === undefined
     ? ok(raw)
     : bad(`"${raw}" is not a valid namespace name`);
 }
@@ -124,11 +124,9 @@ export function readNamespacePair(raw: string): Parsed<NamespacePair> {
   return ok({ source, destination });
 }
 
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
 /** A non-empty Kubernetes label value. */
 export function readLabelValue(raw: string): Parsed<string> {
-  return LABEL_VALUE.test(raw) && raw.length <= DNS_LABEL_MAX
+  return raw !== "" && labelValueProblem(raw) === undefined
     ? ok(raw)
     : bad(`"${raw}" is not a valid label value`);
 }
@@ -145,7 +143,8 @@ export function readAddress(raw: string): Parsed<Address> {
 /** Comma-separated resource types: plural or plural.group. */
 export function readResourceTypes(raw: string): Parsed<string[]> {
   const items = raw.split(",").map((s) => s.trim());
-  const wrong = items.find((s) => !RESOURCE_TYPE.test(s));
+  // "plural" or "plural.group", as in resourceTypes of the CRD.
+  const wrong = items.find((s) => dns1123SubdomainProblem(s) !== undefined);
   return wrong === undefined ? ok(items) : bad(
     `"${wrong}" is not a resource type like deployments or widgets.example.com`,
   );

@@ -8,12 +8,16 @@ import type { PlannedAction } from "../sync/plan.ts";
 import type { PruneCandidate } from "../sync/prune.ts";
 import { writeRank } from "../sync/order.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
-import type { ActionOutcome } from "./outcome.ts";
+import { type ActionOutcome, failed, type OutcomeSubject } from "./outcome.ts";
 import { runPool, type Slots } from "./pool.ts";
 import type { ClusterWriter } from "./ports.ts";
+import { FenceClosedError, type WriteFence } from "./write-fence.ts";
 
 export interface ApplyContext {
+  /** Writes go through `fence.guard(...)` of the same fence. */
   writer: ClusterWriter;
+  /** Asked before each rank: a closed fence ends the apply there. */
+  fence?: WriteFence;
   /** The resource type of a planned object. */
   typeOf(object: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
   /** Current DR object by key (needed for recreate's uid precondition). */
@@ -34,16 +38,9 @@ export interface ApplyContext {
 function outcome(
   a: PlannedAction,
   ns: string,
-  rest: Omit<ActionOutcome, "action" | "key" | "kind" | "name" | "namespace">,
+  rest: Omit<ActionOutcome, keyof OutcomeSubject>,
 ): ActionOutcome {
-  return {
-    action: a.action,
-    key: a.key,
-    kind: a.kind,
-    namespace: ns,
-    name: a.name,
-    ...rest,
-  };
+  return { ...subjectOf(a, ns), ...rest };
 }
 
 /** Our reason for an API failure, with the 404 cases told apart. */
@@ -61,14 +58,26 @@ export function failureOf(e: unknown): KubeError {
   return err;
 }
 
-function failed(a: PlannedAction, ns: string, e: unknown): ActionOutcome {
-  const err = failureOf(e);
-  return outcome(a, ns, {
-    status: "failed",
-    reason: err.reason,
-    message: err.message,
-    transient: err.transient,
-  });
+/** The outcome of a write that threw: refused by the fence, or failed. */
+export function outcomeOfError(
+  subject: OutcomeSubject,
+  e: unknown,
+): ActionOutcome {
+  if (e instanceof FenceClosedError) {
+    const { reason, message } = e.verdict;
+    return { ...subject, status: "skipped", reason, message, transient: true };
+  }
+  return failed(subject, failureOf(e));
+}
+
+function subjectOf(a: PlannedAction, ns: string): OutcomeSubject {
+  return {
+    action: a.action,
+    key: a.key,
+    kind: a.kind,
+    namespace: ns,
+    name: a.name,
+  };
 }
 
 async function createOrReplan(
@@ -89,8 +98,7 @@ async function createOrReplan(
   }
   const again = ctx.replan(a.object!, fresh);
   if (again.action === "create") {
-    return outcome(a, ctx.namespace, {
-      status: "failed",
+    return failed(subjectOf(a, ctx.namespace), {
       reason: "Conflict",
       message: "object appeared while being created; retrying later",
       transient: true,
@@ -123,8 +131,7 @@ async function updateOrReplan(
   const fresh = await ctx.writer.get(type, ctx.namespace, a.name);
   if (!fresh) {
     // Deleted meanwhile: the next pass creates it again.
-    return outcome(a, ctx.namespace, {
-      status: "failed",
+    return failed(subjectOf(a, ctx.namespace), {
       reason: "Conflict",
       message: "object vanished while being updated; retrying later",
       transient: true,
@@ -145,8 +152,7 @@ async function recreate(
   } catch (e) {
     if (classifyError(e).reason !== "AlreadyExists") throw e;
     // Finalizers keep the old object around; the next pass creates it.
-    return outcome(a, ctx.namespace, {
-      status: "failed",
+    return failed(subjectOf(a, ctx.namespace), {
       reason: "RecreatePending",
       message:
         "old copy is still being deleted; it is created on the next pass",
@@ -199,11 +205,25 @@ async function applyOne(
         return await recreate(a, ctx);
     }
   } catch (e) {
-    return failed(a, ns, e);
+    return outcomeOfError(subjectOf(a, ns), e);
   }
 }
 
-/** Applies `actions` (already in write order); outcomes in the same order. */
+const WRITES = new Set(["create", "update", "recreate"]);
+
+/** Whether the fence stops writes into `ctx.namespace` before a batch. */
+async function fenceClosed(
+  writes: boolean,
+  ctx: Pick<ApplyContext, "fence" | "namespace" | "dryRun">,
+): Promise<boolean> {
+  if (!writes || !ctx.fence || ctx.dryRun) return false;
+  return !(await ctx.fence.check(ctx.namespace)).open;
+}
+
+/**
+ * Applies `actions` (already in write order); outcomes in the same order,
+ * ending where a closed fence stopped the apply (see `fence.closedFor`).
+ */
 export async function applyActions(
   actions: readonly PlannedAction[],
   ctx: ApplyContext,
@@ -211,6 +231,7 @@ export async function applyActions(
   const results = new Map<PlannedAction, ActionOutcome>();
   const slots = ctx.slots;
   for (const rank of groupByRank(actions)) {
+    if (await fenceClosed(rank.some((a) => WRITES.has(a.action)), ctx)) break;
     const width = slots ? rank.length : ctx.concurrency;
     await runPool(rank, width, async (a) => {
       const one = () => applyOne(a, ctx);
@@ -218,7 +239,7 @@ export async function applyActions(
       ctx.onApplied?.();
     });
   }
-  return actions.map((a) => results.get(a)!);
+  return actions.filter((a) => results.has(a)).map((a) => results.get(a)!);
 }
 
 function groupByRank(actions: readonly PlannedAction[]): PlannedAction[][] {
@@ -238,9 +259,10 @@ export async function applyDeletes(
   deletes: readonly PruneCandidate[],
   ctx: Pick<
     ApplyContext,
-    "writer" | "typeOf" | "namespace" | "concurrency" | "dryRun"
+    "writer" | "typeOf" | "namespace" | "concurrency" | "dryRun" | "fence"
   >,
 ): Promise<ActionOutcome[]> {
+  if (await fenceClosed(deletes.length > 0, ctx)) return [];
   const results = new Map<PruneCandidate, ActionOutcome>();
   await runPool(deletes, ctx.concurrency, async (c) => {
     const base = {
@@ -260,18 +282,12 @@ export async function applyDeletes(
       });
       results.set(c, { ...base, status: "done", reason: "SourceDeleted" });
     } catch (e) {
-      const err = classifyError(e);
+      const gone = classifyError(e).code === 404;
       results.set(
         c,
-        err.code === 404
+        gone
           ? { ...base, status: "done", reason: "SourceDeleted" }
-          : {
-            ...base,
-            status: "failed",
-            reason: err.reason,
-            message: err.message,
-            transient: err.transient,
-          },
+          : outcomeOfError(base, e),
       );
     }
   });

@@ -4,9 +4,7 @@
  * from pruning: "could not see it" must never mean "it was deleted".
  */
 import { classifyError } from "../kube/errors.ts";
-import { copyDecision, REASONS_KEEPING_EXISTING_COPY } from "../sync/filter.ts";
-import { copyOptionsFor } from "../sync/replication-spec.ts";
-import { toDrCopy } from "../sync/transform.ts";
+import { desiredCopy } from "../sync/desired-copy.ts";
 import {
   type ApiResource,
   apiVersionOf,
@@ -14,7 +12,7 @@ import {
   type KubeObject,
   objectKey,
 } from "../sync/types.ts";
-import type { NamespaceSyncInput } from "./namespace-sync.ts";
+import type { NamespaceSyncInput } from "./sync-input.ts";
 import { runPool } from "./pool.ts";
 
 /** Concurrent list calls per namespace pass. */
@@ -40,15 +38,6 @@ interface TypeRead {
   source?: KubeObject[];
   current: KubeObject[];
   drError?: string;
-}
-
-/** The key the DR copy of `source` has in `destination`. */
-export function copyKeyOf(source: KubeObject, destination: string): string {
-  return objectKey({
-    apiVersion: source.apiVersion,
-    kind: source.kind,
-    metadata: { name: source.metadata.name, namespace: destination },
-  });
 }
 
 async function readType(
@@ -115,11 +104,7 @@ function addTypeRead(
     for (const o of read.current) out.keepKeys.add(objectKey(o));
     return;
   }
-  const opts = copyOptionsFor(settings.spec, {
-    destinationNamespace: pair.destination,
-    ownerValue: settings.ownerValue,
-  });
-  const ctx = { ...settings.copyContext, namespace: sourceNs };
+  const target = { sourceNamespace: sourceNs, destination: pair.destination };
   for (const obj of read.source) {
     // List items may come without apiVersion/kind.
     const withKind = {
@@ -127,18 +112,12 @@ function addTypeRead(
       apiVersion: obj.apiVersion ?? apiVersionOf(read.type),
       kind: obj.kind ?? read.type.kind,
     };
-    const decision = copyDecision(withKind, ctx);
-    if (!decision.copy) {
-      if (REASONS_KEEPING_EXISTING_COPY.has(decision.reason)) {
-        out.keepKeys.add(copyKeyOf(withKind, pair.destination));
-      }
-      continue;
-    }
-    const copy = toDrCopy(withKind, opts);
-    out.desired.push(copy.object);
-    out.keepKeys.add(objectKey(copy.object));
-    for (const w of copy.warnings) {
-      out.warnings.push(`${obj.kind} ${obj.metadata.name}: ${w}`);
+    const want = desiredCopy(withKind, settings, target);
+    if (want.kind === "drop") continue;
+    out.keepKeys.add(want.key);
+    if (want.kind === "copy") {
+      out.desired.push(want.object);
+      out.warnings.push(...want.warnings);
     }
   }
 }

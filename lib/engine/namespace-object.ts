@@ -9,9 +9,9 @@ import type { KubeObject } from "../sync/types.ts";
 import { planNamespace } from "../sync/plan.ts";
 import { copyOptionsFor } from "../sync/replication-spec.ts";
 import { toDrCopy } from "../sync/transform.ts";
-import { failureOf } from "./apply.ts";
-import type { NamespaceSyncInput } from "./namespace-sync.ts";
-import type { ActionOutcome } from "./outcome.ts";
+import { outcomeOfError } from "./apply.ts";
+import type { NamespaceSyncInput } from "./sync-input.ts";
+import { type ActionOutcome, failed } from "./outcome.ts";
 import { NAMESPACES } from "./ports.ts";
 
 /** The desired DR Namespace for a source Namespace. */
@@ -29,6 +29,7 @@ export function desiredNamespace(
   const opts = copyOptionsFor(settings.spec, {
     destinationNamespace: pair.destination,
     ownerValue: settings.ownerValue,
+    sourceCluster: settings.sourceCluster,
   });
   return toDrCopy({ ...from, apiVersion: "v1", kind: "Namespace" }, opts)
     .object;
@@ -49,18 +50,16 @@ export async function ensureNamespace(
     name,
   };
   if (drNs?.metadata.deletionTimestamp) {
-    return {
-      ...base,
-      action: "skip",
-      status: "failed",
+    return failed({ ...base, action: "skip" }, {
       reason: "DestinationTerminating",
       message: `DR namespace ${name} is terminating`,
       transient: true,
-    };
+    });
   }
   const [action] = planNamespace({
     destinationNamespace: name,
     ownerValue: input.settings.ownerValue,
+    sourceCluster: input.settings.sourceCluster,
     desired: [desired],
     current: drNs ? [drNs] : [],
     conflictPolicy: input.settings.spec.conflictPolicy,
@@ -81,13 +80,6 @@ export async function ensureNamespace(
     } else await input.writer.replace(NAMESPACES, action.object!);
     return { ...out, status: "done", reason: action.reason };
   } catch (e) {
-    const err = failureOf(e);
-    return {
-      ...out,
-      status: "failed",
-      reason: err.reason,
-      message: err.message,
-      transient: err.transient,
-    };
+    return outcomeOfError(out, e);
   }
 }

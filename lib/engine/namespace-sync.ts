@@ -6,60 +6,38 @@
  *   source ns missing/terminating ──► nothing written, nothing pruned
  *   DR ns promoted               ──► nothing written (DestinationPromoted)
  *   otherwise: ensure DR ns → copies in write order → prunes past the guard
+ *
+ * Every write goes through the write fence (write-fence.ts), asked again
+ * before each write rank: a promote that lands mid-pass stops the pass at
+ * the next rank, with no prune, as DestinationPromoted.
  */
 import {
   ANNOTATION_PROMOTED,
   type NamespacePair,
   type SyncCounts,
 } from "../api/v1alpha1.ts";
-import type { CopyContext } from "../sync/filter.ts";
-import { type NamespacePlan, planNamespace } from "../sync/plan.ts";
-import { planPrunes, type PrunePlan } from "../sync/prune.ts";
-import type { ResolvedSpec } from "../sync/replication-spec.ts";
-import { type ApiResource, type KubeObject, objectKey } from "../sync/types.ts";
+import {
+  type NamespacePlan,
+  type NamespacePlanInput,
+  planNamespace,
+  type PlannedAction,
+} from "../sync/plan.ts";
+import type { PrunePlan } from "../sync/prune.ts";
+import { guardedPrunes } from "./prune-budget.ts";
+import { type KubeObject, objectKey } from "../sync/types.ts";
 import { applyActions, applyDeletes } from "./apply.ts";
 import { ensureNamespace } from "./namespace-object.ts";
 import { type ActionOutcome, countOutcome, emptyCounts } from "./outcome.ts";
-import type { Slots } from "./pool.ts";
 import { type DesiredSet, gatherNamespace } from "./gather.ts";
-import type { ClusterReader, ClusterWriter } from "./ports.ts";
+import { NAMESPACES } from "./ports.ts";
+import type { NamespaceSyncInput, ReplicationSettings } from "./sync-input.ts";
 
-/** A replication's settings, resolved once per pass. */
-export interface ReplicationSettings {
-  ownerValue: string;
-  spec: ResolvedSpec;
-  /** Selected resource types (discovery on the source). */
-  types: readonly ApiResource[];
-  copyContext: Omit<CopyContext, "namespace">;
-}
-
-/** State the caller keeps between passes for one namespace. */
-export interface PruneState {
-  pendingSince: ReadonlyMap<string, Date>;
-  allowToken: { current?: string; lastHandled?: string };
-}
-
-export interface NamespaceSyncInput {
-  pair: NamespacePair;
-  /** NamespaceMapping spec.copyNamespaceMetadata of the pair's mapping. */
-  copyNamespaceMetadata: boolean;
-  settings: ReplicationSettings;
-  source: ClusterReader;
-  dr: ClusterReader;
-  writer: ClusterWriter;
-  /** The DR type of a planned object (kind → resource). */
-  drTypeOf(o: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
-  /** Whether the DR cluster serves a type (absent: assume it does). */
-  drServes?(type: ApiResource): boolean;
-  /** Writes in flight shared with the other pairs of a pass. */
-  writeSlots?: Slots;
-  prune: PruneState;
-  now: Date;
-  concurrency: number;
-  dryRun: boolean;
-  /** Objects written or checked so far, of the total planned (progress). */
-  onProgress?: (done: number, total: number) => void;
-}
+export type {
+  NamespaceSyncInput,
+  PruneState,
+  ReplicationSettings,
+} from "./sync-input.ts";
+import { promotedOnlyFence, type WriteFence } from "./write-fence.ts";
 
 export type NamespaceState =
   | "Synced"
@@ -100,10 +78,19 @@ function stopped(
   };
 }
 
+function fencedState(reason: string): NamespaceState {
+  return reason === "DestinationPromoted"
+    ? "DestinationPromoted"
+    : "DestinationUnavailable";
+}
+
 /** See the module comment. */
 export async function syncNamespace(
-  input: NamespaceSyncInput,
+  unfenced: NamespaceSyncInput,
 ): Promise<NamespaceSyncResult> {
+  const fence = unfenced.fence ??
+    promotedOnlyFence((n) => unfenced.writer.get(NAMESPACES, undefined, n));
+  const input = { ...unfenced, fence, writer: fence.guard(unfenced.writer) };
   const { pair } = input;
   const sourceNs = await input.source.getNamespace(pair.source);
   if (isGoneOrGoing(sourceNs)) {
@@ -115,13 +102,13 @@ export async function syncNamespace(
   }
   const drNs = await input.dr.getNamespace(pair.destination);
   if (drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
-    return stopped(
-      pair,
-      "DestinationPromoted",
-      `DR namespace ${pair.destination} is promoted; nothing is written into it`,
-    );
+    return await promotedResult(sourceNs!, input);
   }
   const nsOutcome = await ensureNamespace(sourceNs!, drNs, input);
+  const closed = fence.closedFor(pair.destination);
+  if (closed) {
+    return stopped(pair, fencedState(closed.reason), closed.message, nsOutcome);
+  }
   if (nsOutcome.status === "failed") {
     return stopped(
       pair,
@@ -139,17 +126,59 @@ export async function syncNamespace(
       nsOutcome,
     );
   }
-  return await planAndApply(gathered, nsOutcome, input);
+  return await planAndApply(gathered, nsOutcome, input, drNs);
+}
+
+/**
+ * Contract §2: a promoted DR namespace gets no writes, but the selected
+ * source objects are still desired: each one is reported skipped, so the
+ * counts say how much is not being copied.
+ */
+async function promotedResult(
+  sourceNs: KubeObject,
+  input: NamespaceSyncInput,
+): Promise<NamespaceSyncResult> {
+  const { pair } = input;
+  const g = await gatherNamespace(sourceNs, true, input);
+  const plan = planNamespace({
+    ...planRulesOf(input.settings, pair.destination),
+    destinationPromoted: true,
+    desired: g.desired,
+    current: g.current,
+  });
+  const outcomes: ActionOutcome[] = plan.actions.map((a) => ({
+    action: a.action,
+    key: a.key,
+    kind: a.kind,
+    namespace: pair.destination,
+    name: a.name,
+    status: "skipped",
+    reason: "DestinationPromoted",
+  }));
+  const counts = emptyCounts();
+  counts.desired = g.desired.length;
+  for (const o of outcomes) countOutcome(counts, o);
+  return {
+    ...stopped(
+      pair,
+      "DestinationPromoted",
+      `DR namespace ${pair.destination} is promoted; nothing is written into it`,
+    ),
+    outcomes,
+    warnings: g.warnings,
+    counts,
+  };
 }
 
 async function planAndApply(
   g: DesiredSet,
   nsOutcome: ActionOutcome,
-  input: NamespaceSyncInput,
+  input: NamespaceSyncInput & { fence: WriteFence },
+  drNs: KubeObject | undefined,
 ): Promise<NamespaceSyncResult> {
   const { settings, pair } = input;
   const plan = planNamespace({
-    ...planInputOf(input),
+    ...planRulesOf(settings, pair.destination),
     desired: g.desired,
     current: g.current,
   });
@@ -159,38 +188,47 @@ async function planAndApply(
     writer: input.writer,
     typeOf: input.drTypeOf,
     current: new Map(g.current.map((o) => [objectKey(o), o])),
-    replan: (desired: KubeObject, fresh: KubeObject) =>
-      planNamespace({
-        ...planInputOf(input),
-        desired: [desired],
-        current: [fresh],
-      })
-        .actions[0],
+    replan: replanOne(settings, pair.destination),
     namespace: pair.destination,
     concurrency: input.concurrency,
     dryRun: input.dryRun,
     served: input.drServes,
     slots: input.writeSlots,
+    fence: input.fence,
     onApplied: () => input.onProgress?.(++applied, total),
   };
   const outcomes = await applyActions(plan.actions, ctx);
-  const prune = planPrunes({
-    ownerValue: settings.ownerValue,
-    current: g.current,
-    desiredKeys: g.keepKeys,
-    pendingSince: input.prune.pendingSince,
-    now: input.now,
-    prune: settings.spec.prune,
-    safety: settings.spec.pruneSafety,
-    allowToken: input.prune.allowToken,
-    sourceNamespaceExists: true,
-  });
+  const closed = input.fence.closedFor(pair.destination);
+  if (closed) {
+    // No prune either: the namespace is no longer ours to tidy.
+    return {
+      ...stopped(pair, fencedState(closed.reason), closed.message, nsOutcome),
+      plan,
+      outcomes,
+      warnings: g.warnings,
+      counts: countsOf(g, outcomes),
+    };
+  }
+  const { prune, failure } = await guardedPrunes(
+    {
+      ownerValue: settings.ownerValue,
+      sourceCluster: settings.sourceCluster,
+      current: g.current,
+      desiredKeys: g.keepKeys,
+      pendingSince: input.prune.pendingSince,
+      now: input.now,
+      prune: settings.spec.prune,
+      safety: settings.spec.pruneSafety,
+      allowToken: input.prune.allowToken,
+      sourceNamespaceExists: true,
+    },
+    drNs,
+    input,
+  );
+  if (failure) outcomes.push(failure);
   outcomes.push(...await applyDeletes(prune.deletes, ctx));
   total += prune.deletes.length;
   input.onProgress?.(applied + prune.deletes.length, total);
-  const counts = emptyCounts();
-  counts.desired = g.desired.length;
-  for (const o of outcomes) countOutcome(counts, o);
   return {
     pair,
     state: "Synced",
@@ -199,16 +237,39 @@ async function planAndApply(
     prune,
     outcomes,
     warnings: g.warnings,
-    counts,
+    counts: countsOf(g, outcomes),
   };
 }
 
-function planInputOf(input: NamespaceSyncInput) {
+function countsOf(g: DesiredSet, outcomes: ActionOutcome[]): SyncCounts {
+  const counts = emptyCounts();
+  counts.desired = g.desired.length;
+  for (const o of outcomes) countOutcome(counts, o);
+  return counts;
+}
+
+/** The plan rules of a replication's writes into `destination`. */
+export function planRulesOf(
+  settings: Pick<ReplicationSettings, "ownerValue" | "spec" | "sourceCluster">,
+  destination: string,
+): Omit<NamespacePlanInput, "desired" | "current"> {
   return {
-    destinationNamespace: input.pair.destination,
-    ownerValue: input.settings.ownerValue,
-    conflictPolicy: input.settings.spec.conflictPolicy,
-    immutableFieldPolicy: input.settings.spec.immutableFieldPolicy,
+    destinationNamespace: destination,
+    ownerValue: settings.ownerValue,
+    sourceCluster: settings.sourceCluster,
+    conflictPolicy: settings.spec.conflictPolicy,
+    immutableFieldPolicy: settings.spec.immutableFieldPolicy,
     destinationPromoted: false,
   };
+}
+
+/** The same object planned again against a fresh read (after a 409). */
+export function replanOne(
+  settings: Pick<ReplicationSettings, "ownerValue" | "spec" | "sourceCluster">,
+  destination: string,
+): (desired: KubeObject, fresh: KubeObject) => PlannedAction {
+  const rules = planRulesOf(settings, destination);
+  return (desired, fresh) =>
+    planNamespace({ ...rules, desired: [desired], current: [fresh] })
+      .actions[0];
 }

@@ -24,6 +24,26 @@ export interface ActionOutcome {
   transient?: boolean;
 }
 
+/** Which object and which action an outcome is about. */
+export type OutcomeSubject = Pick<
+  ActionOutcome,
+  "action" | "key" | "kind" | "namespace" | "name"
+>;
+
+/** The one builder of a failed outcome. */
+export function failed(
+  subject: OutcomeSubject,
+  why: { reason: string; message: string; transient: boolean },
+): ActionOutcome {
+  return {
+    ...subject,
+    status: "failed",
+    reason: why.reason,
+    message: why.message,
+    transient: why.transient,
+  };
+}
+
 export function emptyCounts(): SyncCounts {
   return {
     desired: 0,
@@ -54,16 +74,32 @@ export function addCounts(into: SyncCounts, more: SyncCounts): void {
   }
 }
 
-/** The status.failures entry of a failed or refused action. */
+/** Refusals about an object found on the DR side, not about its source. */
+const DR_SIDE_CONFLICTS = new Set([
+  "NotOwned",
+  "OwnedByOtherReplication",
+  "OwnedByOtherSourceCluster",
+]);
+
+/**
+ * The status.failures entry of a failed or refused action. Entries name the
+ * source object; a conflict is about the DR object in the way, so its
+ * message names where that one is (`o.namespace`, the DR namespace).
+ */
 export function toFailure(
   o: ActionOutcome,
   sourceNamespace: string,
 ): ObjectFailure {
+  const reason = o.reason ?? "Failed";
+  const message = o.message ?? "";
+  const where = o.namespace ? `${o.namespace}/${o.name}` : o.name;
   return {
     kind: o.kind,
     namespace: sourceNamespace,
     name: o.name,
-    reason: o.reason ?? "Failed",
-    message: o.message ?? "",
+    reason,
+    message: DR_SIDE_CONFLICTS.has(reason)
+      ? `DR ${o.kind} ${where} ${message}`
+      : message,
   };
 }

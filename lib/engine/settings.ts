@@ -3,8 +3,8 @@
  * into the settings one pass runs with. Problems are returned for status,
  * never thrown.
  */
-import { replicationOwnerValue } from "../api/v1alpha1.ts";
 import { groupKindsOf } from "../sync/filter.ts";
+import { ownerLabelValue } from "../sync/names.ts";
 import type { ResolvedSpec } from "../sync/replication-spec.ts";
 import {
   type DiscoveredResource,
@@ -19,6 +19,8 @@ export interface SettingsResult {
   problems: string[];
   /** Type names that matched nothing in discovery (a problem too). */
   unknownTypes: string[];
+  /** Worth a Warning Event, not a failure (an absent type excluded). */
+  warnings: string[];
 }
 
 /** See the module comment. */
@@ -27,21 +29,18 @@ export function resolveSettings(
     namespace: string;
     name: string;
     spec: ResolvedSpec;
+    /** The source cluster's identity (its kube-system namespace uid). */
+    sourceCluster?: string;
   },
   discovery: readonly DiscoveredResource[],
 ): SettingsResult {
   const { spec } = replication;
   const types = resolveResourceTypes(spec.resourceTypes, discovery);
   const problems = [...types.problems];
-  for (const name of types.unknown) {
-    problems.push(`spec.resourceTypes: unknown resource type "${name}"`);
-  }
-  const ownerValue = replicationOwnerValue(
-    replication.namespace,
-    replication.name,
-  );
+  const ownerValue = ownerLabelValue(replication.namespace, replication.name);
   const settings: ReplicationSettings = {
     ownerValue,
+    sourceCluster: replication.sourceCluster,
     spec,
     types: types.selected,
     copyContext: {
@@ -50,7 +49,12 @@ export function resolveSettings(
       ownerValue,
     },
   };
-  return { settings, problems, unknownTypes: types.unknown };
+  return {
+    settings,
+    problems,
+    unknownTypes: types.unknown,
+    warnings: types.warnings,
+  };
 }
 
 /** kind lookup for planned objects: group/kind → the selected type. */

@@ -16,6 +16,7 @@ import {
   type NamespaceReplicationStatus,
   type ObjectFailure,
   type ReplicationPhase,
+  type SyncCounts,
 } from "../api/v1alpha1.ts";
 import { type ConditionInput, setCondition } from "../conditions.ts";
 import { formatDuration } from "../sync/duration.ts";
@@ -98,21 +99,13 @@ function conditionsOf(
   return [
     phase === "Synced"
       ? { type: "Ready", status: "True", reason: "Synced", message: "" }
-      : {
-        type: "Ready",
-        status: "False",
-        // A mapping problem (DestinationConflict, ProtectedNamespace...)
-        // says more than "Degraded".
-        reason: r.blocker?.reason ?? r.notes[0]?.reason ?? phase,
-        message: r.blocker?.message ??
-          r.notes.map((n) => n.message).join("; "),
-      },
+      : { type: "Ready", status: "False", ...notReady(r, failed) },
     synced,
     r.remoteReady,
     flag(
       "PruneBlocked",
       blocked.length > 0,
-      "MassDeletion",
+      blocked[0]?.prune?.blocked?.reason ?? "MassDeletion",
       blocked.map((x) => x.prune!.blocked!.message).join("; "),
     ),
     flag(
@@ -128,6 +121,84 @@ function conditionsOf(
       missing.join(", "),
     ),
   ];
+}
+
+/**
+ * Why a pass that ran is not Synced, most serious first: the user reads
+ * Ready's reason and message before anything else.
+ */
+function notReady(
+  r: PassReport,
+  failed: number,
+): { reason: string; message: string } {
+  if (r.blocker) return r.blocker;
+  const promoted = namesIn(r.results, "DestinationPromoted");
+  if (promoted.length > 0) {
+    return {
+      reason: "DestinationPromoted",
+      message: `DR namespace ${
+        promoted.join(", ")
+      } is promoted: nothing is written into it until it is demoted`,
+    };
+  }
+  const missing = r.results.filter((x) => x.state === "SourceNamespaceMissing")
+    .map((x) => x.pair.source);
+  if (missing.length > 0) {
+    return {
+      reason: "SourceNamespaceMissing",
+      message: `source namespace ${
+        missing.join(", ")
+      } is missing; its DR copy is kept as is`,
+    };
+  }
+  const blocked = r.results.filter((x) => x.prune?.blocked);
+  if (blocked.length > 0) {
+    return {
+      reason: "PruneBlocked",
+      message: blocked.map((x) =>
+        `${x.pair.destination}: ${x.prune!.blocked!.message}`
+      ).join("; "),
+    };
+  }
+  const unavailable = r.results.find((x) =>
+    x.state === "DestinationUnavailable"
+  );
+  if (unavailable) {
+    return {
+      reason: "DestinationUnavailable",
+      message: `${unavailable.pair.destination}: ${unavailable.message ?? ""}`,
+    };
+  }
+  // A mapping problem (DestinationConflict, ProtectedNamespace...) says
+  // more than "Degraded".
+  if (r.notes.length > 0) {
+    return {
+      reason: r.notes[0].reason,
+      message: r.notes.map((n) => n.message).join("; "),
+    };
+  }
+  if (failed > 0) {
+    return { reason: "ObjectsFailed", message: `${failed} object(s) failed` };
+  }
+  return { reason: "Degraded", message: "" };
+}
+
+/**
+ * Contract §2: created/updated/deleted are the writes of the last pass that
+ * wrote anything, so a pass with nothing to do keeps them; a pass that
+ * could not run says nothing about the DR copy, so every count is kept.
+ */
+function countsAfter(
+  previous: SyncCounts | undefined,
+  counts: SyncCounts,
+  blocked: boolean,
+): SyncCounts {
+  if (!previous) return counts;
+  if (blocked) return previous;
+  const wrote = counts.created + counts.updated + counts.deleted > 0;
+  if (wrote) return counts;
+  const { created, updated, deleted } = previous;
+  return { ...counts, created, updated, deleted };
 }
 
 /** The status after a pass; `previous` supplies kept fields and transition times. */
@@ -149,7 +220,9 @@ export function statusAfterPass(
   for (const c of conditionsOf(r, phase, counts.failed)) {
     conditions = setCondition(conditions, c, r.finishedAt, r.generation);
   }
-  const ok = !r.blocker && counts.failed === 0;
+  // Contract §2: only a pass that left everything copied is a success; a
+  // promoted, missing, prune-blocked or failing namespace is not.
+  const ok = phase === "Synced";
   return {
     phase,
     conditions,
@@ -165,7 +238,7 @@ export function statusAfterPass(
     lastManualTrigger: r.lastManualTrigger ?? previous?.lastManualTrigger,
     lastMassPruneApproval: r.lastMassPruneApproval ??
       previous?.lastMassPruneApproval,
-    counts,
+    counts: countsAfter(previous?.counts, counts, r.blocker !== undefined),
     namespaces: r.results.map((x) => ({
       source: x.pair.source,
       destination: x.pair.destination,
@@ -237,4 +310,35 @@ export function awaitingTokenStatus(
 /** Drops undefined fields so two statuses compare by content. */
 export function normalizeStatus<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
+}
+
+/** Writes of Continuous mode's per-object syncs, gathered between flushes. */
+export interface ObjectWrites {
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+/**
+ * Status after a batch of per-object writes (contract §2: they reach
+ * status). The batch counts as the last pass that wrote anything; a created
+ * copy is desired and in sync from now on, an updated one is in sync again.
+ * The next full pass recounts everything from the clusters.
+ */
+export function statusAfterObjectWrites(
+  previous: NamespaceReplicationStatus | undefined,
+  writes: ObjectWrites,
+  at: Date,
+): NamespaceReplicationStatus {
+  const before = previous?.counts ?? emptyCounts();
+  const desired = Math.max(0, before.desired + writes.created - writes.deleted);
+  const inSync = Math.min(
+    desired,
+    before.inSync + writes.created + writes.updated,
+  );
+  return {
+    ...previous,
+    lastSyncTime: rfc3339(at),
+    counts: { ...before, ...writes, desired, inSync },
+  };
 }

@@ -60,6 +60,7 @@ export class Informer {
   #rv: string | undefined;
   #loop: Promise<void> | undefined;
   #hasSynced = false;
+  #watching = false;
   #markSynced!: () => void;
   /** Resolves after the first complete list was delivered. */
   readonly synced: Promise<void>;
@@ -81,6 +82,11 @@ export class Informer {
 
   get hasSynced(): boolean {
     return this.#hasSynced;
+  }
+
+  /** Synced and a watch is open now: changes arrive as they happen. */
+  get live(): boolean {
+    return this.#hasSynced && this.#watching;
   }
 
   /** Cached objects (do not mutate). */
@@ -148,6 +154,7 @@ export class Informer {
     const [lo, hi] = this.#opts.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT;
     const random = this.#opts.random ?? Math.random;
     this.stats.watches++;
+    this.#watching = true;
     const outcome: WatchOutcome = await openWatch({
       client: this.#client,
       path: collectionPath(this.spec),
@@ -161,7 +168,7 @@ export class Informer {
       clock: this.#clock,
       signal,
       onEvent: (type, object) => this.#onWatchEvent(type, object),
-    });
+    }).finally(() => this.#watching = false);
     return outcome;
   }
 

@@ -11,7 +11,7 @@ import { classifyError } from "./errors.ts";
 export interface ProbeResult {
   reason: Extract<
     RemoteClusterReason,
-    "Connected" | "Unauthorized" | "Unreachable"
+    "Connected" | "Unauthorized" | "Unreachable" | "ExecAuthRefused"
   >;
   message: string;
   serverVersion?: string;
@@ -36,6 +36,15 @@ export async function probeCluster(
       serverVersion: v?.gitVersion,
     };
   } catch (e) {
+    const plugin = pluginNotRunnable(e);
+    if (plugin !== undefined) {
+      return {
+        reason: "ExecAuthRefused",
+        message:
+          `the kubeconfig's user gets its credentials from a plugin (${plugin}), but dr-syncer may not start programs, so it cannot use it; ` +
+          "put a kubeconfig with a token or client certificate in the Secret instead (for example a ServiceAccount token on the DR cluster)",
+      };
+    }
     const k = classifyError(e);
     const denied = k.code === 401 || k.code === 403;
     return {
@@ -43,4 +52,18 @@ export async function probeCluster(
       message: `${client.server}: ${k.reason}: ${k.message}`,
     };
   }
+}
+
+const RUN_REFUSED = /Requires run access to "([^"]*)"/;
+
+/**
+ * The command of an exec credential plugin Deno refused to start (the
+ * binary holds no run permission), or undefined for any other error.
+ */
+function pluginNotRunnable(e: unknown): string | undefined {
+  for (let cause = e; cause instanceof Error; cause = cause.cause) {
+    const m = RUN_REFUSED.exec(cause.message);
+    if (m) return m[1];
+  }
+  return undefined;
 }

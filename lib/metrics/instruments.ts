@@ -28,6 +28,7 @@ export const SYNC_DURATION_BUCKETS: readonly number[] = [
 /** Called when a scrape reads a gauge or counter fed at collect time. */
 export interface CollectHooks {
   secondsSinceSuccess(g: Gauge<"replication">): void;
+  replications(g: Gauge): void;
   managerStats(): void;
 }
 
@@ -35,6 +36,8 @@ export interface CollectHooks {
 export interface Instruments {
   secondsSince: Gauge<"replication">;
   lastSuccess: Gauge<"replication">;
+  rpoObjective: Gauge<"replication">;
+  replications: Gauge;
   syncDuration: Histogram<"replication" | "result">;
   objectsWritten: Counter<"replication" | "operation">;
   syncErrors: Counter<"replication" | "reason">;
@@ -62,7 +65,8 @@ export function createInstruments(
     new Counter<L>({ name, help, labelNames: labels, registers });
   const secondsSince: Gauge<"replication"> = new Gauge({
     name: "drsyncer_seconds_since_last_successful_sync",
-    help: "Seconds since the last successful sync (since first seen if never)",
+    help:
+      "The RPO: seconds since the replication was last known caught up (since first seen if never)",
     labelNames: ["replication"],
     registers,
     collect: () => hooks.secondsSinceSuccess(secondsSince),
@@ -72,6 +76,20 @@ export function createInstruments(
     lastSuccess: gauge(
       "drsyncer_last_successful_sync_timestamp_seconds",
       "Unix time of the end of the last successful sync",
+      ["replication"],
+    ),
+    replications: new Gauge({
+      name: "drsyncer_replications",
+      help:
+        "NamespaceReplications in the controller namespace, as this replica sees them",
+      registers,
+      collect(this: Gauge) {
+        hooks.replications(this);
+      },
+    }),
+    rpoObjective: gauge(
+      "drsyncer_rpo_objective_seconds",
+      "The replication's spec.rpoObjective in seconds",
       ["replication"],
     ),
     syncDuration: new Histogram({

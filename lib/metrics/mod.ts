@@ -19,8 +19,10 @@ import {
 } from "./labels.ts";
 import { createInstruments, type Instruments } from "./instruments.ts";
 import { SeriesIndex } from "./series.ts";
+import { truthfulProcessMetrics } from "./process.ts";
 import { applyManagerStats } from "./manager-stats.ts";
-import { tallyOutcomes } from "./outcomes.ts";
+import { tallyOutcomes, type WriteOperation } from "./outcomes.ts";
+import { VolumeSyncGauge } from "./volumes.ts";
 import type { ActionOutcome } from "../engine/outcome.ts";
 
 export { type MetricsServer, serveMetrics } from "./server.ts";
@@ -28,8 +30,7 @@ export { SYNC_ERROR_REASONS, WATCH_RESTART_CAUSES } from "./labels.ts";
 
 /** How a sync run ended: partial means some objects failed. */
 export type SyncResult = "success" | "failure" | "partial";
-/** A write to the DR cluster. */
-export type WriteOperation = "create" | "update" | "delete" | "recreate";
+export type { WriteOperation } from "./outcomes.ts";
 /** Object counts of a replication's last sync. */
 export interface ReplicationObjects {
   desired: number;
@@ -48,6 +49,10 @@ export interface MetricsOptions {
 interface ReplicationTimes {
   firstSeenMs: number;
   lastSuccessMs?: number;
+  /** The last moment the replication was known caught up (contract §6). */
+  caughtUpMs?: number;
+  /** Asked at scrape: is it caught up right now? */
+  caughtUpNow?: () => boolean;
 }
 
 const MS_PER_S = 1000;
@@ -65,26 +70,36 @@ export class Metrics {
   readonly #queueTotals = new Map<string, { adds: number; retries: number }>();
   readonly #info = new Map<string, { remote_cluster: string; mode: string }>();
   #statsSource: (() => ManagerStats) | undefined;
+  /** Data RPO per replicated PVC (data replication). */
+  readonly volumes: VolumeSyncGauge;
+  #replicationCount: (() => number) | undefined;
 
   constructor(o: MetricsOptions = {}) {
     this.#now = o.now ?? Date.now;
     if (o.defaultMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry });
+      truthfulProcessMetrics(this.registry);
     }
     this.#m = createInstruments(this.registry, {
       secondsSinceSuccess: (g) => {
         g.reset();
         const now = this.#now();
         for (const [replication, t] of this.#times) {
-          const since = now - (t.lastSuccessMs ?? t.firstSeenMs);
+          if (t.caughtUpNow?.()) t.caughtUpMs = now;
+          const since = now -
+            (t.caughtUpMs ?? t.lastSuccessMs ?? t.firstSeenMs);
           g.set({ replication }, Math.max(0, since) / MS_PER_S);
         }
+      },
+      replications: (g) => {
+        if (this.#replicationCount) g.set(this.#replicationCount());
       },
       managerStats: () => {
         if (this.#statsSource) this.observeManager(this.#statsSource());
       },
     });
     this.#m.leader.set(0);
+    this.volumes = new VolumeSyncGauge(this.registry, this.#now);
   }
 
   /** The Content-Type of {@link scrape}'s text. */
@@ -112,13 +127,41 @@ export class Metrics {
     }
   }
 
+  /**
+   * Records a moment the replication was known caught up: every selected
+   * object copied, no queued, failed or blocked work, destination not
+   * promoted. The RPO gauge counts from the latest such moment.
+   */
+  caughtUp(replication: string, atMs = this.#now()): void {
+    const t = this.#track(replication);
+    if (t.caughtUpMs === undefined || atMs > t.caughtUpMs) t.caughtUpMs = atMs;
+  }
+
+  /**
+   * Continuous mode: `probe` says whether the replication is caught up right
+   * now (watches live, nothing queued), so a quiet healthy replication's RPO
+   * stays near zero between resyncs. Absent: only passes move it.
+   */
+  setCaughtUpProbe(replication: string, probe?: () => boolean): void {
+    this.#track(replication).caughtUpNow = probe;
+  }
+
+  /** Sets the replication's RPO objective (spec.rpoObjective). */
+  setRpoObjective(replication: string, seconds: number): void {
+    this.#m.rpoObjective.set({ replication }, seconds);
+    this.#note(replication, this.#m.rpoObjective, { replication });
+  }
+
   /** Records one sync run; only "success" moves the last-success time. */
   syncFinished(replication: string, result: SyncResult, ms: number): void {
     this.#track(replication);
     const labels = { replication, result };
     this.#m.syncDuration.observe(labels, ms / MS_PER_S);
     this.#note(replication, this.#m.syncDuration, labels);
-    if (result === "success") this.seeReplication(replication, this.#now());
+    if (result === "success") {
+      this.seeReplication(replication, this.#now());
+      this.caughtUp(replication);
+    }
   }
 
   /** Counts objects written to the DR cluster. */
@@ -172,6 +215,7 @@ export class Metrics {
   forget(replication: string): void {
     this.#series.drop(REPLICATION + replication);
     this.#times.delete(replication);
+    this.volumes.forget(replication);
     const info = this.#info.get(replication);
     if (info) this.#m.replicationInfo.remove({ replication, ...info });
     this.#info.delete(replication);
@@ -221,6 +265,14 @@ export class Metrics {
   restartObserver(cluster: string): NonNullable<InformerOptions["onRestart"]> {
     return (cause, _delayMs, spec) =>
       this.watchRestarted(cluster, spec.type.resource, cause);
+  }
+
+  /**
+   * Reads how many NamespaceReplications exist at every scrape: with
+   * sharding, the alert compares it with the replicas' owned ones.
+   */
+  setReplicationCount(count: () => number): void {
+    this.#replicationCount = count;
   }
 
   /** Reads leadership and queues from `source` at every scrape. */

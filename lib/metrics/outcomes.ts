@@ -4,7 +4,9 @@
  * counter updates instead of one per object.
  */
 import type { ActionOutcome } from "../engine/outcome.ts";
-import type { WriteOperation } from "./mod.ts";
+
+/** A write to the DR cluster. */
+export type WriteOperation = "create" | "update" | "delete" | "recreate";
 
 /** Counts of one sync's outcomes. */
 export interface OutcomeTally {

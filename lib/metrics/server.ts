@@ -1,6 +1,11 @@
 /** GET /metrics on --metrics-addr; everything else is 404. */
 import { type ListenAddress, parseAddr } from "../health.ts";
-import type { Metrics } from "./mod.ts";
+
+/** What the server reads (Metrics); structural, so it needs no import. */
+export interface ScrapeSource {
+  scrape(): Promise<string>;
+  readonly contentType: string;
+}
 
 /** A running metrics server. */
 export interface MetricsServer {
@@ -11,7 +16,7 @@ export interface MetricsServer {
 /** Serves `metrics` on `addr` (":8080" listens on 0.0.0.0) until `close()`. */
 export function serveMetrics(
   addr: string | ListenAddress,
-  metrics: Metrics,
+  metrics: ScrapeSource,
 ): MetricsServer {
   const { hostname, port } = typeof addr === "string" ? parseAddr(addr) : addr;
   const server = Deno.serve(

@@ -45,7 +45,10 @@ export interface ShardOptions {
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
   clock?: Clock;
-  log?: { warn(message: string, props?: Record<string, unknown>): void };
+  log?: {
+    info(message: string, props?: Record<string, unknown>): void;
+    warn(message: string, props?: Record<string, unknown>): void;
+  };
 }
 
 /** Where the coordinator learns the replications and reports changes. */
@@ -194,7 +197,13 @@ export class ShardCoordinator implements ShardFence {
       await this.#balance(leases, signal);
     } finally {
       for (const r of new Set([...before, ...this.#held])) {
-        if (before.has(r) !== this.owns(r)) this.#subject?.changed(r);
+        const owned = this.owns(r);
+        if (before.has(r) === owned) continue;
+        this.#log?.info(owned ? "replication taken" : "replication left", {
+          replication: r,
+          members: this.#members.length,
+        });
+        this.#subject?.changed(r);
       }
     }
   }

@@ -75,9 +75,22 @@ function serviceSpec(d: Spec, c: Spec): Spec {
   return out;
 }
 
-/** PVC: the bound volume and a class defaulted at creation are fixed. */
+/** A DR claim restored by promote from a replicated VolumeSnapshot. */
+function restoredFromSnapshot(c: Spec): boolean {
+  const ref = c.dataSourceRef as { kind?: string } | undefined;
+  return ref?.kind === "VolumeSnapshot";
+}
+
+/**
+ * PVC: the bound volume and a class defaulted at creation are fixed; so is
+ * the image promote restored it from (after demote its data must stay).
+ */
 function pvcSpec(d: Spec, c: Spec): Spec {
   const out = { ...d };
+  if (!d.dataSourceRef && !d.dataSource && restoredFromSnapshot(c)) {
+    out.dataSourceRef = c.dataSourceRef;
+    if (c.dataSource) out.dataSource = c.dataSource;
+  }
   if (!d.volumeName && c.volumeName) out.volumeName = c.volumeName;
   if (d.storageClassName === undefined && c.storageClassName !== undefined) {
     out.storageClassName = c.storageClassName;

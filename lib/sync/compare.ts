@@ -22,6 +22,9 @@ export const CONTROLLER_METADATA_KEYS: ReadonlySet<string> = new Set([
   "volume.kubernetes.io/selected-node",
   "volume.kubernetes.io/storage-provisioner",
   "volume.beta.kubernetes.io/storage-provisioner",
+  // Written by promote on a DR PVC restored from a replicated image.
+  "drsyncer.io/restored-from",
+  "drsyncer.io/prune-history", // our own memory on the DR namespace (prune-budget.ts)
 ]);
 /** Prefixes of controller-owned keys (PV binder: bind-completed, ...). */
 export const CONTROLLER_METADATA_PREFIXES: readonly string[] = [

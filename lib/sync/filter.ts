@@ -25,7 +25,8 @@
  *   they die with the Pod). Owners of other kinds do not matter.
  * - Per-namespace objects made by the cluster: service-account-token
  *   Secrets, and the CA bundle ConfigMaps published into every namespace
- *   (`kube-root-ca.crt`, and OpenShift's `openshift-service-ca.crt`).
+ *   (`kube-root-ca.crt`, and OpenShift's `openshift-service-ca.crt`); and
+ *   the rsync-tls key Secrets DR Syncer copies for data replication.
  */
 import {
   LABEL_IGNORE,
@@ -35,6 +36,7 @@ import {
 import type { LabelSelector } from "../api/v1alpha1.ts";
 import type { KubeMeta, KubeObject } from "./types.ts";
 import { matchesSelector } from "./label-selector.ts";
+import { isDataReplicationKey } from "../volsync/objects.ts";
 import { isCaBundle } from "./cluster-made.ts";
 import {
   groupKind,
@@ -49,6 +51,7 @@ export type SkipReason =
   | "OwnCopy"
   | "ServiceAccountToken"
   | "RootCACertificate"
+  | "DataReplicationKey"
   | "BeingDeleted"
   | "OwnedByCopiedObject"
   | "OwnedByRuntimeObject"
@@ -67,7 +70,7 @@ export interface CopyContext {
   selector?: LabelSelector;
   /** groupKinds being copied, from groupKindsOf(selected types). */
   copiedGroupKinds: ReadonlySet<string>;
-  /** Ownership label value of this replication (replicationOwnerValue). */
+  /** Ownership label value of this replication (ownerLabelValue). */
   ownerValue?: string;
 }
 
@@ -118,6 +121,9 @@ function builtInSkip(obj: KubeObject): SkipReason | undefined {
   if (isCore(obj, "Secret") && obj.type === SA_TOKEN_SECRET_TYPE) {
     return "ServiceAccountToken";
   }
+  if (isCore(obj, "Secret") && isDataReplicationKey(obj)) {
+    return "DataReplicationKey";
+  }
   if (isCaBundle(obj)) return "RootCACertificate";
   return undefined;
 }
@@ -159,6 +165,8 @@ const MESSAGES: Record<SkipReason, string> = {
   OwnCopy: "the object is a copy made by this replication",
   ServiceAccountToken: "service-account-token Secrets are made per cluster",
   RootCACertificate: "CA bundle ConfigMaps are published per cluster",
+  DataReplicationKey:
+    "data-replication key Secrets belong to one cluster; DR Syncer makes them",
   BeingDeleted: "the object is being deleted",
   OwnedByCopiedObject: "its owner's kind is copied and recreates it",
   OwnedByRuntimeObject: "its owner's kind is never copied (runtime object)",

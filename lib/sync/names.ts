@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Kubernetes name syntax checks (apimachinery's validation rules, written
  * from the published rules). Each returns a problem message, or undefined
@@ -80,6 +82,23 @@ export function labelValueProblem(value: unknown): string | undefined {
       "characters, '-', '_' or '.', and start and end with an alphanumeric";
   }
   return undefined;
+}
+
+const OWNER_HASH_CHARS = 8;
+
+/**
+ * The ownership label value `<prefix>.<name>` (drsyncer.io/replication),
+ * shortened with a hash suffix when longer than a label value may be: a
+ * long namespace or NamespaceReplication name must not make every write
+ * invalid. Stable, so re-runs and restarts agree.
+ */
+export function ownerLabelValue(prefix: string, name: string): string {
+  const full = `${prefix}.${name}`;
+  if (full.length <= MAX_LABEL_LENGTH) return full;
+  const hash = createHash("sha256").update(full).digest("hex")
+    .slice(0, OWNER_HASH_CHARS);
+  const head = full.slice(0, MAX_LABEL_LENGTH - OWNER_HASH_CHARS - 1);
+  return `${head}-${hash}`;
 }
 
 /** Code-point order: locale independent, so output is deterministic. */

@@ -13,6 +13,7 @@
  *                                              |
  *      guard, over ALL pending of the namespace (due or not):
  *      pending >= minObjects AND pending / owned > maxDeleteFraction ?
+ *      or budget: prunedLastHour + due > maxDeletesPerHour ?
  *                 | no                                      | yes
  *                 v                                         v
  *              DELETED <---- allow-mass-prune token ---- BLOCKED
@@ -22,6 +23,12 @@
  *                            approved, due or not), token
  *                            returned as consumed (once
  *                            per token)
+ *
+ * Then the hourly budget (maxDeletesPerHour, memory in prune-budget.ts):
+ * when the deletes about to run plus those already made in the last hour
+ * exceed it, they are BLOCKED as a whole too (reason BudgetExceeded), and
+ * the same token releases them. So a mass deletion trickled in below the
+ * fraction guard (a few per pass) is still caught.
  *
  * The caller offers a token only for a namespace whose prunes were already
  * reported blocked, so a token set in advance never pre-approves the next
@@ -44,6 +51,8 @@ export interface PruneSafety {
   delayMs: number;
   maxDeleteFraction: number;
   minObjects: number;
+  /** Cumulative budget per DR namespace and hour (absent: none). */
+  maxDeletesPerHour?: number;
 }
 
 /** Everything the prune decision looks at for one DR namespace. */
@@ -63,6 +72,8 @@ export interface PruneInput {
   /** drsyncer.io/allow-mass-prune now, and the value last acted upon. */
   allowToken: { current?: string; lastHandled?: string };
   sourceNamespaceExists: boolean;
+  /** Copies pruned from this DR namespace in the last hour (the budget's memory). */
+  prunedLastHour?: number;
 }
 
 /** An orphaned copy and when it may be deleted. */
@@ -83,7 +94,7 @@ export interface PrunePlan {
   /** Earliest waiting dueAt: when to look again. */
   nextDueAt?: Date;
   blocked?: {
-    reason: "MassDeletion";
+    reason: "MassDeletion" | "BudgetExceeded";
     message: string;
     objects: BlockedPrune[];
     pending: number;
@@ -192,7 +203,9 @@ export function planPrunes(input: PruneInput): PrunePlan {
   if (nextDueAt) plan.nextDueAt = nextDueAt;
   const token = input.allowToken.current;
   const approved = !!token && token !== input.allowToken.lastHandled;
-  if (!guardTrips(list.length, owned.length, input.safety)) {
+  const tripped = guardTrips(list.length, owned.length, input.safety);
+  const overBudget = !tripped && budgetExceeded(due.length, input);
+  if (!tripped && !overBudget) {
     plan.deletes = sortForDelete(due);
   } else if (approved) {
     // The approval covers the blocked set as reported, due or not: letting
@@ -202,8 +215,33 @@ export function planPrunes(input: PruneInput): PrunePlan {
     plan.waiting = [];
     delete plan.nextDueAt;
     plan.consumedAllowToken = token;
+  } else if (overBudget) {
+    plan.blocked = budgetBlockedInfo(list, input, owned.length);
   } else {
     plan.blocked = blockedInfo(list, list.length, owned.length);
   }
   return plan;
+}
+
+function budgetExceeded(deletes: number, input: PruneInput): boolean {
+  const max = input.safety.maxDeletesPerHour;
+  if (max === undefined || deletes === 0) return false;
+  return (input.prunedLastHour ?? 0) + deletes > max;
+}
+
+function budgetBlockedInfo(
+  list: PruneCandidate[],
+  input: PruneInput,
+  total: number,
+) {
+  const info = blockedInfo(list, list.length, total);
+  const done = input.prunedLastHour ?? 0;
+  return {
+    ...info,
+    reason: "BudgetExceeded" as const,
+    message: `${done} copies were pruned in the last hour and ${list.length} ` +
+      `more are pending, over pruneSafety.maxDeletesPerHour ` +
+      `(${input.safety.maxDeletesPerHour}); set ${ANNOTATION_ALLOW_MASS_PRUNE} ` +
+      "to a new value to allow it",
+  };
 }

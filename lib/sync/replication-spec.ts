@@ -125,6 +125,8 @@ export function resolveSpec(
         DEFAULTS.pruneSafety.maxDeleteFraction,
       minObjects: spec.pruneSafety?.minObjects ??
         DEFAULTS.pruneSafety.minObjects,
+      maxDeletesPerHour: spec.pruneSafety?.maxDeletesPerHour ??
+        DEFAULTS.pruneSafety.maxDeletesPerHour,
     },
   };
   return { spec: resolved, problems };
@@ -145,7 +147,11 @@ function copyRulesOf(spec: Partial<NamespaceReplicationSpec>): CopyRules {
 /** The copy options of one namespace pair. */
 export function copyOptionsFor(
   spec: Pick<ResolvedSpec, "copy">,
-  target: { destinationNamespace: string; ownerValue: string },
+  target: {
+    destinationNamespace: string;
+    ownerValue: string;
+    sourceCluster?: string;
+  },
 ): CopyOptions {
   return { ...spec.copy, ...target };
 }

@@ -18,8 +18,10 @@
  * - An explicit include of a never-copy type is reported in
  *   ignoredNeverCopy and not honoured; one that is cluster-scoped or lacks
  *   the verbs is reported in problems. `"*"` skips all of those silently.
- * - Exclude wins over include. Unknown names (include or exclude) are
- *   reported, never thrown: a CRD may simply not be installed yet.
+ * - Exclude wins over include. Unknown names are reported, never thrown: a
+ *   CRD may simply not be installed yet. In exclude, a name that is not
+ *   served and resembles nothing served is only a warning (nothing to
+ *   exclude); one that looks like a typo of a served type is a problem.
  * - Subresources (`pods/log`) are ignored. A type listed at several
  *   versions is taken once, at the version flagged `preferred`, else the
  *   first listed.
@@ -50,6 +52,11 @@ export interface ResourceTypeResolution {
   unknown: string[];
   ignoredNeverCopy: string[];
   problems: string[];
+  /**
+   * Exclude entries naming a type the source does not serve (a CRD not
+   * installed): nothing to exclude, so not a problem, but worth a Warning.
+   */
+  warnings: string[];
 }
 
 /** Verbs a type needs on the source for us to copy it. */
@@ -74,6 +81,7 @@ interface Accumulator {
   catalog: Catalog;
   unknown: Set<string>;
   problems: string[];
+  warnings: string[];
 }
 
 type Field = "include" | "exclude";
@@ -93,8 +101,16 @@ function resolveEntry(
   if (name === WILDCARD) return WILDCARD;
   const found = lookup(acc.catalog, name);
   if (found.kind === "unknown") {
-    acc.unknown.add(written);
     const hint = kindHint(acc.catalog, name);
+    // Excluding an absent type is a no-op; a near miss of a served type
+    // (a kind, a singular) stays a problem: its objects would be copied.
+    if (field === "exclude" && hint === "") {
+      acc.warnings.push(
+        `${at}: "${written}" is not served by the source cluster; nothing to exclude`,
+      );
+      return [];
+    }
+    acc.unknown.add(written);
     acc.problems.push(`${at}: unknown resource type "${written}"${hint}`);
     return [];
   }
@@ -173,7 +189,12 @@ export function resolveResourceTypes(
   discovery: readonly DiscoveredResource[],
 ): ResourceTypeResolution {
   const catalog = buildCatalog(Array.isArray(discovery) ? discovery : []);
-  const acc: Accumulator = { catalog, unknown: new Set(), problems: [] };
+  const acc: Accumulator = {
+    catalog,
+    unknown: new Set(),
+    problems: [],
+    warnings: [],
+  };
   const include = resolveEntries(spec?.include ?? [WILDCARD], "include", acc);
   const exclude = resolveEntries(spec?.exclude ?? [], "exclude", acc);
   const ignored = new Set<string>();
@@ -193,5 +214,6 @@ export function resolveResourceTypes(
     unknown: [...acc.unknown].sort(compareStrings),
     ignoredNeverCopy: [...ignored].sort(compareStrings),
     problems: acc.problems.sort(compareStrings),
+    warnings: acc.warnings.sort(compareStrings),
   };
 }

@@ -7,8 +7,10 @@
  *      not apply to a source being handed over), DaemonSets unscheduled,
  *      CronJobs suspended; the counts stay in drsyncer.io/original-replicas
  *      on the source objects, where failback reads them back
- *   3. promote DR
- *   4. verify: both sides re-read, nothing left to change
+ *   3. with data replication: a final volume sync (VolSync manual trigger,
+ *      waited for), now that nothing writes on the source (volumes.ts)
+ *   4. promote DR; replicated volumes restored from their latest image
+ *   5. verify: both sides re-read, nothing left to change
  *
  * `--dry-run` runs these very steps as a rehearsal (rehearsal.ts): writes
  * go to memory, and the list of them is printed as the plan.
@@ -43,6 +45,7 @@ import {
   rehearsalIo,
 } from "./rehearsal.ts";
 import { promoteNamespace, type StandbyResult } from "./standby.ts";
+import { finalVolumeSync, promoteWithVolumes } from "./volumes.ts";
 import { passOrStop, syncRequest } from "./sync.ts";
 import {
   applyShapes,
@@ -96,6 +99,7 @@ async function finalSync(
 export const CUTOVER_STEPS = [
   "final sync",
   "source scale-down",
+  "final volume sync",
   "promote",
 ] as const;
 type CutoverStep = typeof CUTOVER_STEPS[number];
@@ -130,12 +134,26 @@ async function cutoverSteps(
   if (shapeCounts(sourceResult).failed > 0) {
     return stop("some source workloads could not be parked; re-run to finish");
   }
+  const drNs = await dr.api.getNamespace(cfg.namespace.destination);
+  if (!drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
+    enter("final volume sync");
+    const volumes = await finalVolumeSync(
+      source.api,
+      cfg.namespace.source,
+      dr.api,
+      cfg.namespace.destination,
+      io,
+      { rehearsal: cfg.dryRun },
+    );
+    if (!volumes.ok) return volumes;
+  }
   io.out("DR:");
   enter("promote");
-  const promoted = await promoteNamespace(dr.api, cfg.namespace.destination, {
+  const promoted = await promoteWithVolumes(dr.api, cfg.namespace.destination, {
     dryRun: false,
+    force: false,
     now: io.now(),
-  });
+  }, io);
   if (!promoted.ok) return promoted;
   printShapes(io, promoted.value);
   return await verify(cfg, clusters, how, promoted.value, io);

@@ -8,6 +8,7 @@ import { withClusters } from "./clusters.ts";
 import { done, runWorkflow, type WorkflowIo } from "./io.ts";
 import { reportStandby } from "./promote.ts";
 import { demoteNamespace } from "./standby.ts";
+import { resumeVolumes } from "./volumes.ts";
 
 /** `dr-syncer demote`: see the module comment. */
 export function demote(
@@ -21,8 +22,11 @@ export function demote(
       withClusters([{ path: cfg.kubeconfig, role: "DR" }], async ([dr]) => {
         const r = await demoteNamespace(dr.api, cfg.namespace, {
           dryRun: cfg.dryRun,
+          discardDrChanges: cfg.discardDrChanges,
         });
         if (!r.ok) return r;
+        const resumed = await resumeVolumes(dr.api, cfg.namespace, cfg.dryRun);
+        if (resumed) io.out(`${resumed} volume replication(s) resumed`);
         return done(reportStandby(io, "demoted", r.value, cfg.dryRun));
       }),
   );

@@ -22,7 +22,8 @@ import type { ConfigOf } from "../cli/commands.ts";
 import { unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
-import { cliSyncInput, ownerValueFor } from "./sync-setup.ts";
+import { cliSyncInput } from "./sync-setup.ts";
+import { ownerLabelValue } from "../sync/names.ts";
 import {
   done,
   EXIT_OK,
@@ -42,6 +43,7 @@ import { demoteNamespace } from "./standby.ts";
 import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./sync-back.ts";
 import { passOrStop } from "./sync.ts";
 import { applyShapes, planShapes, type Reshape } from "./workloads.ts";
+import { clearManualTriggers, resumeVolumes } from "./volumes.ts";
 
 /** Running shape, and no parking annotation left behind. */
 function restored(o: KubeObject): { object: KubeObject; warnings: string[] } {
@@ -72,7 +74,7 @@ async function syncBack(
     io.err(`note: DR namespace ${dst} is not promoted: nothing to sync back`);
     return done(undefined);
   }
-  const owner = ownerValueFor(SYNC_BACK_OWNER_PREFIX, src);
+  const owner = ownerLabelValue(SYNC_BACK_OWNER_PREFIX, src);
   const input = await cliSyncInput({
     source: dr.api,
     dr: new SourceLens(source.api, owner, dst),
@@ -116,12 +118,18 @@ async function failbackSteps(
   }
   io.out("DR:");
   enter("demote");
-  const demoted = await demoteNamespace(dr.api, dst, { dryRun: false });
+  // DR-side changes are safe to leave behind only once synced back.
+  const demoted = await demoteNamespace(dr.api, dst, {
+    dryRun: false,
+    discardDrChanges: cfg.syncBack,
+  });
   if (!demoted.ok) return demoted;
   printShapes(io, demoted.value);
   if (shapeCounts(demoted.value).failed > 0) {
     return stop("some DR workloads could not be parked; re-run to finish");
   }
+  await resumeVolumes(dr.api, dst, false);
+  await clearManualTriggers(source.api, src);
   io.out("source:");
   enter("source start");
   const plan = await planShapes(source.api, src, RESTORE_SOURCE);
@@ -139,7 +147,10 @@ async function verify(
   io: WorkflowIo,
 ): Promise<Step<number>> {
   const { source: src, destination: dst } = cfg.namespace;
-  const check = await demoteNamespace(dr.api, dst, { dryRun: true });
+  const check = await demoteNamespace(dr.api, dst, {
+    dryRun: true,
+    discardDrChanges: cfg.syncBack,
+  });
   const left = await planShapes(source.api, src, RESTORE_SOURCE);
   const drPending = check.ok
     ? check.value.rows.length + (check.value.marker === "unchanged" ? 0 : 1)

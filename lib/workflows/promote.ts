@@ -14,7 +14,8 @@ import {
   type WorkflowIo,
 } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
-import { promoteNamespace, type StandbyResult } from "./standby.ts";
+import type { StandbyResult } from "./standby.ts";
+import { promoteWithVolumes } from "./volumes.ts";
 
 function summary(verb: string, r: StandbyResult, dryRun: boolean): string {
   const c = shapeCounts(r);
@@ -51,10 +52,11 @@ export function promote(
     io,
     () =>
       withClusters([{ path: cfg.kubeconfig, role: "DR" }], async ([dr]) => {
-        const r = await promoteNamespace(dr.api, cfg.namespace, {
+        const r = await promoteWithVolumes(dr.api, cfg.namespace, {
           dryRun: cfg.dryRun,
+          force: cfg.force,
           now: io.now(),
-        });
+        }, io);
         if (!r.ok) return r;
         return done(reportStandby(io, "promoted", r.value, cfg.dryRun));
       }),

@@ -10,11 +10,17 @@
  * interrupted run therefore leaves the namespace marked, and running the
  * same command again finishes the job.
  */
-import { ANNOTATION_PROMOTED, LABEL_REPLICATION } from "../api/v1alpha1.ts";
+import {
+  ANNOTATION_PROMOTED,
+  LABEL_REPLICATION,
+  LABEL_SOURCE_CLUSTER,
+} from "../api/v1alpha1.ts";
 import type { ApiCluster } from "../engine/api-ports.ts";
 import { NAMESPACES } from "../engine/ports.ts";
 import { parkCopy, unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
+import { ANNOTATION_PROMOTED_SNAPSHOT } from "../sync/dr-snapshot.ts";
+import { namespaceSnapshot } from "./snapshot.ts";
 import { done, type Step, stop } from "./io.ts";
 import {
   applyShapes,
@@ -38,8 +44,22 @@ export interface StandbyResult {
 
 const NOT_OURS = `not a DR copy (no ${LABEL_REPLICATION} label)`;
 
-const ownedOnly = (shape: Reshape["shape"]): Reshape => ({
-  leaveAlone: (o) => isDrCopy(o) ? undefined : NOT_OURS,
+const clusterOf = (o: KubeObject) => o.metadata.labels?.[LABEL_SOURCE_CLUSTER];
+
+/**
+ * Our copies only; when the DR namespace names its source cluster, only
+ * that cluster's copies (two source clusters may share a DR cluster, and a
+ * failover of one must not start or stop the other's workloads).
+ */
+const ownedOnly = (shape: Reshape["shape"]) => (ns: KubeObject): Reshape => ({
+  leaveAlone: (o) => {
+    if (!isDrCopy(o)) return NOT_OURS;
+    const want = clusterOf(ns);
+    const have = clusterOf(o);
+    return want && have && want !== have
+      ? `a copy from another source cluster (${LABEL_SOURCE_CLUSTER}=${have})`
+      : undefined;
+  },
   shape,
 });
 
@@ -54,14 +74,14 @@ export function rfc3339(d: Date): string {
 async function namespaceAndPlan(
   api: ApiCluster,
   namespace: string,
-  how: Reshape,
+  how: (ns: KubeObject) => Reshape,
   verb: string,
 ): Promise<Step<{ ns: KubeObject; plan: ShapePlan }>> {
   const ns = await api.getNamespace(namespace);
   if (!ns) {
     return stop(`namespace ${namespace} does not exist in the DR cluster`);
   }
-  const plan = await planShapes(api, namespace, how);
+  const plan = await planShapes(api, namespace, how(ns));
   if (!isDrCopy(ns) && plan.steps.length === 0) {
     return stop(
       `namespace ${namespace} holds no DR copies (nothing labelled ` +
@@ -80,8 +100,10 @@ async function setMarker(
   const annotations = { ...ns.metadata.annotations };
   if (annotations[ANNOTATION_PROMOTED] === value) return "unchanged";
   if (dryRun) return "planned";
-  if (value === undefined) delete annotations[ANNOTATION_PROMOTED];
-  else annotations[ANNOTATION_PROMOTED] = value;
+  if (value === undefined) {
+    delete annotations[ANNOTATION_PROMOTED];
+    delete annotations[ANNOTATION_PROMOTED_SNAPSHOT];
+  } else annotations[ANNOTATION_PROMOTED] = value;
   await api.replace(NAMESPACES, {
     ...ns,
     metadata: { ...ns.metadata, annotations },
@@ -93,7 +115,12 @@ async function setMarker(
 export async function promoteNamespace(
   api: ApiCluster,
   namespace: string,
-  opts: { dryRun: boolean; now: Date },
+  opts: {
+    dryRun: boolean;
+    now: Date;
+    /** Runs once marked, before any workload starts (volume restore). */
+    beforeScale?: () => Promise<void>;
+  },
 ): Promise<Step<StandbyResult>> {
   const found = await namespaceAndPlan(api, namespace, PROMOTE, "promote");
   if (!found.ok) return found;
@@ -102,18 +129,59 @@ export async function promoteNamespace(
   const promotedAt = ns.metadata.annotations?.[ANNOTATION_PROMOTED] ??
     rfc3339(opts.now);
   const marker = await setMarker(api, ns, promotedAt, opts.dryRun);
+  if (!opts.dryRun) await opts.beforeScale?.();
   const rows = await applyShapes(api, plan, opts.dryRun);
+  if (!opts.dryRun) await recordSnapshot(api, namespace);
   return done({ namespace, plan, rows, marker, promotedAt });
+}
+
+/**
+ * The namespace as promote left it, for demote to notice DR-side changes.
+ * A re-run keeps the first record: changes made in between still count.
+ */
+async function recordSnapshot(api: ApiCluster, namespace: string) {
+  const ns = await api.getNamespace(namespace);
+  if (!ns || ns.metadata.annotations?.[ANNOTATION_PROMOTED_SNAPSHOT]) return;
+  const snapshot = await namespaceSnapshot(api, namespace);
+  await api.replace(NAMESPACES, {
+    ...ns,
+    metadata: {
+      ...ns.metadata,
+      annotations: {
+        ...ns.metadata.annotations,
+        [ANNOTATION_PROMOTED_SNAPSHOT]: snapshot,
+      },
+    },
+  });
+}
+
+/** Why demote must not go on: DR objects changed since promote. */
+async function changedSincePromote(
+  api: ApiCluster,
+  ns: KubeObject,
+): Promise<string | undefined> {
+  const recorded = ns.metadata.annotations?.[ANNOTATION_PROMOTED_SNAPSHOT];
+  // Promoted by a version that kept no record: nothing to compare with.
+  if (!recorded) return undefined;
+  const now = await namespaceSnapshot(api, ns.metadata.name);
+  if (now === recorded) return undefined;
+  return `objects in DR namespace ${ns.metadata.name} changed since promote; ` +
+    "the next sync would overwrite them. Copy them back first " +
+    "(failback --sync-back) or pass --discard-dr-changes";
 }
 
 /** Parks every DR copy again, then removes the promoted mark. */
 export async function demoteNamespace(
   api: ApiCluster,
   namespace: string,
-  opts: { dryRun: boolean },
+  opts: { dryRun: boolean; discardDrChanges?: boolean },
 ): Promise<Step<StandbyResult>> {
   const found = await namespaceAndPlan(api, namespace, DEMOTE, "demote");
   if (!found.ok) return found;
+  if (!opts.discardDrChanges) {
+    const changed = await changedSincePromote(api, found.value.ns);
+    if (changed) return stop(changed);
+  }
   const { plan } = found.value;
   const rows = await applyShapes(api, plan, opts.dryRun);
   if (rows.some((r) => r.result === "failed")) {

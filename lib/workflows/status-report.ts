@@ -21,6 +21,7 @@
  *       promoted: string[],
  *       volumes: { count: number, maxLagSeconds: number | null,
  *                  notSynced: number } | null,
+ *       controller: string | null,   (with sharding: the replica handling it)
  *       problems: string[] }] }
  */
 import type {
@@ -65,6 +66,7 @@ export interface StatusRow {
   counts: SyncCounts;
   promoted: string[];
   volumes: { count: number; maxLagSeconds: number | null; notSynced: number };
+  controller: string | null;
   problems: string[];
 }
 
@@ -154,6 +156,7 @@ export function statusRow(nr: ReplicationObject, now: Date): StatusRow {
     counts: { ...ZERO_COUNTS, ...status.counts },
     promoted: promotedOf(conditions),
     volumes: volumesOf(now, status.volumes),
+    controller: status.controller ?? null,
     problems,
   };
 }

@@ -17,7 +17,11 @@
  * Workloads arrive parked (as every copy does), with the counts they had on
  * DR in original-replicas; failback then starts them from those counts.
  */
-import { ANNOTATION_SOURCE, LABEL_REPLICATION } from "../api/v1alpha1.ts";
+import {
+  ANNOTATION_SOURCE,
+  LABEL_REPLICATION,
+  LABEL_SOURCE_CLUSTER,
+} from "../api/v1alpha1.ts";
 import type { ApiCluster } from "../engine/api-ports.ts";
 import type {
   ClusterReader,
@@ -30,7 +34,11 @@ import type { ApiResource, KubeObject } from "../sync/types.ts";
 export const SYNC_BACK_OWNER_PREFIX = "failback";
 
 function withoutMarks(o: KubeObject): KubeObject {
-  const { [LABEL_REPLICATION]: _l, ...labels } = o.metadata.labels ?? {};
+  const {
+    [LABEL_REPLICATION]: _l,
+    [LABEL_SOURCE_CLUSTER]: _c,
+    ...labels
+  } = o.metadata.labels ?? {};
   const { [ANNOTATION_SOURCE]: _a, ...annotations } = o.metadata.annotations ??
     {};
   const metadata: KubeObject["metadata"] = { ...o.metadata };

@@ -14,7 +14,6 @@
  * deleted at once; the mass-deletion guard still applies, and
  * `--allow-mass-prune` lets the blocked prunes of this run through.
  */
-import { createHash } from "node:crypto";
 import {
   GROUP,
   LABEL_REPLICATION,
@@ -27,7 +26,7 @@ import { discover } from "../engine/api-ports.ts";
 import type { NamespaceSyncInput } from "../engine/namespace-sync.ts";
 import type { ClusterReader, ClusterWriter } from "../engine/ports.ts";
 import { resolveSettings, typeLookup } from "../engine/settings.ts";
-import { MAX_LABEL_LENGTH } from "../sync/names.ts";
+import { ownerLabelValue } from "../sync/names.ts";
 import {
   type ResolvedSpec,
   resolveSpec,
@@ -39,7 +38,6 @@ import { done, EXIT_USAGE, type Step, stop } from "./io.ts";
 export const CLI_OWNER_PREFIX = "cli";
 /** Allow token of a run with --allow-mass-prune (never "handled" before). */
 const CLI_ALLOW_TOKEN = "cli";
-const HASH_CHARS = 8;
 /** API calls in flight per namespace pass. */
 export const CLI_CONCURRENCY = 8;
 
@@ -62,24 +60,11 @@ export interface CliSyncRequest {
   copyNamespaceMetadata?: boolean;
 }
 
-/**
- * `<prefix>.<name>`, shortened with a hash suffix when longer than a label
- * value may be (a 63-character namespace plus prefix would not fit).
- */
-export function ownerValueFor(prefix: string, name: string): string {
-  const full = `${prefix}.${name}`;
-  if (full.length <= MAX_LABEL_LENGTH) return full;
-  const hash = createHash("sha256").update(full).digest("hex")
-    .slice(0, HASH_CHARS);
-  const head = full.slice(0, MAX_LABEL_LENGTH - HASH_CHARS - 1);
-  return `${head}-${hash}`;
-}
-
 async function resolveOwner(req: CliSyncRequest): Promise<string> {
   if (req.owner) return req.owner;
   const drNs = await req.dr.getNamespace(req.pair.destination);
   return drNs?.metadata.labels?.[LABEL_REPLICATION] ??
-    ownerValueFor(CLI_OWNER_PREFIX, req.pair.source);
+    ownerLabelValue(CLI_OWNER_PREFIX, req.pair.source);
 }
 
 /** Spec problems of settings a one-shot run replaces or does not use. */
@@ -134,8 +119,11 @@ export async function cliSyncInput(
     pruneSafety: { ...base.spec.pruneSafety, delayMs: 0 },
     ...req.overrides,
   };
+  // The source cluster's identity, as the controller labels copies with it.
+  const kubeSystem = await req.source.getNamespace("kube-system")
+    .catch(() => undefined);
   const resolved = resolveSettings(
-    { namespace: "", name: "", spec },
+    { namespace: "", name: "", spec, sourceCluster: kubeSystem?.metadata.uid },
     discovery,
   );
   const problems = [

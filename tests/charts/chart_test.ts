@@ -131,6 +131,18 @@ chartTest(
 );
 
 chartTest(
+  "with dataReplication.rbac: deploy/ plus deploy/data-replication",
+  async () => {
+    const chart = await render({ dataReplication: { rbac: true } });
+    const want = [
+      ...await kustomize("deploy"),
+      ...await kustomize("deploy/data-replication"),
+    ];
+    assertEquals(normalised(chart), normalised(want));
+  },
+);
+
+chartTest(
   "the chart's files/ are deploy/monitoring's, byte for byte",
   async () => {
     for (const f of ["prometheusrule.yaml", "grafana-dashboard.json"]) {
@@ -167,6 +179,18 @@ interface ValueCase {
 }
 
 const CASES: ValueCase[] = [
+  {
+    name: "dataReplication.rbac adds the source's data-replication role",
+    values: { dataReplication: { rbac: true } },
+    check: (objects, defaults) => {
+      assertEquals(objects.length, defaults.length + 2);
+      const role = objects.find((o) =>
+        o.kind === "ClusterRole" &&
+        o.metadata.name === "dr-syncer-source-data-replication"
+      );
+      assert(role, "role rendered");
+    },
+  },
   {
     name: "namespace.name moves every object and reference",
     values: { namespace: { name: "ops-dr" }, ...MONITORING },
@@ -223,13 +247,13 @@ const CASES: ValueCase[] = [
     check: (objects) => assertEquals(deploymentOf(objects).spec.replicas, 3),
   },
   {
-    name: "scaleOut sharding: --sharding, and no no-leader alert",
+    name: "scaleOut sharding: --sharding instead of --leader-elect",
     values: { scaleOut: "sharding", ...MONITORING },
     check: (objects) => {
       const args = argsOf(objects);
       assert(args.includes("--sharding"), `${args}`);
       assert(!args.includes("--leader-elect"), `${args}`);
-      assert(!alertsOf(objects).includes("DrSyncerNoLeader"));
+      // The rules match the mode by themselves (deploy/monitoring's).
       assert(alertsOf(objects).includes("DrSyncerRPOExceeded"));
     },
   },

@@ -41,11 +41,12 @@ async function run(cmd: string, args: string[], stdin?: string) {
 const RIGHTS: [string, string, string, boolean][] = [
   ["list", "deployments.apps", "-A", true],
   ["watch", "secrets", "-A", true],
-  ["get", "customresourcedefinitions.apiextensions.k8s.io", "-A", true],
+  // Never used by the controller, so not granted (issue 14).
+  ["get", "customresourcedefinitions.apiextensions.k8s.io", "-A", false],
   ["list", "namespacereplications.drsyncer.io", "dr-syncer-system", true],
   [
     "patch",
-    "namespacereplications.drsyncer.io/status",
+    "namespacereplications.drsyncer.io --subresource=status",
     "dr-syncer-system",
     true,
   ],

@@ -35,11 +35,15 @@ Deno.test("controller: conflictPolicy Abort leaves a foreign object alone with a
 
     const event = await eventFor(e, "shop-to-dr", "Conflict");
     assertEquals(event.type, "Warning");
-    assert(event.message.includes("clash"), event.message);
+    // Named in the DR namespace, where the object in the way is.
+    assert(event.message.includes("shop-dr/clash"), event.message);
+    let failure: { name: string; message: string } | undefined;
     await until("conflict in status", async () => {
-      const failures = (await statusOf(e)).failures as { name: string }[];
-      return failures?.some((f) => f.name === "clash") ?? false;
+      const failures = (await statusOf(e)).failures as typeof failure[];
+      failure = failures?.find((f) => f?.name === "clash");
+      return failure !== undefined;
     });
+    assert(failure!.message.includes("shop-dr/clash"), failure!.message);
     const kept = await e.drApi.get(cm, "shop-dr", "clash");
     assertEquals(kept?.data, { made: "by hand" });
     assertEquals(kept?.metadata.labels?.[OWNER_LABEL], undefined);
@@ -56,7 +60,8 @@ Deno.test("controller: conflictPolicy Abort leaves a foreign object alone with a
 });
 
 function selectorOf(o: KubeObject | undefined): unknown {
-  return (o?.spec as { selector: unknown }).selector;
+  // Undefined while a recreate has deleted the copy and not yet made it anew.
+  return (o?.spec as { selector: unknown } | undefined)?.selector;
 }
 
 Deno.test("controller: an immutable change recreates the DR copy with a Recreated Event", async () => {
@@ -89,7 +94,9 @@ Deno.test("controller: an immutable change recreates the DR copy with a Recreate
     await until(
       "recreated",
       async () =>
-        JSON.stringify(selectorOf(await e.drApi.get(deps, "shop-dr", "api")))
+        JSON.stringify(
+          selectorOf(await e.drApi.get(deps, "shop-dr", "api")) ?? null,
+        )
           .includes("v2"),
     );
     const after = await e.drApi.get(deps, "shop-dr", "api");

@@ -9,6 +9,7 @@ import { configMap, deployment } from "../lib/engine/fixtures.ts";
 import {
   type E2e,
   eventFor,
+  eventsIn,
   put,
   sourceNamespace,
   standardSetup,
@@ -354,6 +355,39 @@ Deno.test("controller: an unreadable scale-override parks the copy and says so i
     const event = await eventFor(e, "shop-to-dr", "SyncWarning");
     assertEquals(event.type, "Warning");
     assert(event.message.includes("api"), event.message);
+  });
+});
+
+Deno.test("controller: the Continuous per-object path reports transform warnings too", async () => {
+  await withController(async (e) => {
+    const deps = e.type("deployments", "apps");
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [deployment("api", 3)]);
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+    assertEquals(
+      (await eventsIn(e)).filter((x) => x.reason === "SyncWarning"),
+      [],
+      "a clean first pass warns of nothing",
+    );
+    e.source.counters.reset();
+    const live = await e.src.get(deps, "shop", "api");
+    await e.src.replace(deps, {
+      ...live!,
+      metadata: {
+        ...live!.metadata,
+        annotations: { "drsyncer.io/scale-override": "lots" },
+      },
+    });
+    const event = await eventFor(e, "shop-to-dr", "SyncWarning");
+    assertEquals(event.type, "Warning");
+    assert(event.message.includes("Deployment api"), event.message);
+    assertEquals(
+      e.source.counters.get("list", "deployments"),
+      0,
+      "the per-object path, not a full pass, said it",
+    );
   });
 });
 

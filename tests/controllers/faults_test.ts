@@ -283,3 +283,33 @@ Deno.test(
     });
   }),
 );
+
+Deno.test("controller: a NamespaceReplication with a long name still writes (owner label within 63 characters)", async () => {
+  await withController(async (e) => {
+    const name = `shop-to-dr-${"x".repeat(50)}`; // 61: with its namespace, 78
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [configMap("c", { v: "1" })]);
+    await standardSetup(e);
+    await e.apply("NamespaceReplication", name, {
+      remoteClusterRef: { name: "dr" },
+      namespaceMappingRefs: [{ name: "shop" }],
+    });
+    // The standard replication would own shop-dr first; give it up.
+    await e.src.client.requestJson(
+      "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system/namespacereplications/shop-to-dr",
+      { method: "DELETE" },
+    );
+    e.start();
+    await until(`${name} Synced`, async () => {
+      const ready = conditionOf(await statusOf(e, name), "Ready");
+      return ready?.status === "True";
+    }).catch(async (err) => {
+      console.log(JSON.stringify(await statusOf(e, name)));
+      throw err;
+    });
+    const copy = await e.drApi.get(e.type("configmaps"), "shop-dr", "c");
+    const owner = copy?.metadata.labels?.["drsyncer.io/replication"] ?? "";
+    assertEquals(owner.length <= 63, true, owner);
+    assertEquals(owner.startsWith("dr-syncer-system.shop-to-dr-x"), true);
+  });
+});

@@ -22,6 +22,7 @@ import { runController } from "../../lib/run-controller.ts";
 import type { DiscoveredResource } from "../../lib/sync/resource-types.ts";
 import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
 import { buildControllers } from "../../controllers/mod.ts";
+import type { ReplicationControllerOptions } from "../../controllers/namespace-replication/reconciler.ts";
 import { quiesceUndici } from "../sim/harness.ts";
 import type { SimCluster } from "../sim/mod.ts";
 import type { World, WorldCluster } from "../world/mod.ts";
@@ -110,6 +111,8 @@ export interface E2eOptions {
   rbac?: boolean;
   /** More DR clusters, each with its kubeconfig in Secret `<name>-kubeconfig`. */
   extra?: string[];
+  /** NamespaceReplication controller tuning (besides the informers). */
+  replication?: ReplicationControllerOptions;
 }
 
 /**
@@ -218,7 +221,10 @@ export async function withController(
           buildControllers(run, {
             log: memoryLog(logs),
             metrics,
-            replication: { informers: { watchdogMs: 60_000 } },
+            replication: {
+              informers: { watchdogMs: 60_000 },
+              ...opts.replication,
+            },
           }));
         stops.push(async () => {
           stop.abort();

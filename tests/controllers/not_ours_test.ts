@@ -105,3 +105,19 @@ Deno.test("controller: an adopted object is marked drsyncer.io/adopted and never
     assertEquals(kept.metadata.uid, adopted?.metadata.uid);
   });
 });
+
+Deno.test("controller: every copy and the DR namespace carry drsyncer.io/source-cluster = the source kube-system uid", async () => {
+  await withController(async (e) => {
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [configMap("c", { v: "1" })]);
+    await standardSetup(e);
+    e.start();
+    await synced(e);
+    const uid = (await e.src.getNamespace("kube-system"))?.metadata.uid;
+    assert(uid, "kube-system has a uid");
+    const copy = await e.drApi.get(e.type("configmaps"), "shop-dr", "c");
+    assertEquals(copy?.metadata.labels?.["drsyncer.io/source-cluster"], uid);
+    const ns = await e.drApi.getNamespace("shop-dr");
+    assertEquals(ns?.metadata.labels?.["drsyncer.io/source-cluster"], uid);
+  });
+});

@@ -2,6 +2,7 @@ import "../../lib/preload.ts";
 import { parse } from "yaml";
 import { assert, assertEquals } from "../assert.ts";
 import {
+  DATA_REPLICATION_DEFAULTS,
   NAMESPACE_MAPPING_DEFAULTS,
   NAMESPACE_REPLICATION_DEFAULTS,
   REMOTE_CLUSTER_DEFAULTS,
@@ -125,3 +126,16 @@ function merge(base: unknown, defaults: unknown): unknown {
   }
   return out;
 }
+
+Deno.test("NamespaceReplication: dataReplication defaults equal the TS defaults", () => {
+  const { value } = validatorFor(crdFor("NamespaceReplication"))({
+    kind: "NamespaceReplication",
+    spec: {
+      remoteClusterRef: { name: "r" },
+      namespaceMappingRefs: [{ name: "m" }],
+      dataReplication: {},
+    },
+  });
+  const spec = value.spec as Record<string, unknown>;
+  assertEquals(spec.dataReplication, { ...DATA_REPLICATION_DEFAULTS });
+});

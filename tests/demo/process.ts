@@ -36,6 +36,10 @@ export interface ControllerOptions {
   kubeconfig: string;
   logPath: string;
   logLevel?: string;
+  /** More arguments of `run` (e.g. --leader-elect). */
+  args?: string[];
+  /** More environment (e.g. POD_NAME). */
+  env?: Record<string, string>;
 }
 
 /** Spawns `main.ts run`; stdout and stderr go to the log file. */
@@ -55,9 +59,10 @@ async function spawn(o: ControllerOptions, metrics: number, health: number) {
       `--metrics-addr=127.0.0.1:${metrics}`,
       `--health-addr=127.0.0.1:${health}`,
       `--log-level=${o.logLevel ?? "info"}`,
+      ...o.args ?? [],
     ],
     cwd: ROOT,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...o.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -84,14 +89,27 @@ async function spawn(o: ControllerOptions, metrics: number, health: number) {
   return { stop: () => stopped ??= halt() };
 }
 
-/** Starts the controller and waits until /readyz answers 200. */
-export async function startController(
+/** Starts the controller without waiting for it to be ready. */
+export async function spawnController(
   o: ControllerOptions,
 ): Promise<ControllerProcess> {
   const metrics = freePort();
   const health = freePort();
   const { stop } = await spawn(o, metrics, health);
-  const healthUrl = `http://127.0.0.1:${health}`;
+  return {
+    metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
+    healthUrl: `http://127.0.0.1:${health}`,
+    logPath: o.logPath,
+    stop,
+  };
+}
+
+/** Starts the controller and waits until /readyz answers 200. */
+export async function startController(
+  o: ControllerOptions,
+): Promise<ControllerProcess> {
+  const started = await spawnController(o);
+  const { stop, healthUrl } = started;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await isReady(healthUrl))) {
     if (Date.now() > deadline) {
@@ -102,12 +120,7 @@ export async function startController(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
-    healthUrl,
-    logPath: o.logPath,
-    stop,
-  };
+  return started;
 }
 
 async function isReady(url: string): Promise<boolean> {

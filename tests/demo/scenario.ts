@@ -125,7 +125,9 @@ export async function firstSync(d: Demo, kubeconfig: string): Promise<void> {
     "first sync: copies arrive parked (replicas 0)",
     (s) =>
       s.phase === "Synced" && s.dr.length === s.source.length &&
-      /parked, was 3/.test(dep(s, "dr")),
+      /parked, was 3/.test(dep(s, "dr")) &&
+      // Status tells the truth: what the first sync wrote stays shown.
+      /created [1-9]/.test(s.counts),
   );
 }
 
@@ -158,8 +160,10 @@ export async function promote(d: Demo): Promise<void> {
   if (code !== 0) throw new Error(`promote exited ${code}`);
   await watchUntil(
     d,
-    "promoted: DR replicas restored",
-    (s) => dep(s, "dr") === "replicas 5" && s.promoted !== undefined,
+    "promoted: DR replicas restored, the replication says why it copies nothing",
+    (s) =>
+      dep(s, "dr") === "replicas 5" && s.promoted !== undefined &&
+      s.phase.includes("Ready: DestinationPromoted"),
   );
 }
 

@@ -34,13 +34,16 @@ const PROBLEMS = new Set([
   "SourceNamespaceMissing",
 ]);
 
-/** The phase, and why when it is not plain Synced. */
+/** The phase, and why when it is not plain Synced (Ready's reason first). */
 function phaseText(st: Obj): string {
-  const why = ((st.conditions ?? []) as Obj[]).filter((c) =>
+  const conditions = (st.conditions ?? []) as Obj[];
+  const ready = conditions.find((c) => c.type === "Ready");
+  const why = conditions.filter((c) =>
     c.type === "Synced"
       ? c.status !== "True"
       : PROBLEMS.has(c.type) && c.status === "True"
   ).map((c) => c.reason);
+  if (ready && ready.status !== "True") why.unshift(`Ready: ${ready.reason}`);
   return `${st.phase ?? "Pending"}${why.length ? ` (${why.join(", ")})` : ""}`;
 }
 
@@ -72,7 +75,9 @@ export async function takeSnapshot(
     lastSync: st.lastSyncTime ?? "-",
     counts: `desired ${c.desired ?? 0}, in sync ${c.inSync ?? 0}, created ${
       c.created ?? 0
-    }, updated ${c.updated ?? 0}, failed ${c.failed ?? 0}`,
+    }, updated ${c.updated ?? 0}, skipped ${c.skipped ?? 0}, failed ${
+      c.failed ?? 0
+    }`,
     rpoSeconds: rpoFrom(page, REPLICATION),
     promoted: ns?.metadata?.annotations?.["drsyncer.io/promoted"],
   };

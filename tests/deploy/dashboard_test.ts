@@ -8,6 +8,8 @@
 import "../../lib/preload.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { Metrics } from "../../lib/metrics/mod.ts";
+import { registerShardMetrics } from "../../lib/sharding/metrics.ts";
+import type { ShardCoordinator } from "../../lib/sharding/coordinator.ts";
 import {
   type PromqlReads,
   readLabelValues,
@@ -20,17 +22,13 @@ const DASHBOARD = "deploy/monitoring/grafana-dashboard.json";
 const dashboard = JSON.parse(Deno.readTextFileSync(ROOT + DASHBOARD));
 
 /**
- * Metrics other branches are adding (issue 15: the RPO objective and
- * sharding gauges; data replication: volume lag), with the labels the
+ * Metrics other branches are adding (data replication: volume lag), with the labels the
  * contract gives them. Used only while the registry does not export them
  * yet; once it does, the real labels are checked instead. The lead shrinks
  * this list after those merges.
  */
 const PENDING_METRICS: Record<string, string[]> = {
-  drsyncer_rpo_objective_seconds: ["replication"],
   drsyncer_volume_seconds_since_last_sync: ["replication", "namespace", "pvc"],
-  drsyncer_shard_members: [],
-  drsyncer_owned_replications: [],
 };
 
 /** Labels Prometheus adds from the scrape target (ServiceMonitor defaults). */
@@ -47,6 +45,9 @@ const TARGET_LABELS = new Set([
 /** Metric name → its label names, as the registry exports them. */
 async function exported(): Promise<Map<string, Set<string>>> {
   const metrics = new Metrics({ defaultMetrics: true });
+  // What `run --sharding` adds to the same registry (controllers/run-command.ts).
+  const shard = { members: [], owned: 0, unowned: 0 };
+  registerShardMetrics(metrics.registry, shard as unknown as ShardCoordinator);
   const text = await metrics.scrape();
   const families = new Map<string, Set<string>>();
   for (const line of text.split("\n")) {

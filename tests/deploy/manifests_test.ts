@@ -15,6 +15,8 @@ const CLUSTER_SCOPED = new Set([
   "Namespace",
   "ClusterRole",
   "ClusterRoleBinding",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
 ]);
 
 /** Each kustomization and the kinds it must render. */
@@ -45,10 +47,20 @@ const kustomizations = [
       "Namespace",
       "Secret",
       "ServiceAccount",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicyBinding",
     ],
   },
   {
     dir: `${DEPLOY_DIR}/dr-cluster/rbac-replication`,
+    kinds: ["ClusterRole", "ClusterRoleBinding"],
+  },
+  {
+    dir: `${DEPLOY_DIR}/data-replication`,
+    kinds: ["ClusterRole", "ClusterRoleBinding"],
+  },
+  {
+    dir: `${DEPLOY_DIR}/dr-cluster/data-replication`,
     kinds: ["ClusterRole", "ClusterRoleBinding"],
   },
 ];

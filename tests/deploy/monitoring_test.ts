@@ -9,12 +9,22 @@ const ALERT_METRICS = {
   drsyncer_remote_cluster_ready: ["remote_cluster"],
   drsyncer_prune_blocked: ["replication"],
   drsyncer_leader: [],
+  drsyncer_volume_seconds_since_last_sync: [
+    "replication",
+    "exported_namespace",
+    "pvc",
+  ],
+  drsyncer_rpo_objective_seconds: ["replication"],
+  drsyncer_shard_members: [],
+  drsyncer_owned_replications: [],
+  drsyncer_replications: [],
 };
 /** Alerts the issue requires, by name. */
 const REQUIRED_ALERTS = [
   "DrSyncerRPOExceeded",
   "DrSyncerRemoteClusterNotReady",
   "DrSyncerPruneBlocked",
+  "DrSyncerVolumeRPOExceeded",
 ];
 
 const manifests = loadManifests();
@@ -55,8 +65,11 @@ Deno.test("the RPO alert fires on seconds since the last successful sync", () =>
   const rpo = alert("DrSyncerRPOExceeded");
   // min over replicas: a standby's missing or stale series must not decide.
   assert(/min by \(namespace, replication\)/.test(rpo.expr), rpo.expr);
+  // Contract §6: against each replication's own spec.rpoObjective.
   assert(
-    /drsyncer_seconds_since_last_successful_sync\)\s*>\s*\d+/.test(rpo.expr),
+    /drsyncer_seconds_since_last_successful_sync\)\s*>\s*max by \(namespace, replication\) \(drsyncer_rpo_objective_seconds\)/
+      .test(rpo.expr),
+    rpo.expr,
   );
   assert(/== 0/.test(alert("DrSyncerRemoteClusterNotReady").expr));
   assert(/== 1/.test(alert("DrSyncerPruneBlocked").expr));
@@ -74,4 +87,13 @@ Deno.test("the ServiceMonitor scrapes the metrics Service's port", () => {
   for (const e of monitor.endpoints) assert(ports.includes(e.port), e.port);
   // Prometheus names the scrape job after the Service.
   assert(alert("DrSyncerDown").expr.includes(`job="${service.metadata.name}"`));
+});
+
+Deno.test("alerts match the mode: no no-leader alert where sharding is used, an owner alert there", () => {
+  const noLeader = alert("DrSyncerNoLeader").expr;
+  assert(/unless on \(namespace\)[^]*drsyncer_shard_members/.test(noLeader));
+  const owner = alert("DrSyncerReplicationWithoutOwner").expr;
+  assert(
+    /drsyncer_replications\)[^]*>[^]*drsyncer_owned_replications/.test(owner),
+  );
 });

@@ -36,15 +36,22 @@ const NEVER_COPIED = [
   "leases.coordination.k8s.io",
 ];
 /** Read on the source for discovery and mappings, not replicated as copies. */
-const SOURCE_ONLY = [
-  "namespaces",
-  "customresourcedefinitions.apiextensions.k8s.io",
-];
+const SOURCE_ONLY = ["namespaces"];
 const DR_DIR = "deploy/dr-cluster/";
 const OPT_IN_DIR = "deploy/dr-cluster/rbac-replication/";
 
+/** Opt-in add-ons for spec.dataReplication (VolSync), checked on their own. */
+const DATA_REPLICATION_DIRS = [
+  "deploy/data-replication/",
+  "deploy/dr-cluster/data-replication/",
+];
+const isDataReplication = (m: Manifest) =>
+  DATA_REPLICATION_DIRS.some((d) => m.file.startsWith(d));
+
 const manifests = loadManifests();
-const roles = manifests.filter((m) => /^(Cluster)?Role$/.test(m.doc.kind));
+const allRoles = manifests.filter((m) => /^(Cluster)?Role$/.test(m.doc.kind));
+const dataReplicationRoles = allRoles.filter(isDataReplication);
+const roles = allRoles.filter((m) => !isDataReplication(m));
 const sourceRoles = roles.filter((m) => !m.file.startsWith(DR_DIR));
 const sourceClusterRoles = sourceRoles.filter((m) =>
   m.doc.kind === "ClusterRole"
@@ -101,7 +108,6 @@ Deno.test("source writes are confined to status, events and the lease", () => {
   const writes = resourcesWith([role], (v) => !READ_VERBS.has(v));
   assertEquals([...writes].sort(), [
     "events",
-    "events.events.k8s.io",
     "leases.coordination.k8s.io",
     "namespacemappings/status.drsyncer.io",
     "namespacereplications/status.drsyncer.io",
@@ -183,4 +189,22 @@ Deno.test("bindings point at roles defined here and at the right account", () =>
       { kind: "ServiceAccount", name: account, namespace: "dr-syncer-system" },
     ], b.file);
   }
+});
+
+Deno.test("data replication add-ons grant only VolSync objects and the key Secrets", () => {
+  const byDir = (dir: string) =>
+    grants(dataReplicationRoles.filter((m) => m.file.startsWith(dir)))
+      .map((g) => `${g.res}:${g.verb}`).sort();
+  const verbs = ["create", "delete", "get", "list", "update"];
+  assertEquals(
+    byDir("deploy/data-replication/"),
+    [
+      ...verbs.map((v) => `replicationsources.volsync.backube:${v}`),
+      ...verbs.map((v) => `secrets:${v}`),
+    ].sort(),
+  );
+  assertEquals(
+    byDir("deploy/dr-cluster/data-replication/"),
+    verbs.map((v) => `replicationdestinations.volsync.backube:${v}`),
+  );
 });

@@ -119,3 +119,18 @@ export async function installSide(
   const token = await cluster.createServiceAccountToken(SYSTEM_NS, account);
   return { kubeconfig: cluster.kubeconfigFor(token, account), token };
 }
+
+/** Installs the RBAC objects of an opt-in add-on directory (as admin). */
+export async function installAddOn(
+  cluster: Cluster,
+  dir: string,
+): Promise<void> {
+  try {
+    for (const doc of renderedRbac(dir)) {
+      await post(cluster, PATHS[doc.kind](doc.metadata.namespace ?? ""), doc);
+    }
+  } finally {
+    clients.get(cluster)?.close();
+    clients.delete(cluster);
+  }
+}

@@ -35,7 +35,8 @@ export const CONTROLLERS = [
 ];
 
 const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
-const READY_TIMEOUT_MS = 120_000;
+// Generous: on 2 busy cores a cold kube-apiserver takes tens of seconds to become ready.
+const READY_TIMEOUT_MS = 300_000;
 
 export interface KubeOptions {
   /** Cluster names; default ["source", "dr"]. */

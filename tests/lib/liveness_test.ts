@@ -8,6 +8,7 @@ import {
   type QueueProgress,
 } from "../../lib/liveness.ts";
 import { Manager } from "../../lib/manager.ts";
+import type { QueueHandle } from "../../lib/controller.ts";
 import { eventually, simWriter, withSim } from "./sim-helpers.ts";
 
 const NOW = 1_000_000;
@@ -36,6 +37,25 @@ const cases: { name: string; queue: QueueProgress; want: RegExp | null }[] = [
     name: "a reconcile past its bound is wedged",
     queue: aQueue({ oldestStartedAt: NOW - 61_000 }),
     want: /replication: a reconcile has run for 61s/,
+  },
+  {
+    name:
+      "a long reconcile that keeps reporting progress is alive (issue 15.8)",
+    queue: aQueue({
+      depth: 2,
+      oldestStartedAt: NOW - 600_000,
+      lastDoneAt: NOW - 600_000,
+      lastProgressAt: NOW - 5_000,
+    }),
+    want: null,
+  },
+  {
+    name: "a long reconcile whose progress stopped is wedged",
+    queue: aQueue({
+      oldestStartedAt: NOW - 600_000,
+      lastProgressAt: NOW - 40_000,
+    }),
+    want: /a reconcile has run for 600s, with no progress for 40s/,
   },
   {
     name: "queued keys with recent progress are alive",
@@ -108,7 +128,7 @@ Deno.test("liveness: the manager's /healthz flips when a reconcile hangs, /ready
       source: clients.make(),
       healthAddr: "127.0.0.1:0",
       shutdownTimeoutMs: 100,
-      liveness: { maxReconcileMs: 300 },
+      liveness: { maxReconcileMs: 300, maxStallMs: 300 },
     });
     let started = false;
     manager.add({
@@ -151,5 +171,60 @@ Deno.test("liveness: the manager's /healthz flips when a reconcile hangs, /ready
     );
     stop.abort();
     assertEquals(await done, 0);
+  });
+});
+
+Deno.test("liveness: a reconcile that reports progress stays alive past maxReconcileMs (issue 15.8)", async () => {
+  await withSim(async (c, clients) => {
+    simWriter(c, "app").namespace();
+    simWriter(c, "app").create("slow");
+    const manager = new Manager({
+      source: clients.make(),
+      healthAddr: "127.0.0.1:0",
+      shutdownTimeoutMs: 100,
+      liveness: { maxReconcileMs: 300, maxStallMs: 300 },
+    });
+    let queue: QueueHandle | undefined;
+    let finished = false;
+    manager.add({
+      reconciler: {
+        name: "slow",
+        reconcile: async () => {
+          // A large first sync: 1.2 s of steady writes, progress each 50 ms.
+          for (let i = 0; i < 24; i++) {
+            await tick(50);
+            queue?.progressed?.();
+          }
+          finished = true;
+        },
+      },
+      watches: [{
+        spec: {
+          type: { group: "", version: "v1", resource: "configmaps" },
+          namespace: "app",
+        },
+        keys: (e) => e.object.metadata.name === "slow" ? ["app/slow"] : [],
+      }],
+      attach: (q) => queue = q,
+    });
+    const stop = new AbortController();
+    const done = manager.run(stop.signal);
+    try {
+      let checks = 0;
+      while (!finished) {
+        const res = await fetch(
+          `http://127.0.0.1:${manager.healthPort ?? 0}/healthz`,
+        ).catch(() => undefined);
+        if (res) {
+          assertEquals([res.status, (await res.text()).trim()], [200, "ok"]);
+          checks++;
+        }
+        await tick(50);
+      }
+      assert(checks > 10, `probed ${checks} times`);
+    } finally {
+      stop.abort();
+      assertEquals(await done, 0);
+    }
   });
 });

@@ -229,15 +229,31 @@ Deno.test("work queue: progress reports the oldest running key and the last fini
     concurrency: 2,
     handler: () => new Promise<void>((r) => release.push(r)),
   });
-  assertEquals(q.progress, { oldestStartedAt: undefined, lastDoneAt: 1000 });
+  const none = { lastProgressAt: undefined };
+  assertEquals(q.progress, {
+    oldestStartedAt: undefined,
+    lastDoneAt: 1000,
+    ...none,
+  });
   q.add("a");
   await clock.advance(50);
   q.add("b");
-  assertEquals(q.progress, { oldestStartedAt: 1000, lastDoneAt: 1000 });
+  assertEquals(q.progress, {
+    oldestStartedAt: 1000,
+    lastDoneAt: 1000,
+    ...none,
+  });
   await clock.advance(50);
   release.shift()!();
   await flush();
-  assertEquals(q.progress, { oldestStartedAt: 1050, lastDoneAt: 1100 });
+  assertEquals(q.progress, {
+    oldestStartedAt: 1050,
+    lastDoneAt: 1100,
+    ...none,
+  });
+  await clock.advance(20);
+  q.progressed();
+  assertEquals(q.progress.lastProgressAt, 1120);
   release.shift()!();
   await flush();
   assertEquals(q.progress.oldestStartedAt, undefined);

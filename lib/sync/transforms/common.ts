@@ -13,6 +13,8 @@ export interface CopyOptions {
   destinationNamespace: string;
   /** Value of the `drsyncer.io/replication` label: `<namespace>.<name>`. */
   ownerValue: string;
+  /** Value of `drsyncer.io/source-cluster` (absent: not labelled). */
+  sourceCluster?: string;
   /** Park workloads on DR (replicas 0, DaemonSets unscheduled, jobs suspended). */
   scaleToZero: boolean;
   /** Keep `spec.ports[].nodePort` of Services. */

@@ -9,7 +9,11 @@
  * copy always has the source's concrete name, so it has no effect on create
  * and would only show up as a difference.
  */
-import { ANNOTATION_SOURCE, LABEL_REPLICATION } from "../../api/v1alpha1.ts";
+import {
+  ANNOTATION_SOURCE,
+  LABEL_REPLICATION,
+  LABEL_SOURCE_CLUSTER,
+} from "../../api/v1alpha1.ts";
 import type { KubeMeta, KubeObject } from "../types.ts";
 import { type CopyOptions, isRecord } from "./common.ts";
 
@@ -68,6 +72,9 @@ export function sanitizeMetadata(
 
   const labels = stringMap(meta?.labels);
   labels[LABEL_REPLICATION] = opts.ownerValue;
+  // Overwritten like the owner: a copy belongs to the cluster it came from.
+  if (opts.sourceCluster) labels[LABEL_SOURCE_CLUSTER] = opts.sourceCluster;
+  else delete labels[LABEL_SOURCE_CLUSTER];
 
   const annotations = stringMap(meta?.annotations);
   for (const key of CONTROLLER_OWNED) delete annotations[key];

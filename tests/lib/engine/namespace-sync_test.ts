@@ -1,3 +1,4 @@
+import { simOnly } from "../../world/shared.ts";
 /**
  * The sync engine end to end: real client-node over HTTPS against two
  * kube-sim clusters, every copy rule observed on the DR side.
@@ -5,6 +6,7 @@
 import "../../../lib/preload.ts";
 import { assert, assertEquals } from "../../assert.ts";
 import { NAMESPACES } from "../../../lib/engine/ports.ts";
+import type { ApiResource, KubeObject } from "../../../lib/sync/types.ts";
 import {
   configMap,
   deployment,
@@ -317,3 +319,69 @@ Deno.test("engine: dry run plans everything and writes nothing", async () => {
     );
   });
 });
+
+Deno.test(
+  "engine: a promote landing mid-pass stops the writes at the next rank (DestinationPromoted)",
+  simOnly("needs a slow DR (faults.latency)", async () => {
+    await withTwoClusters(async (t) => {
+      await seed(t.src, t, "shop", [
+        configMap("a", { v: "1" }),
+        configMap("b", { v: "1" }),
+        service,
+        deployment("api", 2),
+      ]);
+      const input = engineInput(t, {});
+      t.sim!.dr.faults.latency(20); // a slow DR: the promote lands while writing
+      let promoted = false;
+      const writer = {
+        get: t.drApi.get.bind(t.drApi),
+        replace: t.drApi.replace.bind(t.drApi),
+        remove: t.drApi.remove.bind(t.drApi),
+        create: async (type: ApiResource, o: KubeObject) => {
+          const made = await t.drApi.create(type, o);
+          if (o.kind === "ConfigMap" && !promoted) {
+            promoted = true;
+            const ns = await t.drApi.getNamespace("shop-dr");
+            await t.drApi.replace(NAMESPACES, {
+              ...ns!,
+              metadata: {
+                ...ns!.metadata,
+                annotations: { "drsyncer.io/promoted": "2026-12-04T16:00:00Z" },
+              },
+            });
+          }
+          return made;
+        },
+      };
+      const result = await pass({ ...input, writer });
+      t.sim!.dr.faults.latency(0);
+      assertEquals(result.state, "DestinationPromoted");
+      assert(promoted, "the promote happened during the pass");
+      assertEquals(result.prune, undefined, "nothing pruned");
+      const written = await Promise.all([
+        t.drApi.get(t.type("services"), "shop-dr", "api"),
+        t.drApi.get(t.type("deployments", "apps"), "shop-dr", "api"),
+      ]);
+      assertEquals(
+        written,
+        [undefined, undefined],
+        "no write after the promote",
+      );
+      const outcomes = result.outcomes.map((o) =>
+        `${o.kind}/${o.name} ${o.status}`
+      );
+      assert(outcomes.includes("ConfigMap/a done"), outcomes.join());
+      assert(
+        outcomes.includes("ConfigMap/b done"),
+        "the rank in flight finished",
+      );
+      assertEquals(
+        result.outcomes.filter((o) =>
+          ["Service", "Deployment"].includes(o.kind)
+        ),
+        [],
+        "later ranks never started",
+      );
+    });
+  }),
+);

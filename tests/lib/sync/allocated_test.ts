@@ -148,3 +148,26 @@ Deno.test("mergeAllocated carries a Job's generated selector and uid labels", ()
   const manual = aJob("m", { manualSelector: true, selector: { a: 1 } });
   assertEquals(spec(mergeAllocated(manual, current)).selector, { a: 1 });
 });
+
+Deno.test("mergeAllocated keeps the image a promoted DR PVC was restored from", () => {
+  const ref = {
+    apiGroup: "snapshot.storage.k8s.io",
+    kind: "VolumeSnapshot",
+    name: "img-1",
+  };
+  const current = edited(asStored(aPVC("data")), (c) => {
+    Object.assign(spec(c), { dataSourceRef: ref, dataSource: ref });
+  });
+  const body = spec(mergeAllocated(aPVC("data"), current));
+  assertEquals(body.dataSourceRef, ref);
+  assertEquals(body.dataSource, ref);
+  // A claim cloned from another PVC on DR is the source's business.
+  const pvcRef = { kind: "PersistentVolumeClaim", name: "other" };
+  const cloned = edited(asStored(aPVC("data")), (c) => {
+    spec(c).dataSourceRef = pvcRef;
+  });
+  assertEquals(
+    spec(mergeAllocated(aPVC("data"), cloned)).dataSourceRef,
+    undefined,
+  );
+});

@@ -134,6 +134,13 @@ const cases: {
   },
   { name: "Opaque Secret is copied", obj: aSecret("Opaque") },
   {
+    name: "a data-replication key Secret we made is never copied",
+    obj: aSecret("Opaque", {
+      labels: { "drsyncer.io/data-replication-key": "true" },
+    }),
+    want: "DataReplicationKey",
+  },
+  {
     name: "dockerconfigjson Secret is copied",
     obj: aSecret("kubernetes.io/dockerconfigjson"),
   },

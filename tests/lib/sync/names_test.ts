@@ -1,10 +1,12 @@
 import "../../../lib/preload.ts";
-import { assertEquals } from "../../assert.ts";
+import { assert, assertEquals } from "../../assert.ts";
+import { readLabelValue } from "../../../lib/cli/flags.ts";
 import {
   compareStrings,
   dns1123LabelProblem,
   labelKeyProblem,
   labelValueProblem,
+  ownerLabelValue,
 } from "../../../lib/sync/names.ts";
 
 const ok = undefined;
@@ -171,4 +173,19 @@ Deno.test("compareStrings: code-point order, upper case before lower", () => {
     "a.b",
     "b",
   ]);
+});
+
+const LONG = "n".repeat(60);
+
+Deno.test("ownerLabelValue: prefix.name when it fits a label value", () => {
+  assertEquals(ownerLabelValue("cli", "shop"), "cli.shop");
+});
+
+Deno.test("ownerLabelValue: too long names are cut and hashed, stably and validly", () => {
+  const a = ownerLabelValue("cli", `${LONG}-a`);
+  const b = ownerLabelValue("cli", `${LONG}-b`);
+  assertEquals(a.length, 63);
+  assert(a !== b, "different namespaces get different owners");
+  assertEquals(ownerLabelValue("cli", `${LONG}-a`), a, "stable across runs");
+  assert(readLabelValue(a).ok, `${a} is a valid label value`);
 });

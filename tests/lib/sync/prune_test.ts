@@ -342,3 +342,35 @@ Deno.test("prune: adopted objects, cluster-made objects and other source cluster
   });
   assertEquals(plan.deletes.map((d) => d.name).sort(), ["legacy", "mine"]);
 });
+
+Deno.test("prune: the hourly budget blocks a trickle the fraction guard lets through, as a whole", () => {
+  const safety = { ...SAFETY, maxDeletesPerHour: 5 };
+  // 3 of 100 due: far below the fraction guard.
+  const under = planPrunes(scene(100, 3, 3, { safety, prunedLastHour: 2 }));
+  assertEquals(under.deletes.length, 3, "2 + 3 fits a budget of 5");
+  const over = planPrunes(scene(100, 3, 3, { safety, prunedLastHour: 3 }));
+  assertEquals(over.deletes, []);
+  assertEquals(over.blocked?.reason, "BudgetExceeded");
+  assertEquals(over.blocked?.objects.length, 3);
+  assert(/maxDeletesPerHour \(5\)/.test(over.blocked!.message));
+  // No budget configured: no limit.
+  const none = planPrunes(scene(100, 3, 3, { prunedLastHour: 1000 }));
+  assertEquals(none.deletes.length, 3);
+});
+
+Deno.test("prune: the allow-mass-prune token releases a budget block once", () => {
+  const safety = { ...SAFETY, maxDeletesPerHour: 5 };
+  const approved = planPrunes(scene(100, 4, 2, {
+    safety,
+    prunedLastHour: 5,
+    allowToken: { current: "ok-1", lastHandled: "ok-0" },
+  }));
+  assertEquals(approved.deletes.length, 4, "the whole pending set");
+  assertEquals(approved.consumedAllowToken, "ok-1");
+  const used = planPrunes(scene(100, 4, 2, {
+    safety,
+    prunedLastHour: 5,
+    allowToken: { current: "ok-1", lastHandled: "ok-1" },
+  }));
+  assertEquals(used.blocked?.reason, "BudgetExceeded");
+});

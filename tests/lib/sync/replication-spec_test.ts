@@ -35,7 +35,12 @@ Deno.test("resolveSpec: every default of an empty spec, no problems", () => {
       immutableFieldPolicy: "Recreate",
       conflictPolicy: "Abort",
       prune: true,
-      pruneSafety: { delayMs: 60_000, maxDeleteFraction: 0.25, minObjects: 5 },
+      pruneSafety: {
+        delayMs: 60_000,
+        maxDeleteFraction: 0.25,
+        minObjects: 5,
+        maxDeletesPerHour: 50,
+      },
     },
     problems: [],
   });
@@ -51,7 +56,12 @@ Deno.test("resolveSpec: given values win over defaults", () => {
     conflictPolicy: "Adopt",
     immutableFieldPolicy: "Skip",
     prune: false,
-    pruneSafety: { delay: "2m", maxDeleteFraction: 0.5, minObjects: 1 },
+    pruneSafety: {
+      delay: "2m",
+      maxDeleteFraction: 0.5,
+      minObjects: 1,
+      maxDeletesPerHour: 7,
+    },
   });
   assertEquals(problems, []);
   assertEquals(
@@ -66,6 +76,7 @@ Deno.test("resolveSpec: given values win over defaults", () => {
     delayMs: 120_000,
     maxDeleteFraction: 0.5,
     minObjects: 1,
+    maxDeletesPerHour: 7,
   });
 });
 

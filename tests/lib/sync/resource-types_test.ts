@@ -1,5 +1,5 @@
 import "../../../lib/preload.ts";
-import { assertEquals } from "../../assert.ts";
+import { assert, assertEquals } from "../../assert.ts";
 import {
   type DiscoveredResource,
   resolveResourceTypes,
@@ -307,7 +307,21 @@ Deno.test("resolveResourceTypes: empty discovery reports, never throws", () => {
       'spec.resourceTypes.include[1]: unknown resource type "configmaps"',
       "spec.resourceTypes: no resource type is selected",
     ],
+    warnings: [],
   });
+});
+
+Deno.test("resolveResourceTypes: excluding a type the source does not serve is only a warning", () => {
+  const got = resolveResourceTypes(
+    { include: ["*"], exclude: ["secrets", "sprockets.example.org"] },
+    discovery,
+  );
+  assertEquals(got.problems, []);
+  assertEquals(got.unknown, []);
+  assertEquals(got.warnings, [
+    'spec.resourceTypes.exclude[1]: "sprockets.example.org" is not served by the source cluster; nothing to exclude',
+  ]);
+  assert(got.selected.length > 0);
 });
 
 Deno.test("resolveResourceTypes: read-only metrics 'pods' does not shadow core pods", () => {

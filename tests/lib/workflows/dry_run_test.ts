@@ -126,7 +126,8 @@ Deno.test(
       assertMatch(dry.stdout, /^cutover plan \(dry run: nothing written\):$/m);
       assertMatch(dry.stdout, /^ {2}final sync: 1 write\(s\)$/m);
       assertMatch(dry.stdout, /^ {2}source scale-down: 3 write\(s\)$/m);
-      assertMatch(dry.stdout, /^ {2}promote: 4 write\(s\)$/m);
+      // Marker, three workloads, then the snapshot demote compares with.
+      assertMatch(dry.stdout, /^ {2}promote: 5 write\(s\)$/m);
       const rows = planRows(dry.stdout);
       const row = (step: string, kind: string, name: string) =>
         rows.find((r) => r[0] === step && r[3] === kind && r[5] === name);
@@ -152,7 +153,7 @@ Deno.test(
         a.indexOf(s) === i
       );
       assertEquals(order, ["final sync", "source scale-down", "promote"]);
-      assertMatch(dry.stdout, /^8 write\(s\) planned/m);
+      assertMatch(dry.stdout, /^9 write\(s\) planned/m);
 
       const planned = planWrites(t, rows);
       resetAll(t);

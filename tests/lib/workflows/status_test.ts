@@ -132,6 +132,7 @@ const HEALTHY: Replication = {
   status: {
     phase: "Synced",
     lastSuccessfulSyncTime: ago(42),
+    controller: "dr-syncer-7d9c-x2x",
     counts: counts(118, 120),
     conditions: [
       condition("Ready", "True"),
@@ -261,6 +262,7 @@ Deno.test("status: -o json is one document for scripts", async () => {
     assertEquals(billing.promoted, ["billing-dr", "ledger-dr"]);
     assertEquals(billing.remoteReady, false);
     assertEquals(billing.volumes, null);
+    assertEquals(billing.controller, null);
     assertEquals(crm.phase, "Failed");
     assertEquals(crm.problems.length, 1);
     assertEquals(shop, {
@@ -277,6 +279,7 @@ Deno.test("status: -o json is one document for scripts", async () => {
       counts: counts(118, 120),
       promoted: [],
       volumes: { count: 2, maxLagSeconds: 300, notSynced: 0 },
+      controller: "dr-syncer-7d9c-x2x",
       problems: [],
     });
   });

@@ -1,0 +1,83 @@
+/**
+ * Issue 15 item 3, contract §2 counts: created/updated/deleted are the
+ * writes of the last pass that wrote anything; a pass with nothing to do
+ * never zeroes them; per-object writes reach status; our own writes'
+ * echoes (the DR Namespace event) do not start passes.
+ */
+import "../../../lib/preload.ts";
+import { assertEquals } from "../../assert.ts";
+import { configMap } from "../../lib/engine/fixtures.ts";
+import {
+  type E2e,
+  sourceNamespace,
+  standardSetup,
+  statusOf,
+  until,
+  withController,
+} from "../harness.ts";
+
+interface Counts {
+  desired: number;
+  inSync: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  failed: number;
+}
+
+const countsOf = async (e: E2e) => (await statusOf(e)).counts as Counts;
+const passes = (e: E2e) =>
+  e.logs.filter((l) => l.includes("sync finished")).length;
+
+async function tenConfigMaps(e: E2e): Promise<void> {
+  await sourceNamespace(e, "shop");
+  for (let i = 0; i < 10; i++) {
+    await e.src.create(e.type("configmaps"), {
+      ...configMap(`c${i}`, { i: String(i) }),
+      metadata: { name: `c${i}`, namespace: "shop" },
+    });
+  }
+}
+
+Deno.test("counts: the first sync's creates stay in status; our own DR Namespace event starts no second pass", async () => {
+  await withController(async (e) => {
+    await tenConfigMaps(e);
+    await standardSetup(e);
+    e.start();
+    await until("synced", async () => (await statusOf(e)).phase === "Synced");
+    // Long enough for an echo-driven pass (it came 8 ms after the first).
+    await new Promise((r) => setTimeout(r, 500));
+    const counts = await countsOf(e);
+    assertEquals(passes(e), 1, e.logs.join("\n"));
+    // The ten ConfigMaps, plus the namespace's default ServiceAccount.
+    assertEquals([counts.desired, counts.created], [11, 10]);
+  });
+});
+
+Deno.test("counts: a pass with nothing to do keeps created; a per-object write reaches status", async () => {
+  await withController(async (e) => {
+    await tenConfigMaps(e);
+    await standardSetup(e);
+    e.start();
+    await until("synced", async () => (await statusOf(e)).phase === "Synced");
+    // A new generation makes a pass, which finds nothing to do.
+    await standardSetup(e, { resyncInterval: "11m" });
+    await until("an empty pass", () => passes(e) >= 2);
+    assertEquals((await countsOf(e)).created, 10);
+    // One new object through the fast path: its create shows in status.
+    await e.src.create(e.type("configmaps"), {
+      ...configMap("late", { i: "late" }),
+      metadata: { name: "late", namespace: "shop" },
+    });
+    await until(
+      "the create reaches status",
+      async () => {
+        const c = await countsOf(e);
+        return c.created === 1 && c.desired === 12;
+      },
+      15_000,
+    );
+    assertEquals(passes(e), 2, "the fast path, not a pass, wrote it");
+  });
+});
