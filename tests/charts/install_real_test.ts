@@ -41,8 +41,8 @@ async function run(cmd: string, args: string[], stdin?: string) {
 const RIGHTS: [string, string, string, boolean][] = [
   ["list", "deployments.apps", "-A", true],
   ["watch", "secrets", "-A", true],
-  // Never used by the controller, so not granted (issue 14).
-  ["get", "customresourcedefinitions.apiextensions.k8s.io", "-A", false],
+  // Watched so a new CRD's objects are copied at once (issue 15).
+  ["get", "customresourcedefinitions.apiextensions.k8s.io", "-A", true],
   ["list", "namespacereplications.drsyncer.io", "dr-syncer-system", true],
   [
     "patch",

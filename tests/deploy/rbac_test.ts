@@ -36,7 +36,10 @@ const NEVER_COPIED = [
   "leases.coordination.k8s.io",
 ];
 /** Read on the source for discovery and mappings, not replicated as copies. */
-const SOURCE_ONLY = ["namespaces"];
+const SOURCE_ONLY = [
+  "namespaces",
+  "customresourcedefinitions.apiextensions.k8s.io",
+];
 const DR_DIR = "deploy/dr-cluster/";
 const OPT_IN_DIR = "deploy/dr-cluster/rbac-replication/";
 
