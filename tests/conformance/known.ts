@@ -23,6 +23,7 @@ export const BAD_SAMPLES_ONLY_REAL_REFUSES = [
   "nm-template-with-source.yaml",
   "nm-template-without-name.yaml",
   "nr-bad-cron.yaml",
+  "nr-bad-data-schedule.yaml",
   "nr-bad-resource-type.yaml",
   "nr-duplicate-mapping.yaml",
   "nr-no-mappings.yaml",
