@@ -34,6 +34,15 @@ const SUITES: [string, () => Promise<unknown>][] = [
   ["e2e: continuous", () => import("./continuous_test.ts")],
   ["e2e: prune", () => import("./prune_test.ts")],
   ["e2e: restart", () => import("./restart_test.ts")],
+  [
+    "status: counts",
+    () => import("./namespace-replication/status-counts_test.ts"),
+  ],
+  [
+    "status: promoted",
+    () => import("./namespace-replication/status-promoted_test.ts"),
+  ],
+  ["status: rpo", () => import("./namespace-replication/status-rpo_test.ts")],
   ["rbac", () => import("../deploy/rbac_sim_test.ts")],
   ["workflows: promote", () => import("../lib/workflows/promote_test.ts")],
   ["workflows: conflict", () => import("../lib/workflows/conflict_test.ts")],
