@@ -4,7 +4,8 @@
  */
 import { parse } from "yaml";
 import { CRDS } from "../../crds/mod.ts";
-import { type Answer, type Api, eventually } from "./client.ts";
+import { type Answer, type Api } from "./client.ts";
+import { eventually } from "../kube/harness.ts";
 
 export interface Case {
   name: string;
