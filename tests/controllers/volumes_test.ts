@@ -285,15 +285,7 @@ Deno.test("volumes: an address that never appears degrades the volume and warns"
   }, { replication: { volumes: { handshakeTimeoutMs: 0 } } });
 });
 
-// TODO(lead): passed before the 17:45 merge of main; since main's RBAC and
-// admission changes (deploy/role.yaml, source-clusterrole.yaml, the DR
-// admission policy) the source pair never appears under sim RBAC. Not yet
-// diagnosed; ignored so the branch stays green. See the report.
-Deno.test({
-  name:
-    "volumes: the handshake works with exactly the deploy/ RBAC plus the data-replication add-ons",
-  ignore: true,
-}, async () => {
+Deno.test("volumes: the handshake works with exactly the deploy/ RBAC plus the data-replication add-ons", async () => {
   await withController(async (e) => {
     await installAddOn(e.source, "deploy/data-replication");
     await installAddOn(e.dr, "deploy/dr-cluster/data-replication");
