@@ -54,6 +54,8 @@ const SUITES: [string, () => Promise<unknown>][] = [
  * real difference to investigate (product or test data), listed so the lead can pick them up.
  */
 export const REAL_WORLD_FAILURES: Record<string, string> = {
+  "counts: the first sync's creates stay in status; our own DR Namespace event starts no second pass":
+    "sometimes a second, empty pass follows the first on real clusters (seen once in three runs); not yet isolated",
   "controller: prune deletes only our copies; a mass deletion is blocked, reported and released once":
     "not yet isolated (fails on v1.37.2)",
   "demote: parks exactly as a sync would, so the next sync writes nothing":

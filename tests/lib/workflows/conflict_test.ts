@@ -25,17 +25,26 @@ Deno.test("promote: a workload updated by someone else meanwhile is re-read and 
       shape: unparkCopy,
     });
     const deps = t.type("deployments", "apps");
-    const live = (await t.drApi.get(deps, "shop-dr", "api"))!;
-    await t.drApi.replace(deps, {
-      ...live,
-      metadata: {
-        ...live.metadata,
-        annotations: {
-          ...live.metadata.annotations,
-          "deployment.kubernetes.io/revision": "1",
-        },
-      },
-    });
+    // Someone else's update; on a real cluster the deployment controller may
+    // be writing the same object, so this update retries its own 409s.
+    for (let attempt = 1;; attempt++) {
+      const live = (await t.drApi.get(deps, "shop-dr", "api"))!;
+      try {
+        await t.drApi.replace(deps, {
+          ...live,
+          metadata: {
+            ...live.metadata,
+            annotations: {
+              ...live.metadata.annotations,
+              "deployment.kubernetes.io/revision": "1",
+            },
+          },
+        });
+        break;
+      } catch (e) {
+        if ((e as { code?: number }).code !== 409 || attempt >= 5) throw e;
+      }
+    }
     const rows = await applyShapes(t.drApi, plan, false);
     assertEquals(rows.map((r) => [r.name, r.result, r.message]), [
       ["api", "done", undefined],
