@@ -87,7 +87,7 @@ Deno.test("rbac: the controller syncs end to end with only the deploy/ roles", a
       "pruned",
       async () => !(await e.drApi.get(cm, "shop-dr", "settings")),
     );
-    const forbidden = e.logs.filter((l) => /forbidden|403/i.test(l));
+    const forbidden = e.logs.filter((l) => /forbidden|\b403\b/i.test(l));
     assertEquals(forbidden, [], "no request was refused");
     const failures = (await statusOf(e)).failures ?? [];
     assertEquals(failures, []);
