@@ -1,11 +1,13 @@
 /**
  * What the three reconcilers share: clients, the watch caches of our own
- * kinds in the controller namespace, the remote-cluster readiness they
- * publish to each other, an event recorder, and a bus to enqueue each
- * other's keys (a RemoteCluster turning ready wakes its replications).
+ * kinds in the controller namespace, the mappings resolved once, the
+ * remote-cluster connection states (read-only here: only the RemoteCluster
+ * reconciler writes them) and an event recorder. They wake each other only
+ * through declared watches, never by calling into each other.
  */
 import { API_VERSION, GROUP, VERSION } from "../lib/api/v1alpha1.ts";
 import type { Clock } from "../lib/clock.ts";
+import type { ChannelSource } from "../lib/event-channel.ts";
 import type { RuntimeLog } from "../lib/controller.ts";
 import type { EventRecorder, EventSubject } from "../lib/events.ts";
 import type { InformerSpec } from "../lib/informer/informer.ts";
@@ -16,6 +18,8 @@ import type { RemoteClients } from "../lib/kube/clients.ts";
 import type { KubeObject } from "../lib/sync/types.ts";
 import type { Metrics } from "../lib/metrics/mod.ts";
 import type { ShardFence } from "../lib/sharding/coordinator.ts";
+import type { MappingResolutions } from "./mapping-resolutions.ts";
+import type { RemoteStates } from "./remote-states.ts";
 
 export const PLURALS = {
   RemoteCluster: "remoteclusters",
@@ -36,19 +40,6 @@ export function ownKindSpec(kind: OwnKind, namespace: string): InformerSpec {
 export const SECRETS = { group: "", version: "v1", resource: "secrets" };
 export const NAMESPACES = { group: "", version: "v1", resource: "namespaces" };
 
-/** Readiness of a RemoteCluster as its reconciler last saw it. */
-export interface RemoteState {
-  ready: boolean;
-  reason: string;
-  message: string;
-  client?: ClusterClient;
-}
-
-export interface Bus {
-  /** Something a replication depends on changed: re-run its full pass. */
-  wakeReplication?: (name: string) => void;
-}
-
 /** Reads of our kinds from the shared caches. */
 export interface OwnCaches {
   remoteClusters: Informer;
@@ -68,10 +59,12 @@ export interface ControllerContext {
   clock: Clock;
   log: RuntimeLog;
   metrics: Metrics;
-  bus: Bus;
-  remoteStates: Map<string, RemoteState>;
+  remoteStates: RemoteStates;
+  mappingResolutions: MappingResolutions;
   /** With run --sharding: asked before every write for a replication. */
   shard?: ShardFence;
+  /** With run --sharding: replications whose ownership came or went. */
+  shardChanges?: ChannelSource;
 }
 
 /** The Event subject of one of our objects. */

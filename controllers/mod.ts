@@ -3,6 +3,7 @@
  */
 import { type Clock, systemClock } from "../lib/clock.ts";
 import type { Controller, RuntimeLog } from "../lib/controller.ts";
+import { EventChannel } from "../lib/event-channel.ts";
 import { EventRecorder } from "../lib/events.ts";
 import type { RunContext } from "../lib/run-controller.ts";
 import type { Metrics } from "../lib/metrics/mod.ts";
@@ -17,7 +18,9 @@ import {
   namespaceReplicationController,
   type ReplicationControllerOptions,
 } from "./namespace-replication/reconciler.ts";
+import { MappingResolutions } from "./mapping-resolutions.ts";
 import { remoteClusterController } from "./remote-cluster.ts";
+import { RemoteRegistry } from "./remote-states.ts";
 
 export interface ControllerOptions {
   log: RuntimeLog;
@@ -26,7 +29,10 @@ export interface ControllerOptions {
   replication?: ReplicationControllerOptions;
 }
 
-/** The controllers of dr-syncer, sharing caches, remote state and a bus. */
+/**
+ * The controllers of dr-syncer, sharing caches, the resolved mappings and
+ * the remote registry (which only the RemoteCluster reconciler writes).
+ */
 export function buildControllers(
   run: RunContext,
   opts: ControllerOptions,
@@ -41,6 +47,8 @@ export function buildControllers(
   ];
   const [remoteClusters, mappings, replications, secrets, namespaces] = leases
     .map((l) => l.informer);
+  const remoteStates = new RemoteRegistry();
+  const shardChanges = run.shard ? new EventChannel() : undefined;
   const ctx: ControllerContext = {
     source,
     namespace,
@@ -51,9 +59,10 @@ export function buildControllers(
     clock: opts.clock ?? systemClock,
     log: opts.log,
     metrics: opts.metrics,
-    bus: {},
-    remoteStates: new Map(),
+    remoteStates,
+    mappingResolutions: new MappingResolutions(namespaces, namespace),
     shard: run.shard,
+    shardChanges,
   };
   opts.metrics.setReplicationCount(() => replications.list().length);
   run.shard?.attach({
@@ -61,17 +70,18 @@ export function buildControllers(
       replications.hasSynced
         ? replications.list().map((o) => o.metadata.name)
         : undefined,
-    changed: (name) => ctx.bus.wakeReplication?.(name),
+    changed: (name) => shardChanges?.emit(name),
   });
   const replication = namespaceReplicationController(ctx, opts.replication);
   const detachReplication = replication.detach;
   replication.detach = async () => {
     await detachReplication?.();
     await ctx.events.flush();
+    ctx.mappingResolutions.close();
     await Promise.all(leases.map((l) => l.release()));
   };
   return [
-    remoteClusterController(ctx),
+    remoteClusterController(ctx, remoteStates),
     namespaceMappingController(ctx),
     replication,
   ];

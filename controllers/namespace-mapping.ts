@@ -1,10 +1,9 @@
 /**
  * NamespaceMapping: resolve names or selector + template against the source
- * namespaces, report problems and destination conflicts in status, and wake
- * the replications using the mapping when its pairs change (a namespace
- * gaining the selected label starts replicating).
+ * namespaces, report problems and destination conflicts in status. The
+ * replications using the mapping watch it: its pairs changing in status (a
+ * namespace gaining the selected label) starts replicating them.
  */
-import { wakeReplicationsReferencing } from "./namespace-replication/references.ts";
 import type {
   NamespaceMappingSpec,
   NamespaceMappingStatus,
@@ -18,6 +17,7 @@ import {
   losingClaims,
 } from "../lib/sync/namespace-conflicts.ts";
 import {
+  type NamespaceResolution,
   resolveNamespaceMapping,
   type ResolveOptions,
 } from "../lib/sync/namespace-mapping.ts";
@@ -94,9 +94,7 @@ function conflictsOf(
   const claims = claimsOf(nm, pairs);
   for (const other of opts.mappings ?? []) {
     if (other.metadata.name === nm.metadata.name) continue;
-    const spec = (other.spec ?? {}) as NamespaceMappingSpec;
-    const r = resolveNamespaceMapping(spec, namespaces, [], opts);
-    claims.push(...claimsOf(other, r.pairs));
+    claims.push(...claimsOf(other, resolve(other, namespaces, [], opts).pairs));
   }
   return losingClaims(claims)
     .filter((l) => l.claim.by === `mapping ${nm.metadata.name}`)
@@ -107,6 +105,22 @@ function conflictsOf(
 export interface MappingStatusOptions extends ResolveOptions {
   /** Every NamespaceMapping, for destination conflicts between them. */
   mappings?: readonly KubeObject[];
+  /** The shared resolutions (mapping-resolutions.ts); else resolved here. */
+  resolved?: (
+    nm: KubeObject,
+    previous: readonly NamespacePair[],
+  ) => NamespaceResolution;
+}
+
+function resolve(
+  nm: KubeObject,
+  namespaces: readonly KubeObject[],
+  previous: readonly NamespacePair[],
+  opts: MappingStatusOptions,
+): NamespaceResolution {
+  if (opts.resolved) return opts.resolved(nm, previous);
+  const spec = (nm.spec ?? {}) as NamespaceMappingSpec;
+  return resolveNamespaceMapping(spec, namespaces, previous, opts);
 }
 
 /** Mapping → its pairs and status (pure over the cached namespaces). */
@@ -121,13 +135,7 @@ export function mappingStatus(
   problem?: string;
 } {
   const previous = (nm.status ?? {}) as NamespaceMappingStatus;
-  const spec = (nm.spec ?? {}) as NamespaceMappingSpec;
-  const resolution = resolveNamespaceMapping(
-    spec,
-    namespaces,
-    previous.namespaces ?? [],
-    opts,
-  );
+  const resolution = resolve(nm, namespaces, previous.namespaces ?? [], opts);
   const conflicts = conflictsOf(nm, resolution.pairs, namespaces, opts);
   const ready = readyCondition(
     resolution.problems,
@@ -154,17 +162,13 @@ export function mappingStatus(
   };
 }
 
-function wakeReplications(ctx: ControllerContext, mapping: string): void {
-  wakeReplicationsReferencing(ctx, { kind: "NamespaceMapping", name: mapping });
-}
-
 async function reconcile(
   ctx: ControllerContext,
   name: string,
   signal: AbortSignal,
 ): Promise<void> {
   const nm = ctx.caches.mappings.get(name, ctx.namespace);
-  if (!nm) return wakeReplications(ctx, name);
+  if (!nm) return ctx.mappingResolutions.forget(name);
   const now = new Date(ctx.clock.now());
   const { status, problem } = mappingStatus(
     nm,
@@ -173,6 +177,7 @@ async function reconcile(
     {
       controllerNamespace: ctx.namespace,
       mappings: ctx.caches.mappings.list(),
+      resolved: (m, previous) => ctx.mappingResolutions.of(m, previous),
     },
   );
   const previous = (nm.status ?? {}) as NamespaceMappingStatus;
@@ -182,9 +187,6 @@ async function reconcile(
   if (problem && wasReady?.message !== status.conditions?.[0]?.message) {
     const reason = problem.split(":")[0];
     ctx.events.record(subjectOf(nm), "Warning", reason, problem);
-  }
-  if (!sameStatus(previous.namespaces ?? [], status.namespaces)) {
-    wakeReplications(ctx, name);
   }
 }
 

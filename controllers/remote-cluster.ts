@@ -1,10 +1,10 @@
 /**
  * RemoteCluster: load the kubeconfig Secret, validate it, probe the DR API
- * server, publish readiness to the replications and record it in status.
+ * server, record the connection in the remote registry (the only writer:
+ * the replications watch it) and in status.
  * Re-probes every probeInterval; a Secret change (rotated credentials) or a
  * spec change is handled at once, without a restart.
  */
-import { wakeReplicationsReferencing } from "./namespace-replication/references.ts";
 import {
   REMOTE_CLUSTER_DEFAULTS,
   type RemoteClusterSpec,
@@ -19,12 +19,12 @@ import type { KubeObject } from "../lib/sync/types.ts";
 import {
   type ControllerContext,
   ownKindSpec,
-  type RemoteState,
   sameStatus,
   SECRETS,
   subjectOf,
   writeStatus,
 } from "./context.ts";
+import type { RemoteRegistry, RemoteState } from "./remote-states.ts";
 
 /** lastProbeTime is refreshed at least this often even when nothing changed. */
 const PROBE_TIME_REFRESH_MS = 10 * 60_000;
@@ -140,26 +140,22 @@ function nextStatus(
   return status;
 }
 
-function wakeReplications(ctx: ControllerContext, rcName: string): void {
-  wakeReplicationsReferencing(ctx, { kind: "RemoteCluster", name: rcName });
-}
-
 async function reconcile(
   ctx: ControllerContext,
+  registry: RemoteRegistry,
   name: string,
   signal: AbortSignal,
 ): Promise<WorkResult | void> {
   const rc = ctx.caches.remoteClusters.get(name, ctx.namespace);
   if (!rc) {
-    ctx.remoteStates.delete(name);
+    registry.delete(name);
     await ctx.remotes.remove(name);
     ctx.metrics.forgetRemoteCluster(name);
-    wakeReplications(ctx, name);
     return;
   }
   const state = await evaluate(ctx, rc);
-  const before = ctx.remoteStates.get(name);
-  ctx.remoteStates.set(name, state);
+  const before = registry.get(name);
+  registry.set(name, state);
   ctx.metrics.setRemoteClusterReady(name, state.ready);
   if (before?.ready !== state.ready) {
     const props = {
@@ -171,7 +167,6 @@ async function reconcile(
     else ctx.log.warn("remote cluster not ready", props);
   }
   if (before?.ready !== state.ready || before?.client !== state.client) {
-    wakeReplications(ctx, name);
     if (!state.ready) {
       ctx.events.record(subjectOf(rc), "Warning", state.reason, state.message);
     } else if (before) {
@@ -185,8 +180,11 @@ async function reconcile(
   return { requeueAfterMs: probeIntervalMs(rc) };
 }
 
-/** The RemoteCluster controller. */
-export function remoteClusterController(ctx: ControllerContext): Controller {
+/** The RemoteCluster controller, the one writer of `registry`. */
+export function remoteClusterController(
+  ctx: ControllerContext,
+  registry: RemoteRegistry,
+): Controller {
   const byName: WatchSource = {
     spec: ownKindSpec("RemoteCluster", ctx.namespace),
     keys: (e) => [e.object.metadata.name],
@@ -204,7 +202,7 @@ export function remoteClusterController(ctx: ControllerContext): Controller {
   return {
     reconciler: {
       name: "remotecluster",
-      reconcile: (key, signal) => reconcile(ctx, key, signal),
+      reconcile: (key, signal) => reconcile(ctx, registry, key, signal),
     },
     watches: [byName, bySecret],
     concurrency: 2,

@@ -2,6 +2,7 @@
  * The contracts between the manager and the code it runs: reconcilers, the
  * watches that feed them, a logger, and the stats the manager reports.
  */
+import type { ChannelSource } from "./event-channel.ts";
 import type { ClusterClient } from "./kube/client.ts";
 import type { InformerEvent } from "./informer/cache.ts";
 import type { InformerSpec } from "./informer/informer.ts";
@@ -14,13 +15,20 @@ export interface Reconciler {
   reconcile(key: string, signal: AbortSignal): Promise<WorkResult | void>;
 }
 
-/** What feeds a reconciler's queue. */
+/** What feeds a reconciler's queue: changes of one resource type. */
 export interface WatchSource {
   /** Cluster to watch; the source cluster when absent. */
   client?: ClusterClient;
   spec: InformerSpec;
   /** Keys to enqueue for an event (e.g. the owning replication). */
   keys(event: InformerEvent): string[];
+}
+
+/** What else feeds it: in-process events (state in no API object). */
+export interface ChannelWatch {
+  channel: ChannelSource;
+  /** Keys to enqueue for an event about the object `name`. */
+  keys(name: string): string[];
 }
 
 /** Where a controller puts keys of its own (timers, dynamic watches). */
@@ -35,6 +43,7 @@ export interface QueueHandle {
 export interface Controller {
   reconciler: Reconciler;
   watches: WatchSource[];
+  channels?: ChannelWatch[];
   /** Parallel keys. Default 1. */
   concurrency?: number;
   /** Called once this replica leads, with the controller's own queue. */

@@ -70,6 +70,7 @@ export class Manager {
   readonly #controllers: Controller[] = [];
   readonly #informers: SharedInformers;
   readonly #leases = new Map<WatchSource, InformerLease>();
+  readonly #unsubscribe: (() => void)[] = [];
   readonly #queues = new Map<Controller, WorkQueue>();
   #health: HealthServer | undefined;
   readonly #lag: LoopLagMonitor;
@@ -211,12 +212,22 @@ export class Manager {
 
   #startInformers(): void {
     for (const c of this.#controllers) {
+      const enqueue = (keys: string[]) => {
+        const queue = this.#queues.get(c);
+        if (queue) { for (const k of keys) queue.add(k); }
+      };
+      for (const w of c.channels ?? []) {
+        this.#unsubscribe.push(
+          w.channel.subscribe((name) => enqueue(w.keys(name))),
+        );
+      }
       for (const w of c.watches) {
         const client = w.client ?? this.#o.source;
-        const lease = this.#informers.acquire(client, w.spec, (event) => {
-          const queue = this.#queues.get(c);
-          if (queue) { for (const k of w.keys(event)) queue.add(k); }
-        });
+        const lease = this.#informers.acquire(
+          client,
+          w.spec,
+          (event) => enqueue(w.keys(event)),
+        );
         this.#leases.set(w, lease);
       }
     }
@@ -292,6 +303,7 @@ export class Manager {
   async #cleanup(): Promise<void> {
     for (const q of this.#queues.values()) await q.shutdown(0);
     this.#queues.clear();
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     for (const c of this.#controllers) await c.detach?.();
     const leases = [...this.#leases.values()];
     this.#leases.clear();

@@ -9,7 +9,8 @@
  * - lease: the reconcile's signal, which the work queue aborts when
  *   leadership is lost.
  * - ownership: with sharding, the replica's shard fence (its per-replication
- *   Lease); without, this replica owns every replication.
+ *   Lease); without, this replica owns every replication. The shard fence's
+ *   write observer (a test hook) hears of every write that passed.
  */
 import type { Informer } from "../../lib/informer/informer.ts";
 import type { ClusterWriter } from "../../lib/engine/ports.ts";
@@ -32,5 +33,7 @@ export function replicationFence(
         : dr.get(NAMESPACES, undefined, name),
     holdsLease: () => !leading.aborted,
     ownsReplication: () => shard?.owns(replication) ?? true,
+    observeWrite: (startedAt, endedAt) =>
+      shard?.onWrite?.(replication, startedAt, endedAt),
   });
 }

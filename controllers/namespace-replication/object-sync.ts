@@ -22,7 +22,6 @@ import type { ControllerContext } from "../context.ts";
 import type { ReplicationRuntime } from "./runtime.ts";
 import { replicationFence } from "./fence.ts";
 import { sourceInformer } from "./live.ts";
-import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
 
 /** Identity of a single-object work item. */
 export interface ObjectRef {
@@ -114,7 +113,7 @@ export async function syncObject(
     ctx.shard,
   );
   const [outcome] = await applyActions(plan.actions, {
-    writer: fenceWrites(fence.guard(live.drApi), ctx.shard, rt.name),
+    writer: fence.guard(live.drApi),
     fence,
     typeOf: typeLookup(settings.types),
     current: new Map(withKind ? [[objectKey(withKind), withKind]] : []),

@@ -17,8 +17,6 @@ import {
   type DestinationClaim,
   losingClaims,
 } from "../../lib/sync/namespace-conflicts.ts";
-import { resolveNamespaceMapping } from "../../lib/sync/namespace-mapping.ts";
-import type { KubeObject } from "../../lib/sync/types.ts";
 import type { ControllerContext } from "../context.ts";
 import type { ResolvedPair } from "./runtime.ts";
 import { specOf } from "./spec.ts";
@@ -63,7 +61,6 @@ interface PairClaim extends DestinationClaim {
 function claimsOnRemote(
   ctx: ControllerContext,
   remote: string,
-  namespaces: readonly KubeObject[],
 ): PairClaim[] {
   const claims: PairClaim[] = [];
   for (const raw of ctx.caches.replications.list()) {
@@ -76,12 +73,7 @@ function claimsOnRemote(
     for (const mappingName of specOf(other).spec.namespaceMappingNames) {
       const nm = ctx.caches.mappings.get(mappingName, ctx.namespace);
       if (!nm) continue;
-      const r = resolveNamespaceMapping(
-        (nm.spec ?? {}) as NamespaceMappingSpec,
-        namespaces,
-        [],
-        { controllerNamespace: ctx.namespace },
-      );
+      const r = ctx.mappingResolutions.of(nm);
       const rank = [
         ...rRank,
         createdRank(nm.metadata.creationTimestamp),
@@ -102,7 +94,6 @@ export function resolvePairs(
   nr: NamespaceReplication,
 ): Resolved {
   const out: Resolved = { pairs: [], missing: [], notes: [] };
-  const namespaces = ctx.caches.namespaces.list();
   const perMapping: { mapping: string; pairs: ResolvedPair[] }[] = [];
   for (const mappingName of specOf(nr).spec.namespaceMappingNames) {
     const nm = ctx.caches.mappings.get(mappingName, ctx.namespace);
@@ -120,9 +111,7 @@ export function resolvePairs(
     const spec = (nm.spec ?? {}) as NamespaceMappingSpec;
     const previous = ((nm.status ?? {}) as NamespaceMappingStatus).namespaces ??
       [];
-    const r = resolveNamespaceMapping(spec, namespaces, previous, {
-      controllerNamespace: ctx.namespace,
-    });
+    const r = ctx.mappingResolutions.of(nm, previous);
     for (const p of r.problems) {
       out.notes.push(
         note("NamespaceMapping", mappingName, "InvalidMapping", p),
@@ -146,7 +135,7 @@ export function resolvePairs(
     });
   }
   const lost = losingClaims(
-    claimsOnRemote(ctx, nr.spec.remoteClusterRef?.name ?? "", namespaces),
+    claimsOnRemote(ctx, nr.spec.remoteClusterRef?.name ?? ""),
   ).filter((l) => l.claim.replication === nr.metadata.name);
   const taken = new Set(
     lost.map((l) => `${l.claim.source}>${l.claim.destination}`),

@@ -20,12 +20,8 @@ import { emptyCounts, failed } from "../../lib/engine/outcome.ts";
 import { runPool, Slots } from "../../lib/engine/pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
-import { fenceWrites } from "../../lib/sharding/fenced-writer.ts";
-import {
-  type ControllerContext,
-  type RemoteState,
-  subjectOf,
-} from "../context.ts";
+import { type ControllerContext, subjectOf } from "../context.ts";
+import type { RemoteState } from "../remote-states.ts";
 import { resolvePairs } from "./pairs.ts";
 import { readersFor, type ReadyReaders } from "./readers.ts";
 import type { ReplicationRuntime, ResolvedPair } from "./runtime.ts";
@@ -188,14 +184,13 @@ export async function runPass(
     rt.live?.drNamespaces,
     ctx.shard,
   );
-  const writer = fenceWrites(drApi, ctx.shard, nr.metadata.name);
   await runPool(resolved.pairs, PAIR_CONCURRENCY, async (pair) => {
     const job = {
       rt,
       nr,
       pair,
       readers,
-      writer,
+      writer: drApi,
       fence,
       now,
       out,

@@ -12,7 +12,7 @@ import { ApiCluster } from "../../lib/engine/api-ports.ts";
 import type { ClusterReader } from "../../lib/engine/ports.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
 import { type ApiResource, groupResource } from "../../lib/sync/types.ts";
-import type { RemoteState } from "../context.ts";
+import type { RemoteState } from "../remote-states.ts";
 import { CacheReader } from "./cache-ports.ts";
 import { ensureLive, liveSynced, sourceInformer } from "./live.ts";
 import type { PassDeps } from "./pass-deps.ts";

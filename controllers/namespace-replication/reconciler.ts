@@ -84,6 +84,7 @@ import {
   scheduleRestored,
 } from "./runtime.ts";
 import { specOf } from "./spec.ts";
+import { mappingPairsChanged, replicationsReferencing } from "./references.ts";
 
 const CUSTOM_RESOURCE_DEFINITIONS = {
   group: "apiextensions.k8s.io",
@@ -228,11 +229,14 @@ class ReplicationController {
     return [];
   }
 
-  /** A dependency changed (remote readiness, a mapping's namespaces). */
-  wake(name: string): void {
-    const rt = this.runtimes.get(name);
-    if (rt) markDirty(rt);
-    this.enqueue(name);
+  /**
+   * Something these replications depend on changed (a RemoteCluster's
+   * connection, a mapping's pairs, shard ownership): each runs a full pass.
+   */
+  wake(names: string[]): string[] {
+    const keys = this.#route({ keys: names, fullPass: true });
+    for (const k of keys) this.markPending(k);
+    return keys;
   }
 
   async reconcile(
@@ -555,16 +559,40 @@ export function namespaceReplicationController(
       spec: ownKindSpec("NamespaceReplication", ctx.namespace),
       keys: (e) => [e.object.metadata.name],
     }, {
+      spec: ownKindSpec("NamespaceMapping", ctx.namespace),
+      keys: (e) =>
+        mappingPairsChanged(e)
+          ? c.wake(replicationsReferencing(ctx.caches.replications, {
+            kind: "NamespaceMapping",
+            name: e.object.metadata.name,
+          }))
+          : [],
+    }, {
       spec: { type: NAMESPACES },
       keys: (e) => c.onSourceNamespace(e),
     }, {
       spec: { type: CUSTOM_RESOURCE_DEFINITIONS },
       keys: () => c.onCrd(),
     }],
+    channels: [
+      {
+        channel: ctx.remoteStates.changes,
+        keys: (name) =>
+          c.wake(replicationsReferencing(ctx.caches.replications, {
+            kind: "RemoteCluster",
+            name,
+          })),
+      },
+      ...(ctx.shardChanges
+        ? [{
+          channel: ctx.shardChanges,
+          keys: (name: string) => c.wake([name]),
+        }]
+        : []),
+    ],
     concurrency: 4,
     attach: (queue) => {
       c.queue = queue;
-      ctx.bus.wakeReplication = (name) => c.wake(name);
     },
     detach: () => c.close(),
   };

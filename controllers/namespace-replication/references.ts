@@ -1,11 +1,19 @@
 /**
  * The one reverse lookup: which NamespaceReplications reference a
  * RemoteCluster or a NamespaceMapping (controller-runtime's "enqueue
- * requests from map func"), read from the resolved spec.
+ * requests from map func"), read from the resolved spec; the replication
+ * controller's watches on both map their events through it. A mapping
+ * event matters when the mapping came or went or its resolved pairs in
+ * status changed (what a replication copies).
  */
-import type { NamespaceReplication } from "../../lib/api/v1alpha1.ts";
+import type {
+  NamespaceMappingStatus,
+  NamespaceReplication,
+} from "../../lib/api/v1alpha1.ts";
+import type { InformerEvent } from "../../lib/informer/cache.ts";
+import type { KubeObject } from "../../lib/sync/types.ts";
+import { sameStatus } from "../context.ts";
 import type { Informer } from "../../lib/informer/informer.ts";
-import type { ControllerContext } from "../context.ts";
 import { specOf } from "./spec.ts";
 
 export type Referenced =
@@ -29,12 +37,13 @@ export function replicationsReferencing(
     .map((nr) => nr.metadata.name);
 }
 
-/** Something `ref` names changed: re-run the full pass of its replications. */
-export function wakeReplicationsReferencing(
-  ctx: Pick<ControllerContext, "caches" | "bus">,
-  ref: Referenced,
-): void {
-  for (const name of replicationsReferencing(ctx.caches.replications, ref)) {
-    ctx.bus.wakeReplication?.(name);
-  }
+/** Whether a NamespaceMapping event changes what replications copy. */
+export function mappingPairsChanged(e: InformerEvent): boolean {
+  if (e.type === "delete") return true;
+  const before = e.type === "update" ? e.old : undefined;
+  return !sameStatus(pairsOf(before), pairsOf(e.object));
+}
+
+function pairsOf(nm: KubeObject | undefined): unknown {
+  return (nm?.status as NamespaceMappingStatus | undefined)?.namespaces ?? [];
 }

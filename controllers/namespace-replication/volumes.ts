@@ -41,7 +41,8 @@ import {
   dataReplicationCondition,
   type VolumeReport,
 } from "../../lib/volsync/status.ts";
-import { type RemoteState, subjectOf } from "../context.ts";
+import { subjectOf } from "../context.ts";
+import type { RemoteState } from "../remote-states.ts";
 import type { PassDeps } from "./pass.ts";
 
 /** How long VolSync may take to publish address and key before we warn. */

@@ -6,7 +6,8 @@
  *   is the destination namespace promoted?   a fresh read, shared by the
  *                                            askers of one round trip
  *   does this process still hold its lease?  leader-election state
- *   does this replica own the replication?   (sharding; today always yes)
+ *   does this replica own the replication?   the shard fence with
+ *                                            --sharding, else always yes
  *
  *   open ──check(ns) sees promoted / lease lost / not owner──► closed
  *
@@ -15,6 +16,9 @@
  * write into a namespace whose last answer was "closed" (and asks first
  * when a namespace was never checked), so no write path can go around it.
  * Closed stays closed for the life of the fence (one pass, one object).
+ * Lease and ownership are asked again before every single write, so a
+ * replica that lost a replication stops at the next object, not the next
+ * rank.
  */
 import { ANNOTATION_PROMOTED } from "../api/v1alpha1.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
@@ -34,6 +38,8 @@ export interface FenceQuestions {
   readNamespace(name: string): Promise<KubeObject | undefined>;
   holdsLease(): boolean;
   ownsReplication(): boolean;
+  /** Told of every write that passed, with its span (the sharding test). */
+  observeWrite?(startedAt: number, endedAt: number): void;
 }
 
 /** A write refused by the fence. */
@@ -83,30 +89,42 @@ export class WriteFence {
 
   /** A writer whose every write asks the fence first. */
   guard(writer: ClusterWriter): ClusterWriter {
-    const admit = async (namespace: string) => {
+    const admitted = async <T>(
+      namespace: string,
+      write: () => Promise<T>,
+    ): Promise<T> => {
       const known = this.#local(namespace) ?? this.#last.get(namespace);
       const verdict = known ?? await this.check(namespace);
       if (!verdict.open) throw new FenceClosedError(verdict);
+      const startedAt = Date.now();
+      try {
+        return await write();
+      } finally {
+        this.#q.observeWrite?.(startedAt, Date.now());
+      }
     };
     return {
       get: (type, namespace, name) => writer.get(type, namespace, name),
-      create: async (type: ApiResource, object: KubeObject) => {
-        await admit(targetOf(type, object.metadata.namespace, object));
-        return await writer.create(type, object);
-      },
-      replace: async (type: ApiResource, object: KubeObject) => {
-        await admit(targetOf(type, object.metadata.namespace, object));
-        return await writer.replace(type, object);
-      },
-      remove: async (
+      create: (type: ApiResource, object: KubeObject) =>
+        admitted(
+          targetOf(type, object.metadata.namespace, object),
+          () => writer.create(type, object),
+        ),
+      replace: (type: ApiResource, object: KubeObject) =>
+        admitted(
+          targetOf(type, object.metadata.namespace, object),
+          () => writer.replace(type, object),
+        ),
+      remove: (
         type: ApiResource,
         namespace: string | undefined,
         name: string,
         precondition?: DeletePrecondition,
-      ) => {
-        await admit(namespace ?? name);
-        return await writer.remove(type, namespace, name, precondition);
-      },
+      ) =>
+        admitted(
+          namespace ?? name,
+          () => writer.remove(type, namespace, name, precondition),
+        ),
     };
   }
 

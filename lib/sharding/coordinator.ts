@@ -17,7 +17,6 @@
 import { type Clock, sleep, systemClock } from "../clock.ts";
 import type { ClusterClient } from "../kube/client.ts";
 import { assign } from "./assignment.ts";
-import type { WriteObserver } from "./fenced-writer.ts";
 import { memberLeaseName, ShardLeaseApi } from "./leases.ts";
 import {
   liveMembers,
@@ -27,7 +26,14 @@ import {
   type ShardLease,
 } from "./ownership.ts";
 
-/** What the replication controller asks before it writes. */
+/** Test hook: a write for `replication` that passed the write fence. */
+export type WriteObserver = (
+  replication: string,
+  startedAt: number,
+  endedAt: number,
+) => void;
+
+/** What the replication controller's write fence asks before it writes. */
 export interface ShardFence {
   /** This replica's identity (shown in status.controller). */
   readonly identity: string;

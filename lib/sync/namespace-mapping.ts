@@ -185,16 +185,30 @@ export function resolveNamespaceMapping(
   const index = indexByName(namespaces);
   if (isSet(spec.sourceNamespace)) resolveByName(spec, index, out, opts);
   else resolveBySelector(spec, index, out, opts);
-  for (const p of previous) {
-    if (!index.has(p.source) && !out.missing.includes(p.source)) {
-      out.missing.push(p.source);
-    }
-  }
   const bySource = (a: { source: string }, b: { source: string }) =>
     compareStrings(a.source, b.source);
   out.pairs.sort(bySource);
   out.skipped.sort(bySource);
   out.missing.sort(compareStrings);
   out.problems.sort(compareStrings);
-  return out;
+  return withVanishedSources(out, previous, (name) => index.has(name));
+}
+
+/**
+ * `resolution` with the sources of `previous` (the last status.namespaces)
+ * that no longer exist added to `missing`; a spec with problems pairs
+ * nothing, so nothing vanished from it.
+ */
+export function withVanishedSources(
+  resolution: NamespaceResolution,
+  previous: readonly NamespacePair[],
+  exists: (namespace: string) => boolean,
+): NamespaceResolution {
+  if (resolution.problems.length > 0) return resolution;
+  const vanished = previous.map((p) => p.source).filter((source) =>
+    !exists(source) && !resolution.missing.includes(source)
+  );
+  if (vanished.length === 0) return resolution;
+  const missing = [...new Set([...resolution.missing, ...vanished])];
+  return { ...resolution, missing: missing.sort(compareStrings) };
 }

@@ -35,6 +35,7 @@ function fakeDr() {
   const pending: (() => void)[] = [];
   const state = { reads: 0, lease: true, owner: true, manual: false };
   const writes: string[] = [];
+  const observed: string[] = [];
   const fence = new WriteFence({
     readNamespace: (name) => {
       state.reads++;
@@ -44,6 +45,8 @@ function fakeDr() {
     },
     holdsLease: () => state.lease,
     ownsReplication: () => state.owner,
+    observeWrite: (startedAt, endedAt) =>
+      observed.push(endedAt >= startedAt ? "span" : "bad span"),
   });
   const writer: ClusterWriter = {
     get: () => Promise.resolve(undefined),
@@ -61,7 +64,7 @@ function fakeDr() {
     },
   };
   const release = () => pending.splice(0).forEach((r) => r());
-  return { promoted, state, writes, fence, writer, release };
+  return { promoted, state, writes, observed, fence, writer, release };
 }
 
 /** The write was refused by the fence, not by anything else. */
@@ -140,4 +143,18 @@ Deno.test("fence: lost lease and foreign ownership close it without a read", asy
   await refused(() =>
     f.fence.guard(f.writer).create(CONFIGMAPS, cm("shop-dr", "a"))
   );
+});
+
+Deno.test("fence: ownership is asked before every write, reads pass, passed writes are observed", async () => {
+  const f = fakeDr();
+  const w = f.fence.guard(f.writer);
+  assertEquals((await f.fence.check("shop-dr")).open, true);
+  await w.create(CONFIGMAPS, cm("shop-dr", "a"));
+  f.state.owner = false; // rebalanced away after the rank was admitted
+  await refused(() => w.replace(CONFIGMAPS, cm("shop-dr", "a")));
+  await refused(() => w.remove(CONFIGMAPS, "shop-dr", "a"));
+  await w.get(CONFIGMAPS, "shop-dr", "a"); // reads are never fenced
+  assertEquals(f.writes, ["create shop-dr/a"]);
+  assertEquals(f.observed, ["span"], "only the write that passed");
+  assertEquals(f.state.reads, 1);
 });
