@@ -13,7 +13,8 @@ import {
   API_VERSION,
   type NamespaceReplicationSpec,
 } from "../../lib/api/v1alpha1.ts";
-import type { RuntimeLog } from "../../lib/controller.ts";
+import type { ManagerStats, RuntimeLog } from "../../lib/controller.ts";
+import type { Manager } from "../../lib/manager.ts";
 import { ClusterClient } from "../../lib/kube/client.ts";
 import { Metrics } from "../../lib/metrics/mod.ts";
 import { ApiCluster, discover } from "../../lib/engine/api-ports.ts";
@@ -23,6 +24,7 @@ import type { DiscoveredResource } from "../../lib/sync/resource-types.ts";
 import type { ApiResource, KubeObject } from "../../lib/sync/types.ts";
 import { buildControllers } from "../../controllers/mod.ts";
 import type { ReplicationControllerOptions } from "../../controllers/namespace-replication/reconciler.ts";
+import { samples } from "../lib/metrics/exposition.ts";
 import { quiesceUndici } from "../sim/harness.ts";
 import type { SimCluster } from "../sim/mod.ts";
 import type { World, WorldCluster } from "../world/mod.ts";
@@ -57,6 +59,8 @@ export interface E2e {
   getOwn(kind: string, name: string): Promise<KubeObject | undefined>;
   /** Starts the controller (once per call; `stop` ends all). */
   start(): void;
+  /** The running controller's queues and informers (undefined before start). */
+  stats(): ManagerStats | undefined;
   stopController(): Promise<void>;
 }
 
@@ -143,6 +147,7 @@ export async function withController(
   const stops: (() => Promise<void>)[] = [];
   const logs: string[] = [];
   const metrics = new Metrics({ defaultMetrics: false });
+  let manager: Manager | undefined;
   try {
     const discovery = await installCrds(srcClient);
     await src.create(NAMESPACES, {
@@ -217,6 +222,7 @@ export async function withController(
           signal: stop.signal,
           log: memoryLog(logs),
           env: {},
+          onManager: (m) => void (manager = m),
         }, (run) =>
           buildControllers(run, {
             log: memoryLog(logs),
@@ -236,6 +242,7 @@ export async function withController(
           }
         });
       },
+      stats: () => manager?.stats(),
       stopController: async () => {
         for (const s of stops.splice(0)) await s();
       },
@@ -284,6 +291,37 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Full passes the replication ran so far (any result), from the metrics. */
+export async function passes(e: E2e, name = "shop-to-dr"): Promise<number> {
+  const found = samples(
+    await e.metrics.scrape(),
+    "drsyncer_sync_duration_seconds_count",
+    { replication: name },
+  );
+  return found.reduce((n, s) => n + s.value, 0);
+}
+
+/**
+ * Runs `poke` (a change the replication controller must look at, such as
+ * an unrelated annotation) and waits until its queue took a key for it and
+ * is idle again: the positive signal a test of "nothing happened" waits on
+ * before it checks, instead of sleeping.
+ */
+export async function handled(
+  e: E2e,
+  poke: () => Promise<void>,
+): Promise<void> {
+  const queue = () =>
+    e.stats()?.queues.find((q) => q.reconciler === "namespacereplication");
+  const before = queue()?.adds ?? 0;
+  await poke();
+  await until("the replication controller handled the change", () => {
+    const q = queue();
+    return q !== undefined && q.adds > before && q.depth === 0 &&
+      q.inFlight === 0;
+  });
 }
 
 export async function statusOf(

@@ -10,7 +10,9 @@ import { configMap } from "../lib/engine/fixtures.ts";
 import {
   conditionOf,
   type E2e,
+  handled,
   NS,
+  passes,
   put,
   sourceNamespace,
   standardSetup,
@@ -52,8 +54,6 @@ async function annotate(
   );
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function prepare(e: E2e): Promise<void> {
   await sourceNamespace(e, "shop");
   await put(e, "shop", [configMap("c", { v: "1" })]);
@@ -69,8 +69,10 @@ Deno.test("controller: Scheduled mode syncs on its schedule, a spec change syncs
       Date.parse(status.lastSyncTime as string);
     assert(Math.abs(hourAhead - 3_600_000) < 2_000, `next in ${hourAhead} ms`);
 
+    const before = await passes(e);
     await setData(e, "2");
-    await sleep(800);
+    await handled(e, () => annotate(e, { "example.com/owner": "team-a" }));
+    assertEquals(await passes(e), before, "no pass before the schedule");
     assertEquals(await drValue(e), "1", "no sync before the schedule");
 
     await standardSetup(e, { mode: "Scheduled", schedule: "2s" });
@@ -101,8 +103,7 @@ Deno.test("controller: Manual mode syncs once per new sync-now token; an unrelat
     await setData(e, "2");
     e.source.counters.reset();
     e.dr.counters.reset();
-    await annotate(e, { "example.com/owner": "team-a" });
-    await sleep(800);
+    await handled(e, () => annotate(e, { "example.com/owner": "team-a" }));
     assertEquals(e.source.counters.get("patch", STATUS), 0, "no status write");
     assertEquals(e.dr.counters.total(), 0, "DR not even read");
     assertEquals(await drValue(e), "1", "no sync without a new token");
@@ -133,15 +134,16 @@ Deno.test("controller: a quiet Continuous replication makes no periodic DR write
     await synced(e);
     e.source.counters.reset();
     e.dr.counters.reset();
-    await annotate(e, { "example.com/owner": "team-a" });
-    await sleep(300);
+    await handled(e, () => annotate(e, { "example.com/owner": "team-a" }));
     assertEquals(e.source.counters.get("patch", STATUS), 0, "no status write");
     assertEquals(e.dr.counters.total(), 0, "no DR request");
 
     await standardSetup(e, { resyncInterval: "1s" });
     const first = await synced(e);
     e.dr.counters.reset();
-    await sleep(2_500);
+    const ran = await passes(e);
+    // Two resyncs: the second starts a whole interval after the first ended.
+    await until("two resyncs", async () => await passes(e) >= ran + 2);
     const later = await statusOf(e);
     assert(
       Date.parse(later.lastSyncTime as string) >
@@ -161,8 +163,10 @@ Deno.test("controller: suspend stops copying (phase Suspended) and resuming catc
     await standardSetup(e, { suspend: true });
     await synced(e, "shop-to-dr", "Suspended");
     e.dr.counters.reset();
+    const before = await passes(e);
     await setData(e, "2");
-    await sleep(500);
+    await handled(e, () => annotate(e, { "example.com/owner": "team-a" }));
+    assertEquals(await passes(e), before, "no pass while suspended");
     assertEquals(e.dr.counters.total(WRITES), 0, "nothing written");
     await standardSetup(e, { suspend: false });
     await until("caught up", async () => await drValue(e) === "2");
