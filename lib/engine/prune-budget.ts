@@ -15,7 +15,7 @@ import {
 import { planPrunes, type PruneInput, type PrunePlan } from "../sync/prune.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { failureOf } from "./apply.ts";
-import type { NamespaceSyncInput } from "./namespace-sync.ts";
+import type { NamespaceSyncInput } from "./sync-input.ts";
 import type { ActionOutcome } from "./outcome.ts";
 import { NAMESPACES } from "./ports.ts";
 
