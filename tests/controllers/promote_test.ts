@@ -16,6 +16,7 @@ import {
   type E2e,
   eventFor,
   eventsIn,
+  passes,
   put,
   sourceNamespace,
   standardSetup,
@@ -65,8 +66,13 @@ Deno.test("controller: a promoted DR namespace gets no writes (DestinationPromot
     assertEquals(replicasOf(await e.drApi.get(deps, "shop-dr", "api")), 3);
 
     e.dr.counters.reset();
+    const ran = await passes(e);
     await setData(e, "2");
-    await new Promise((r) => setTimeout(r, 1_500)); // a resync included
+    // Two more passes: the change's own, and a resync (1s) after it.
+    await until(
+      "a resync after the change",
+      async () => await passes(e) >= ran + 2,
+    );
     assertEquals(e.dr.counters.total(WRITES), 0, "nothing written");
     assertEquals(await drValue(e), "1");
     assertEquals(replicasOf(await e.drApi.get(deps, "shop-dr", "api")), 3);
