@@ -14,16 +14,11 @@
  * `--dry-run` rehearses these steps and prints their writes (rehearsal.ts).
  * Every step is idempotent; re-running an interrupted failback finishes it.
  */
-import {
-  ANNOTATION_ORIGINAL_REPLICAS,
-  ANNOTATION_PROMOTED,
-} from "../api/v1alpha1.ts";
+import { ANNOTATION_ORIGINAL_REPLICAS } from "../api/v1alpha1.ts";
 import type { ConfigOf } from "../cli/commands.ts";
 import { unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
-import { cliSyncInput } from "./sync-setup.ts";
-import { ownerLabelValue } from "../sync/names.ts";
 import {
   done,
   EXIT_OK,
@@ -40,8 +35,7 @@ import {
   rehearsalIo,
 } from "./rehearsal.ts";
 import { demoteNamespace } from "./standby.ts";
-import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./sync-back.ts";
-import { passOrStop } from "./sync.ts";
+import { syncBack } from "./sync-back.ts";
 import { applyShapes, planShapes, type Reshape } from "./workloads.ts";
 import { clearManualTriggers, resumeVolumes } from "./volumes.ts";
 
@@ -60,39 +54,6 @@ const RESTORE_SOURCE: Reshape = {
   leaveAlone: () => undefined,
   shape: restored,
 };
-
-async function syncBack(
-  cfg: ConfigOf<"failback">,
-  [source, dr]: OpenCluster[],
-  io: WorkflowIo,
-): Promise<Step<void>> {
-  const { source: src, destination: dst } = cfg.namespace;
-  const drNs = await dr.api.getNamespace(dst);
-  if (!drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
-    // DR is on standby (already failed back, or never promoted): its parked
-    // copies are no news for the source, and would park it for a moment.
-    io.err(`note: DR namespace ${dst} is not promoted: nothing to sync back`);
-    return done(undefined);
-  }
-  const owner = ownerLabelValue(SYNC_BACK_OWNER_PREFIX, src);
-  const input = await cliSyncInput({
-    source: dr.api,
-    dr: new SourceLens(source.api, owner, dst),
-    pair: { source: dst, destination: src },
-    owner,
-    overrides: { prune: false, immutableFieldPolicy: "Skip" },
-    copyNamespaceMetadata: false,
-    allowMassPrune: false,
-    dryRun: false,
-    now: io.now(),
-  });
-  if (!input.ok) return input;
-  return await passOrStop(input.value, io, {
-    command: "failback",
-    step: "sync back",
-    consequence: "failback stopped, DR still running",
-  });
-}
 
 /** The steps of a failback, as the plan of a dry run names them. */
 export const FAILBACK_STEPS = ["sync back", "demote", "source start"] as const;
