@@ -5,7 +5,10 @@
  * Which DR objects go back: the replication's copies, and objects born on
  * DR while it was promoted (no ownership label, created at or after the
  * promote). Older objects without our label belong to the DR cluster (its
- * own Secrets, quotas) and stay there. Only what the replication copies
+ * own Secrets, quotas) and stay there, as do the objects the cluster makes
+ * in every namespace (`default` ServiceAccount, CA bundle). Creation times
+ * are the DR server's, the promoted mark is the promoting machine's: their
+ * clocks are assumed to agree within about a second. Only what the replication copies
  * goes back (its types, selector and ignore rules), so nothing comes back
  * that the next sync would not copy again.
  *
@@ -48,6 +51,7 @@ import type {
   ClusterWriter,
   DeletePrecondition,
 } from "../engine/ports.ts";
+import { isClusterMade } from "../sync/cluster-made.ts";
 import { copyDecision } from "../sync/filter.ts";
 import { ownerLabelValue } from "../sync/names.ts";
 import { type ResolvedSpec, resolveSpec } from "../sync/replication-spec.ts";
@@ -184,6 +188,8 @@ interface Failover {
 type Origin = "copy" | "born" | "dr-own";
 
 function originOf(o: KubeObject, f: Failover): Origin {
+  // Made by the DR cluster itself, whatever its age: never ours to mark.
+  if (isClusterMade(o)) return "dr-own";
   const owner = o.metadata.labels?.[LABEL_REPLICATION];
   if (owner === undefined) {
     const created = Date.parse(o.metadata.creationTimestamp ?? "");
@@ -332,11 +338,22 @@ export async function syncBack(
     getNamespace: (name) => dr.api.getNamespace(name),
     list: (type) => Promise.resolve(back.objects.get(type) ?? []),
   };
-  const passed = await passOrStop({ ...input.value, source: reversed }, io, {
-    command: "failback",
-    step: "sync back",
-    consequence: "failback stopped, DR still running",
-  });
+  // The sync-back's marks are never stored (SourceLens), the DR cluster's
+  // identity neither: comparing with it would rewrite every object.
+  const backSettings = { ...settings, sourceCluster: undefined };
+  const passed = await passOrStop(
+    {
+      ...input.value,
+      settings: backSettings,
+      source: reversed,
+    },
+    io,
+    {
+      command: "failback",
+      step: "sync back",
+      consequence: "failback stopped, DR still running",
+    },
+  );
   if (!passed.ok) return passed;
   await markBornTwins(dr.api, back, failover, src);
   return done(undefined);
