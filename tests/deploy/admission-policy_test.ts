@@ -2,8 +2,8 @@
  * The DR identity's ValidatingAdmissionPolicy (deploy/dr-cluster/
  * admission-policy.yaml), its CEL evaluated by a CEL implementation over
  * the requests it must allow and deny. kube-sim does not run admission
- * policies; TODO(real-cluster): the same cases against a real
- * kube-apiserver once the real-cluster tests exist.
+ * policies; admission-policy_real_test.ts sends such requests to a real
+ * kube-apiserver.
  */
 import "../../lib/preload.ts";
 import { run as runCel } from "@bufbuild/cel";
