@@ -8,29 +8,18 @@
  * own Secrets, quotas) and stay there, as do the objects the cluster makes
  * in every namespace (`default` ServiceAccount, CA bundle). Creation times
  * are the DR server's, the promoted mark is the promoting machine's: their
- * clocks are assumed to agree within about a second. Only what the replication copies
- * goes back (its types, selector and ignore rules), so nothing comes back
- * that the next sync would not copy again.
+ * clocks are assumed to agree within about a second. Only what the
+ * replication copies goes back (its types, selector and ignore rules), so
+ * nothing comes back that the next sync would not copy again.
  *
  * Every value mapping of the replication is undone first (lib/sync/
  * reverse.ts): DR hosts, ingress and storage classes, access modes never
  * reach the source. If any value cannot be reversed, nothing is written and
  * each one is named (object, field, why); DR keeps running.
  *
- * The source objects are the user's originals, not copies: they carry no
- * ownership label, and the engine writes only objects it owns. Rule chosen:
- * the source is seen through a lens that shows every object as owned by
- * the sync-back (so the engine compares and updates them like copies) and
- * strips our marks (ownership, source cluster, adopted, drsyncer.io/source)
- * from everything it writes, so the source keeps no trace of the round
- * trip. Because every source object looks owned, three things are switched
- * off:
- * - prune: an object deleted on DR is never deleted on the source;
- * - immutable-field recreation: such changes are reported as skipped;
- * - namespace adoption: the source Namespace is read as it really is, so
- *   its labels and annotations are never touched (and DR's promoted mark
- *   can never reach it).
- * Workloads arrive parked (as every copy does), with the counts they had on
+ * The source is written through SourceLens (source-lens.ts): compared like
+ * copies, written without our marks; prune and immutable-field recreation
+ * are off, so nothing on the source is ever deleted. Workloads arrive parked (as every copy does), with the counts they had on
  * DR in original-replicas; failback then starts them from those counts.
  *
  * Objects born on DR are source objects from now on; their DR twins get
@@ -40,17 +29,12 @@
 import {
   ANNOTATION_PROMOTED,
   ANNOTATION_SOURCE,
-  LABEL_ADOPTED,
   LABEL_REPLICATION,
   LABEL_SOURCE_CLUSTER,
 } from "../api/v1alpha1.ts";
 import type { ConfigOf } from "../cli/commands.ts";
 import type { ApiCluster } from "../engine/api-ports.ts";
-import type {
-  ClusterReader,
-  ClusterWriter,
-  DeletePrecondition,
-} from "../engine/ports.ts";
+import type { ClusterReader } from "../engine/ports.ts";
 import { isClusterMade } from "../sync/cluster-made.ts";
 import { copyDecision } from "../sync/filter.ts";
 import { ownerLabelValue } from "../sync/names.ts";
@@ -74,91 +58,7 @@ import {
   replicationSpecOf,
 } from "./sync-setup.ts";
 import { passOrStop } from "./sync.ts";
-
-/** Owner prefix of the (never stored) ownership of a sync-back. */
-export const SYNC_BACK_OWNER_PREFIX = "failback";
-
-function withoutMarks(o: KubeObject): KubeObject {
-  const {
-    [LABEL_REPLICATION]: _l,
-    [LABEL_SOURCE_CLUSTER]: _c,
-    [LABEL_ADOPTED]: _d,
-    ...labels
-  } = o.metadata.labels ?? {};
-  const { [ANNOTATION_SOURCE]: _a, ...annotations } = o.metadata.annotations ??
-    {};
-  const metadata: KubeObject["metadata"] = { ...o.metadata };
-  // An empty map and none are the same to the API server.
-  metadata.labels = Object.keys(labels).length ? labels : undefined;
-  metadata.annotations = Object.keys(annotations).length
-    ? annotations
-    : undefined;
-  return { ...o, metadata };
-}
-
-/** See the module comment. */
-export class SourceLens implements ClusterReader, ClusterWriter {
-  /**
-   * `owner`: the sync-back's ownership value; `drNamespace`: where the
-   * copies are read, for the drsyncer.io/source mark the engine expects.
-   */
-  constructor(
-    private readonly api: ApiCluster,
-    private readonly owner: string,
-    private readonly drNamespace: string,
-  ) {}
-
-  #marked(o: KubeObject): KubeObject {
-    return {
-      ...o,
-      metadata: {
-        ...o.metadata,
-        labels: { ...o.metadata.labels, [LABEL_REPLICATION]: this.owner },
-        annotations: {
-          ...o.metadata.annotations,
-          [ANNOTATION_SOURCE]: `${this.drNamespace}/${o.metadata.name}`,
-        },
-      },
-    };
-  }
-
-  getNamespace(name: string): Promise<KubeObject | undefined> {
-    return this.api.getNamespace(name);
-  }
-
-  async list(type: ApiResource, namespace: string): Promise<KubeObject[]> {
-    return (await this.api.list(type, namespace)).map((o) => this.#marked(o));
-  }
-
-  async get(
-    type: ApiResource,
-    namespace: string | undefined,
-    name: string,
-  ): Promise<KubeObject | undefined> {
-    const o = await this.api.get(type, namespace, name);
-    return o && type.namespaced ? this.#marked(o) : o;
-  }
-
-  create(type: ApiResource, object: KubeObject): Promise<KubeObject> {
-    return this.api.create(type, withoutMarks(object));
-  }
-
-  replace(type: ApiResource, object: KubeObject): Promise<KubeObject> {
-    return this.api.replace(type, withoutMarks(object));
-  }
-
-  remove(
-    _type: ApiResource,
-    _namespace: string | undefined,
-    name: string,
-    _precondition?: DeletePrecondition,
-  ): Promise<void> {
-    // Prune and recreate are off; reaching this is a bug, never a delete.
-    return Promise.reject(
-      new Error(`BUG: sync-back must never delete (asked for ${name})`),
-    );
-  }
-}
+import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./source-lens.ts";
 
 const NO_MAPPINGS: ReversibleRules = {
   storageClassMappings: [],
