@@ -72,8 +72,8 @@ interface BackSet {
   objects: Map<ApiResource, KubeObject[]>;
   /** DR objects born while promoted, as read (to be marked as copies). */
   born: { type: ApiResource; object: KubeObject }[];
-  /** One line per value that cannot be reversed. */
-  irreversible: string[];
+  /** Why it must not go back: values that cannot be reversed, collisions. */
+  refusals: string[];
 }
 
 /** What the promoted DR namespace tells about the failover. */
@@ -105,11 +105,12 @@ function originOf(o: KubeObject, f: Failover): Origin {
 async function gatherBack(
   types: readonly ApiResource[],
   copyContext: Parameters<typeof copyDecision>[1],
+  sourceNs: KubeObject | undefined,
   [source, dr]: OpenCluster[],
   pair: { source: string; destination: string },
   f: Failover,
 ): Promise<BackSet> {
-  const out: BackSet = { objects: new Map(), born: [], irreversible: [] };
+  const out: BackSet = { objects: new Map(), born: [], refusals: [] };
   for (const type of types) {
     const [drObjects, sourceObjects] = await Promise.all([
       dr.api.list(type, pair.destination),
@@ -125,10 +126,25 @@ async function gatherBack(
       };
       const origin = originOf(o, f);
       if (origin === "dr-own" || !copyDecision(o, copyContext).copy) continue;
-      const r = reverseCopy(o, f.forward.copy, twins.get(o.metadata.name));
-      out.irreversible.push(...describeIrreversible(o, r.irreversible));
+      const twin = twins.get(o.metadata.name);
+      const r = reverseCopy(o, f.forward.copy, twin);
+      out.refusals.push(...describeIrreversible(o, r.irreversible));
       back.push(r.object);
-      if (origin === "born") out.born.push({ type, object: o });
+      if (origin !== "born") continue;
+      out.born.push({ type, object: o });
+      // A source object the replication leaves out (ignored, unselected)
+      // is the user's own, not an older version of this one.
+      const kept = twin && copyDecision(
+        { ...twin, apiVersion: o.apiVersion, kind: o.kind },
+        { ...copyContext, namespace: sourceNs },
+      );
+      if (kept && !kept.copy) {
+        out.refusals.push(
+          `${o.kind} ${pair.destination}/${o.metadata.name}: made on DR ` +
+            `while promoted, but the source's own ${o.metadata.name} is not ` +
+            `replicated (${kept.message}); it would be overwritten`,
+        );
+      }
     }
     out.objects.set(type, back);
   }
@@ -221,16 +237,17 @@ export async function syncBack(
   const back = await gatherBack(
     settings.types,
     { ...settings.copyContext, namespace: drNs },
+    await source.api.getNamespace(src),
     clusters,
     { source: src, destination: dst },
     failover,
   );
-  if (back.irreversible.length > 0) {
-    for (const line of back.irreversible) io.err(`  ${line}`);
+  if (back.refusals.length > 0) {
+    for (const line of back.refusals) io.err(`  ${line}`);
     return stop(
       `sync back refused: ${
-        plural(back.irreversible.length, "DR value")
-      } cannot be mapped back to the source (listed above); ` +
+        plural(back.refusals.length, "problem")
+      } (listed above): DR values must not reach the source (listed above); ` +
         `nothing written, failback stopped, DR still running`,
     );
   }

@@ -258,6 +258,9 @@ Deno.test("sync-back: objects born on DR come back as source objects, and their 
 Deno.test("sync-back: a DR value no source value maps to is refused by object and field, nothing written", async () => {
   await withTwoClusters(async (t) => {
     await seedShop(t);
+    await seed(t.src, t, "shop", [
+      configMap("local", { from: "source" }, { "drsyncer.io/ignore": "true" }),
+    ]);
     const cut = await run(t, CUTOVER);
     assertEquals(cut.code, 0, cut.stderr);
     const ing = t.type("ingresses", "networking.k8s.io");
@@ -274,7 +277,10 @@ Deno.test("sync-back: a DR value no source value maps to is refused by object an
       ...web,
       spec: { ...spec(web), ingressClassName: "nginx" },
     });
-    await seed(t.drApi, t, "shop-dr", [configMap("made-on-dr", { a: "1" })]);
+    await seed(t.drApi, t, "shop-dr", [
+      configMap("made-on-dr", { a: "1" }),
+      configMap("local", { from: "dr" }),
+    ]);
 
     t.source.counters.reset();
     const back = await run(t, SYNC_BACK);
@@ -285,7 +291,11 @@ Deno.test("sync-back: a DR value no source value maps to is refused by object an
     );
     assertMatch(
       back.stderr,
-      /nothing written, failback stopped, DR still running/,
+      /ConfigMap shop-dr\/local: made on DR while promoted, but the source's own local is not replicated \(the object is labelled drsyncer.io\/ignore=true\); it would be overwritten/,
+    );
+    assertMatch(
+      back.stderr,
+      /2 problems \(listed above\).*nothing written, failback stopped, DR still running/,
     );
     assertEquals(t.source.counters.total(WRITES), 0);
     const drNs = await t.drApi.getNamespace("shop-dr");
