@@ -247,7 +247,7 @@ export async function syncBack(
     return stop(
       `sync back refused: ${
         plural(back.refusals.length, "problem")
-      } (listed above): DR values must not reach the source (listed above); ` +
+      } (listed above): DR values must not reach the source; ` +
         `nothing written, failback stopped, DR still running`,
     );
   }

@@ -44,6 +44,19 @@ async function nextSecond(): Promise<void> {
   }
 }
 
+/** Retries `call` while the API server answers 404 (a CRD not yet served). */
+async function servedEventually(call: () => Promise<unknown>): Promise<void> {
+  for (let i = 0;; i++) {
+    try {
+      await call();
+      return;
+    } catch (e) {
+      if (i > 200 || !String(e).includes("404")) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 async function replicationWithMappings(t: TwoClusters): Promise<void> {
   const crdType = t.discovery.find((d) =>
     d.resource === "customresourcedefinitions"
@@ -52,32 +65,35 @@ async function replicationWithMappings(t: TwoClusters): Promise<void> {
     await t.src.create(crdType, crd as unknown as KubeObject);
   }
   await seed(t.src, t, "dr-syncer-system", []);
-  await t.src.client.requestJson(
-    "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system/namespacereplications",
-    {
-      method: "POST",
-      body: {
-        apiVersion: "drsyncer.io/v1alpha1",
-        kind: "NamespaceReplication",
-        metadata: { name: "shop-to-dr" },
-        spec: {
-          remoteClusterRef: { name: "dr" },
-          namespaceMappingRefs: [{ name: "shop" }],
-          storageClassMappings: [{ from: "fast-ssd", to: "dr-ssd" }],
-          accessModeMappings: [{
-            from: "ReadWriteOncePod",
-            to: "ReadWriteOnce",
-          }],
-          ingress: {
-            hostRewrites: [{
-              from: "shop.example.com",
-              to: "shop-dr.example.com",
+  // A real API server serves a new CRD a moment after creating it.
+  await servedEventually(() =>
+    t.src.client.requestJson(
+      "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system/namespacereplications",
+      {
+        method: "POST",
+        body: {
+          apiVersion: "drsyncer.io/v1alpha1",
+          kind: "NamespaceReplication",
+          metadata: { name: "shop-to-dr" },
+          spec: {
+            remoteClusterRef: { name: "dr" },
+            namespaceMappingRefs: [{ name: "shop" }],
+            storageClassMappings: [{ from: "fast-ssd", to: "dr-ssd" }],
+            accessModeMappings: [{
+              from: "ReadWriteOncePod",
+              to: "ReadWriteOnce",
             }],
-            classMappings: [{ from: "nginx", to: "nginx-dr" }],
+            ingress: {
+              hostRewrites: [{
+                from: "shop.example.com",
+                to: "shop-dr.example.com",
+              }],
+              classMappings: [{ from: "nginx", to: "nginx-dr" }],
+            },
           },
         },
       },
-    },
+    )
   );
   // The namespace as the controller made it: this replication owns it.
   await seed(t.drApi, t, "shop-dr", [], { [OWNER]: REPLICATION });
