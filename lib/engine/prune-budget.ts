@@ -2,10 +2,10 @@
  * Prunes of one DR namespace under the guard and the hourly budget. The
  * budget's memory is an annotation on the DR namespace (see
  * lib/sync/prune-budget.ts for why there): read fresh right before the
- * deletes, and the deletes recorded in it before any is sent. If the
- * record cannot be written, nothing is pruned this pass.
+ * deletes, and the deletes recorded in it before any is sent, whether or
+ * not we created the namespace. If the record cannot be written, nothing
+ * is pruned this pass.
  */
-import { LABEL_REPLICATION } from "../api/v1alpha1.ts";
 import {
   ANNOTATION_PRUNE_HISTORY,
   parsePruneHistory,
@@ -46,12 +46,11 @@ export async function guardedPrunes(
       ...base,
       prunedLastHour: prunedInWindow(history, now),
     });
-    if (prune.deletes.length === 0) return { prune };
-    if (fresh?.metadata.labels?.[LABEL_REPLICATION] !== base.ownerValue) {
-      // Not our namespace: its metadata is not ours to write, so the
-      // budget has no memory there beyond this pass.
-      return { prune };
-    }
+    if (prune.deletes.length === 0 || !fresh) return { prune };
+    // Recorded on a namespace we did not create too (pre-made, under
+    // Abort): only this annotation of ours changes, nothing of its owner's
+    // (the DR admission policy allows exactly that); without it a restart
+    // would spend the budget again.
     const annotations = {
       ...fresh.metadata.annotations,
       [ANNOTATION_PRUNE_HISTORY]: recordPrunes(

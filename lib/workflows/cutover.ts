@@ -12,8 +12,9 @@
  *   4. promote DR; replicated volumes restored from their latest image
  *   5. verify: both sides re-read, nothing left to change
  *
- * `--dry-run` runs these very steps as a rehearsal (rehearsal.ts): writes
- * go to memory, and the list of them is printed as the plan.
+ * These are the mirrored steps of handover.ts, which runs them (and, for
+ * `--dry-run`, rehearses them: writes go to memory, and the list of them is
+ * printed as the plan).
  *
  * Every step is idempotent: parking a parked source keeps its recorded
  * count (the transform reads a parked source the same way), so re-running
@@ -27,23 +28,11 @@ import { copyDecision } from "../sync/filter.ts";
 import { groupKindOfApiVersion } from "../sync/never-copy.ts";
 import { parkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
-import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
+import type { OpenCluster } from "./clusters.ts";
 import { cliSyncInput } from "./sync-setup.ts";
-import {
-  done,
-  EXIT_OK,
-  runWorkflow,
-  type Step,
-  stop,
-  type WorkflowIo,
-} from "./io.ts";
+import { done, EXIT_OK, type Step, stop, type WorkflowIo } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
-import {
-  Journal,
-  printPlan,
-  rehearsalClusters,
-  rehearsalIo,
-} from "./rehearsal.ts";
+import { handoverCommand, type HandoverSteps } from "./handover.ts";
 import { promoteNamespace, type StandbyResult } from "./standby.ts";
 import { finalVolumeSync, promoteWithVolumes } from "./volumes.ts";
 import { passOrStop, syncRequest } from "./sync.ts";
@@ -102,61 +91,73 @@ export const CUTOVER_STEPS = [
   "final volume sync",
   "promote",
 ] as const;
-type CutoverStep = typeof CUTOVER_STEPS[number];
 
+/** Cutover's side of the handover (handover.ts): source → DR. */
 async function cutoverSteps(
   cfg: ConfigOf<"cutover">,
   clusters: OpenCluster[],
   io: WorkflowIo,
-  enter: (step: CutoverStep) => void = () => {},
-): Promise<Step<number>> {
+): Promise<Step<HandoverSteps>> {
   const [source, dr] = clusters;
+  const { source: src, destination: dst } = cfg.namespace;
   // A dry run is a rehearsal of the real steps (rehearsal.ts): the pass
   // writes, into memory, so that the later steps see its copies.
   const request = syncRequest({ ...cfg, dryRun: false }, clusters, io);
   const prepared = await cliSyncInput(request);
   if (!prepared.ok) return prepared;
   const input = prepared.value;
-  enter("final sync");
-  const synced = await finalSync(input, dr.api, io);
-  if (!synced.ok) return synced;
-  const sourceNs = await source.api.getNamespace(cfg.namespace.source);
-  if (!sourceNs) {
-    return stop(`source namespace ${cfg.namespace.source} does not exist`);
-  }
-  enter("source scale-down");
-  const how = parkSource(input, sourceNs);
-  const parked = await planShapes(source.api, cfg.namespace.source, how);
-  io.out("source:");
-  const rows = await applyShapes(source.api, parked, false);
-  const sourceResult = { plan: parked, rows };
-  printShapes(io, sourceResult);
-  if (shapeCounts(sourceResult).failed > 0) {
-    return stop("some source workloads could not be parked; re-run to finish");
-  }
-  const drNs = await dr.api.getNamespace(cfg.namespace.destination);
-  if (!drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
-    enter("final volume sync");
-    const volumes = await finalVolumeSync(
-      source.api,
-      cfg.namespace.source,
-      dr.api,
-      cfg.namespace.destination,
-      io,
-      { rehearsal: cfg.dryRun },
-    );
-    if (!volumes.ok) return volumes;
-  }
-  io.out("DR:");
-  enter("promote");
-  const promoted = await promoteWithVolumes(dr.api, cfg.namespace.destination, {
-    dryRun: false,
-    force: false,
-    now: io.now(),
-  }, io);
-  if (!promoted.ok) return promoted;
-  printShapes(io, promoted.value);
-  return await verify(cfg, clusters, how, promoted.value, io);
+  let how: Reshape | undefined;
+  let promoted: StandbyResult | undefined;
+  return done({
+    copyAcross: {
+      name: "final sync",
+      run: () => finalSync(input, dr.api, io),
+    },
+    stopGiving: {
+      name: "source scale-down",
+      run: async () => {
+        const sourceNs = await source.api.getNamespace(src);
+        if (!sourceNs) return stop(`source namespace ${src} does not exist`);
+        how = parkSource(input, sourceNs);
+        const parked = await planShapes(source.api, src, how);
+        io.out("source:");
+        const rows = await applyShapes(source.api, parked, false);
+        const sourceResult = { plan: parked, rows };
+        printShapes(io, sourceResult);
+        return shapeCounts(sourceResult).failed > 0
+          ? stop("some source workloads could not be parked; re-run to finish")
+          : done(undefined);
+      },
+    },
+    finalVolumes: {
+      name: "final volume sync",
+      run: async () => {
+        const drNs = await dr.api.getNamespace(dst);
+        if (drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
+          return done(undefined);
+        }
+        return await finalVolumeSync(source.api, src, dr.api, dst, io, {
+          rehearsal: cfg.dryRun,
+        });
+      },
+    },
+    startTaking: {
+      name: "promote",
+      run: async () => {
+        io.out("DR:");
+        const result = await promoteWithVolumes(dr.api, dst, {
+          dryRun: false,
+          force: false,
+          now: io.now(),
+        }, io);
+        if (!result.ok) return result;
+        promoted = result.value;
+        printShapes(io, promoted);
+        return done(undefined);
+      },
+    },
+    verify: () => verify(cfg, clusters, how!, promoted!, io),
+  });
 }
 
 async function verify(
@@ -189,32 +190,12 @@ async function verify(
   return done(EXIT_OK);
 }
 
-/** The cutover rehearsed: its plan printed, nothing written. */
-async function cutoverPlan(
-  cfg: ConfigOf<"cutover">,
-  clusters: OpenCluster[],
-  io: WorkflowIo,
-): Promise<Step<number>> {
-  const journal = new Journal();
-  const result = await cutoverSteps(
-    cfg,
-    rehearsalClusters(clusters, journal),
-    rehearsalIo(io),
-    (step) => journal.step = step,
-  );
-  printPlan(io, "cutover", CUTOVER_STEPS, journal);
-  return result;
-}
-
 /** `dr-syncer cutover`: see the module comment. */
-export function cutover(
+export const cutover: (
   cfg: ConfigOf<"cutover">,
   io: WorkflowIo,
-): Promise<number> {
-  const steps = cfg.dryRun ? cutoverPlan : cutoverSteps;
-  return runWorkflow(
-    "cutover",
-    io,
-    () => withSourceAndDr(cfg, (clusters) => steps(cfg, clusters, io)),
-  );
-}
+) => Promise<number> = handoverCommand({
+  command: "cutover",
+  stepNames: () => CUTOVER_STEPS,
+  steps: cutoverSteps,
+});

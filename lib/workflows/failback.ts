@@ -10,38 +10,21 @@
  *      the source ends as it was before cutover
  *   4. verify: both sides re-read, nothing left to change
  *
- * DR goes down before the source comes up, so the two never run at once.
- * `--dry-run` rehearses these steps and prints their writes (rehearsal.ts).
- * Every step is idempotent; re-running an interrupted failback finishes it.
+ * These are the mirrored steps of handover.ts, which runs them in that
+ * order (DR goes down before the source comes up) and rehearses them for
+ * `--dry-run`. Every step is idempotent; re-running an interrupted failback
+ * finishes it.
  */
-import {
-  ANNOTATION_ORIGINAL_REPLICAS,
-  ANNOTATION_PROMOTED,
-} from "../api/v1alpha1.ts";
+import { ANNOTATION_ORIGINAL_REPLICAS } from "../api/v1alpha1.ts";
 import type { ConfigOf } from "../cli/commands.ts";
 import { unparkCopy } from "../sync/transform.ts";
 import type { KubeObject } from "../sync/types.ts";
-import { type OpenCluster, withSourceAndDr } from "./clusters.ts";
-import { cliSyncInput } from "./sync-setup.ts";
-import { ownerLabelValue } from "../sync/names.ts";
-import {
-  done,
-  EXIT_OK,
-  runWorkflow,
-  type Step,
-  stop,
-  type WorkflowIo,
-} from "./io.ts";
+import type { OpenCluster } from "./clusters.ts";
+import { done, EXIT_OK, type Step, stop, type WorkflowIo } from "./io.ts";
 import { plural, printShapes, shapeCounts } from "./report.ts";
-import {
-  Journal,
-  printPlan,
-  rehearsalClusters,
-  rehearsalIo,
-} from "./rehearsal.ts";
+import { handoverCommand, type HandoverSteps } from "./handover.ts";
 import { demoteNamespace } from "./standby.ts";
-import { SourceLens, SYNC_BACK_OWNER_PREFIX } from "./sync-back.ts";
-import { passOrStop } from "./sync.ts";
+import { syncBack } from "./sync-back.ts";
 import { applyShapes, planShapes, type Reshape } from "./workloads.ts";
 import { clearManualTriggers, resumeVolumes } from "./volumes.ts";
 
@@ -61,84 +44,64 @@ const RESTORE_SOURCE: Reshape = {
   shape: restored,
 };
 
-async function syncBack(
-  cfg: ConfigOf<"failback">,
-  [source, dr]: OpenCluster[],
-  io: WorkflowIo,
-): Promise<Step<void>> {
-  const { source: src, destination: dst } = cfg.namespace;
-  const drNs = await dr.api.getNamespace(dst);
-  if (!drNs?.metadata.annotations?.[ANNOTATION_PROMOTED]) {
-    // DR is on standby (already failed back, or never promoted): its parked
-    // copies are no news for the source, and would park it for a moment.
-    io.err(`note: DR namespace ${dst} is not promoted: nothing to sync back`);
-    return done(undefined);
-  }
-  const owner = ownerLabelValue(SYNC_BACK_OWNER_PREFIX, src);
-  const input = await cliSyncInput({
-    source: dr.api,
-    dr: new SourceLens(source.api, owner, dst),
-    pair: { source: dst, destination: src },
-    owner,
-    overrides: { prune: false, immutableFieldPolicy: "Skip" },
-    copyNamespaceMetadata: false,
-    allowMassPrune: false,
-    dryRun: false,
-    now: io.now(),
-  });
-  if (!input.ok) return input;
-  return await passOrStop(input.value, io, {
-    command: "failback",
-    step: "sync back",
-    consequence: "failback stopped, DR still running",
-  });
-}
-
 /** The steps of a failback, as the plan of a dry run names them. */
 export const FAILBACK_STEPS = ["sync back", "demote", "source start"] as const;
-type FailbackStep = typeof FAILBACK_STEPS[number];
 
-async function failbackSteps(
+/** Failback's side of the handover (handover.ts): DR → source. */
+function failbackSteps(
   cfg: ConfigOf<"failback">,
   clusters: OpenCluster[],
   io: WorkflowIo,
-  enter: (step: FailbackStep) => void = () => {},
-): Promise<Step<number>> {
+): Promise<Step<HandoverSteps>> {
   const [source, dr] = clusters;
   const { source: src, destination: dst } = cfg.namespace;
-  if (cfg.syncBack) {
-    enter("sync back");
-    const back = await syncBack(cfg, clusters, io);
-    if (!back.ok) return back;
-  }
-  if (!await source.api.getNamespace(src)) {
-    return stop(
-      `source namespace ${src} does not exist (--sync-back creates it)`,
-    );
-  }
-  io.out("DR:");
-  enter("demote");
-  // DR-side changes are safe to leave behind only once synced back.
-  const demoted = await demoteNamespace(dr.api, dst, {
-    dryRun: false,
-    discardDrChanges: cfg.syncBack,
-  });
-  if (!demoted.ok) return demoted;
-  printShapes(io, demoted.value);
-  if (shapeCounts(demoted.value).failed > 0) {
-    return stop("some DR workloads could not be parked; re-run to finish");
-  }
-  await resumeVolumes(dr.api, dst, false);
-  await clearManualTriggers(source.api, src);
-  io.out("source:");
-  enter("source start");
-  const plan = await planShapes(source.api, src, RESTORE_SOURCE);
-  const result = { plan, rows: await applyShapes(source.api, plan, false) };
-  printShapes(io, result);
-  if (shapeCounts(result).failed > 0) {
-    return stop("some source workloads could not be started; re-run to finish");
-  }
-  return await verify(cfg, clusters, io);
+  return Promise.resolve(done({
+    copyAcross: cfg.syncBack
+      ? { name: "sync back", run: () => syncBack(cfg, clusters, io) }
+      : undefined,
+    stopGiving: {
+      name: "demote",
+      run: async () => {
+        if (!await source.api.getNamespace(src)) {
+          return stop(
+            `source namespace ${src} does not exist (--sync-back creates it)`,
+          );
+        }
+        io.out("DR:");
+        // DR-side changes are safe to leave behind only once synced back.
+        const demoted = await demoteNamespace(dr.api, dst, {
+          dryRun: false,
+          discardDrChanges: cfg.syncBack,
+        });
+        if (!demoted.ok) return demoted;
+        printShapes(io, demoted.value);
+        if (shapeCounts(demoted.value).failed > 0) {
+          return stop(
+            "some DR workloads could not be parked; re-run to finish",
+          );
+        }
+        await resumeVolumes(dr.api, dst, false);
+        await clearManualTriggers(source.api, src);
+        return done(undefined);
+      },
+    },
+    startTaking: {
+      name: "source start",
+      run: async () => {
+        io.out("source:");
+        const plan = await planShapes(source.api, src, RESTORE_SOURCE);
+        const result = {
+          plan,
+          rows: await applyShapes(source.api, plan, false),
+        };
+        printShapes(io, result);
+        return shapeCounts(result).failed > 0
+          ? stop("some source workloads could not be started; re-run to finish")
+          : done(undefined);
+      },
+    },
+    verify: () => verify(cfg, clusters, io),
+  }));
 }
 
 async function verify(
@@ -170,33 +133,13 @@ async function verify(
   return done(EXIT_OK);
 }
 
-/** The failback rehearsed: its plan printed, nothing written. */
-async function failbackPlan(
-  cfg: ConfigOf<"failback">,
-  clusters: OpenCluster[],
-  io: WorkflowIo,
-): Promise<Step<number>> {
-  const journal = new Journal();
-  const result = await failbackSteps(
-    cfg,
-    rehearsalClusters(clusters, journal),
-    rehearsalIo(io),
-    (step) => journal.step = step,
-  );
-  const steps = FAILBACK_STEPS.filter((s) => cfg.syncBack || s !== "sync back");
-  printPlan(io, "failback", steps, journal);
-  return result;
-}
-
 /** `dr-syncer failback`: see the module comment. */
-export function failback(
+export const failback: (
   cfg: ConfigOf<"failback">,
   io: WorkflowIo,
-): Promise<number> {
-  const steps = cfg.dryRun ? failbackPlan : failbackSteps;
-  return runWorkflow(
-    "failback",
-    io,
-    () => withSourceAndDr(cfg, (clusters) => steps(cfg, clusters, io)),
-  );
-}
+) => Promise<number> = handoverCommand({
+  command: "failback",
+  stepNames: (cfg) =>
+    FAILBACK_STEPS.filter((s) => cfg.syncBack || s !== "sync back"),
+  steps: failbackSteps,
+});

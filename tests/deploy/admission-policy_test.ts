@@ -2,8 +2,8 @@
  * The DR identity's ValidatingAdmissionPolicy (deploy/dr-cluster/
  * admission-policy.yaml), its CEL evaluated by a CEL implementation over
  * the requests it must allow and deny. kube-sim does not run admission
- * policies; TODO(real-cluster): the same cases against a real
- * kube-apiserver once the real-cluster tests exist.
+ * policies; admission-policy_real_test.ts sends such requests to a real
+ * kube-apiserver.
  */
 import "../../lib/preload.ts";
 import { run as runCel } from "@bufbuild/cel";
@@ -331,6 +331,49 @@ const cases: { name: string; req: Req; allow: boolean; why?: RegExp }[] = [
     },
     allow: true,
   },
+  {
+    name: "record the prune budget on a namespace we did not create",
+    req: {
+      operation: "UPDATE",
+      kind: "Namespace",
+      namespace: "shop-dr",
+      name: "shop-dr",
+      object: ns("shop-dr", { team: "a" }, {
+        quota: "x",
+        "drsyncer.io/prune-history": "[1]",
+      }),
+      oldObject: ns("shop-dr", { team: "a" }, { quota: "x" }),
+      namespaceObject: null,
+    },
+    allow: true,
+  },
+  ...[
+    ["change a label", ns("shop-dr", { team: "b" }, { quota: "x" })],
+    ["drop an annotation", ns("shop-dr", { team: "a" })],
+    ["change an annotation", ns("shop-dr", { team: "a" }, { quota: "y" })],
+  ].map(([what, object]) => ({
+    name: `${what} of a namespace we did not create (beside the prune budget)`,
+    req: {
+      operation: "UPDATE" as const,
+      kind: "Namespace",
+      namespace: "shop-dr",
+      name: "shop-dr",
+      object: {
+        ...(object as Obj),
+        metadata: {
+          ...(object as Obj).metadata,
+          annotations: {
+            ...(object as Obj).metadata.annotations,
+            "drsyncer.io/prune-history": "[1]",
+          },
+        },
+      },
+      oldObject: ns("shop-dr", { team: "a" }, { quota: "x" }),
+      namespaceObject: null,
+    },
+    allow: false,
+    why: /only objects labelled/,
+  })),
   {
     name: "write into a promoted namespace",
     req: {

@@ -46,7 +46,11 @@ function isClonableSource(ref: unknown): boolean {
   return ref.kind === PVC_KIND && group === "" && ref.namespace === undefined;
 }
 
-function mapAccessModes(modes: unknown, opts: CopyOptions): unknown {
+/** Access modes as copied: mapped, duplicates merged. */
+export function mapAccessModes(
+  modes: unknown,
+  opts: Pick<CopyOptions, "accessModeMappings">,
+): unknown {
   if (!Array.isArray(modes)) return modes;
   const mapped = modes.map((m) =>
     typeof m === "string" ? mapValue(opts.accessModeMappings, m) : m
