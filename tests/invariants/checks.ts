@@ -110,8 +110,32 @@ function content(o: KubeObject | undefined): string {
     managedFields: _mf,
     ...meta
   } = o.metadata as Record<string, unknown>;
+  // An empty map is what the server omits: the same as absent.
+  for (const k of ["labels", "annotations"]) {
+    if (Object.keys(meta[k] ?? {}).length === 0) delete meta[k];
+  }
   const { status: _s, ...rest } = o;
   return JSON.stringify({ ...rest, metadata: meta });
+}
+
+/** Where a modification changed the object (for the report). */
+function changedPaths(c: Change): string[] {
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    const isMap = (x: unknown) =>
+      typeof x === "object" && x !== null && !Array.isArray(x);
+    if (!isMap(a) || !isMap(b) || path.split(".").length > 3) {
+      return void out.push(path || ".");
+    }
+    const ra = a as Record<string, unknown>, rb = b as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+      if (k === "resourceVersion" || k === "generation") continue;
+      walk(ra[k], rb[k], path ? `${path}.${k}` : k);
+    }
+  };
+  walk(c.before, c.after, "");
+  return out;
 }
 
 /** The `default` ServiceAccount with only imagePullSecrets changed. */
@@ -154,7 +178,7 @@ export function checkForeign(
       invariant: "a",
       seq: c.seq,
       message: `${describe(c)}: ${
-        deleting ? "deleted" : "modified"
+        deleting ? "deleted" : `modified (${changedPaths(c).join(", ")})`
       } an object without our ownership label`,
     });
   }

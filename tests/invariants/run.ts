@@ -22,6 +22,7 @@ import {
   NS,
   simOf,
   statusOf,
+  synced,
   withController,
 } from "../controllers/harness.ts";
 import type { SimCluster } from "../sim/mod.ts";
@@ -249,6 +250,7 @@ class Run {
     await this.applyWeb();
     await this.applyReplication();
     this.start();
+    await synced(e, REPLICATION, "Synced", 20_000);
   }
 
   start(): void {
