@@ -281,18 +281,27 @@ export function pruneBatches(
   return out;
 }
 
-/** (d) No prune batch over the guard, no namespace over the hourly budget. */
+/**
+ * (d) No prune batch over the guard, no namespace over the hourly budget.
+ * A new allow-mass-prune token releases the first batch after it (the one
+ * it unblocked); released batches do not count against the budget, which
+ * is more lenient than the product (its memory counts them).
+ */
 export function checkPrunes(changes: readonly Change[], m: Model): Violation[] {
   const out: Violation[] = [];
-  const released = (from: number, to: number) =>
-    m.prune.releases.some((t) => t >= from && t <= to);
   const batches = pruneBatches(changes, m);
+  const lastEnd = new Map<string, number>();
+  const counted = new Map<string, Change[]>();
   for (const b of batches) {
     const n = b.deletes.length;
     const first = b.deletes[0];
+    const since = lastEnd.get(b.namespace) ?? 0;
+    const released = m.prune.releases.some((t) => t > since && t <= first.at);
+    lastEnd.set(b.namespace, b.deletes[n - 1].at);
+    if (released) continue;
     const trips = n >= m.prune.minObjects &&
       n / Math.max(1, b.copiesBefore) > m.prune.maxDeleteFraction;
-    if (trips && !released(first.at - PRUNE_WINDOW_MS, first.at)) {
+    if (trips) {
       out.push({
         invariant: "d",
         seq: first.seq,
@@ -301,27 +310,18 @@ export function checkPrunes(changes: readonly Change[], m: Model): Violation[] {
           `(guard: ${m.prune.minObjects} objects, fraction ${m.prune.maxDeleteFraction})`,
       });
     }
-  }
-  const byNs = new Map<string, Change[]>();
-  for (const b of batches) {
-    byNs.set(b.namespace, [...(byNs.get(b.namespace) ?? []), ...b.deletes]);
-  }
-  for (const [ns, deletes] of byNs) {
-    for (let i = 0; i < deletes.length; i++) {
-      const inWindow = deletes.filter((d) =>
-        d.at <= deletes[i].at && d.at > deletes[i].at - PRUNE_WINDOW_MS &&
-        !released(d.at, deletes[i].at)
-      );
-      if (inWindow.length > m.prune.maxDeletesPerHour) {
-        out.push({
-          invariant: "d",
-          seq: deletes[i].seq,
-          message:
-            `${inWindow.length} copies pruned from ${ns} within an hour ` +
-            `(budget ${m.prune.maxDeletesPerHour})`,
-        });
-        break;
-      }
+    const list = [...(counted.get(b.namespace) ?? []), ...b.deletes];
+    counted.set(b.namespace, list);
+    const last = list[list.length - 1];
+    const inWindow = list.filter((d) => d.at > last.at - PRUNE_WINDOW_MS);
+    if (inWindow.length > m.prune.maxDeletesPerHour) {
+      out.push({
+        invariant: "d",
+        seq: last.seq,
+        message:
+          `${inWindow.length} copies pruned from ${b.namespace} within an hour ` +
+          `(budget ${m.prune.maxDeletesPerHour})`,
+      });
     }
   }
   return out;

@@ -248,6 +248,20 @@ Deno.test("invariant d: a batch over the mass-deletion guard is caught", () => {
     prune: { ...model().prune, releases: [4_000] },
   });
   assertEquals(checkPrunes(changes, released), []);
+  // Not by one an earlier batch already used.
+  const nsWrite = change({
+    type: "MODIFIED",
+    at: 4_600,
+    before: namespace("shop-dr"),
+    after: namespace("shop-dr"),
+  });
+  const used = [
+    ...changes.slice(0, 4),
+    prune("c3", 4_500),
+    nsWrite,
+    ...changes.slice(4),
+  ];
+  assertEquals(checkPrunes(used, released).length, 1);
 });
 
 Deno.test("invariant d: prunes spread over passes beyond the hourly budget are caught", () => {
@@ -265,6 +279,11 @@ Deno.test("invariant d: prunes spread over passes beyond the hourly budget are c
   const v = checkPrunes(changes, model());
   assertEquals(v.map((x) => x.invariant), ["d"]);
   assertEquals(checkPrunes(changes.slice(0, -2), model()), []);
+  // A token set between two batches releases the next one only.
+  const released = model({ prune: { ...model().prune, releases: [15_000] } });
+  assertEquals(checkPrunes(changes, released), []);
+  const more = [...changes, prune("c9", 90_000)];
+  assertEquals(checkPrunes(more, released).length, 1);
 });
 
 Deno.test("invariant e: writes into an unmapped or protected namespace are caught", () => {

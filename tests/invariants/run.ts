@@ -42,7 +42,7 @@ const CONTROLLER_USERS = [
   `system:serviceaccount:${NS}:dr-syncer`,
   `system:serviceaccount:${NS}:dr-syncer-remote`,
 ];
-const PRUNE = { minObjects: 3, maxDeleteFraction: 0.5, maxDeletesPerHour: 6 };
+const PRUNE = { minObjects: 3, maxDeleteFraction: 0.5, maxDeletesPerHour: 4 };
 
 export interface RunOptions {
   /** Pause after each step before it is judged. */
