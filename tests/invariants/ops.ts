@@ -81,10 +81,12 @@ const MAKERS: [number, (pick: Pick, r: () => number) => Op][] = [
     n: 2 + Math.floor(r() * 5),
     v: Math.floor(r() * 100),
   })],
-  [2, (p, r) => ({
+  // Mostly small batches: under the guard, so only the hourly budget
+  // stands between many of them and an emptied namespace.
+  [3, (p) => ({
     op: "delMany",
     ns: p(SOURCE_NAMESPACES),
-    n: 1 + Math.floor(r() * 5),
+    n: p([1, 1, 2, 2, 5]),
   })],
   [2, (p) => ({ op: "drift", ns: p(SOURCE_NAMESPACES), name: p(NAMES) })],
   [2, (p) => ({

@@ -239,6 +239,11 @@ class Run {
     for (const [ns, kind, name] of initial) {
       await this.put(ns, kind, name, 1, "a");
     }
+    // Enough copies that small deletes stay under the mass-deletion guard:
+    // only the hourly budget then limits how many go.
+    for (const ns of ["shop", "web"]) {
+      for (let i = 0; i < 8; i++) await this.put(ns, "cm", `bulk-${i}`, 1, "a");
+    }
     await e.apply("RemoteCluster", "dr", {
       kubeconfigSecretRef: { name: "dr-kubeconfig" },
       probeInterval: "60s",
