@@ -89,15 +89,17 @@ const MAKERS: [number, (pick: Pick, r: () => number) => Op][] = [
     n: p([1, 1, 2, 2, 5]),
   })],
   [2, (p) => ({ op: "drift", ns: p(SOURCE_NAMESPACES), name: p(NAMES) })],
-  [2, (p) => ({
+  // Names with no copy yet in the initial namespaces, so a later put of the
+  // source meets a foreign DR object (a conflict; Adopt takes it over).
+  [3, (p) => ({
     op: "foreign",
     ns: p(SOURCE_NAMESPACES),
     kind: p(["cm", "secret", "deploy"] as const),
-    name: p(NAMES),
+    name: p(["c", "d"]),
   })],
   [2, (p) => ({ op: "promote", ns: p(SOURCE_NAMESPACES) })],
   [2, (p) => ({ op: "demote", ns: p(SOURCE_NAMESPACES) })],
-  [1, (_p, r) => ({ op: "policy", adopt: r() < 0.5 })],
+  [2, (_p, r) => ({ op: "policy", adopt: r() < 0.7 })],
   [1, (p) => ({ op: "selector", tier: p([undefined, "a"]) })],
   [1, (p) => ({ op: "shopDest", dest: p(["shop-dr", "shop-dr2"] as const) })],
   [1, (p) => ({
