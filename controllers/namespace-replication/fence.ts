@@ -5,7 +5,9 @@
  *   server pushes on commit, so it lags by less than a round trip while the
  *   watch is healthy (a stalled watch is restarted by the watchdog); this
  *   keeps one source change at one DR request. Otherwise (Scheduled,
- *   Manual, or the watch not synced yet) a fresh GET per write rank.
+ *   Manual, the watch not synced yet, or no watch open: between a cut
+ *   watch and its re-watch the cache is stale for the backoff, a second or
+ *   more) a fresh GET per write rank.
  * - lease: the reconcile's signal, which the work queue aborts when
  *   leadership is lost.
  * - ownership: with sharding, the replica's shard fence (its per-replication
@@ -28,7 +30,7 @@ export function replicationFence(
 ): WriteFence {
   return new WriteFence({
     readNamespace: (name) =>
-      drNamespaces?.hasSynced
+      drNamespaces?.live
         ? Promise.resolve(drNamespaces.get(name))
         : dr.get(NAMESPACES, undefined, name),
     holdsLease: () => !leading.aborted,

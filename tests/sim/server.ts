@@ -18,6 +18,7 @@ import { type HandlerContext, handleResource } from "./handlers.ts";
 import { makeNonResourceHandler, notFoundPath } from "./nonresource.ts";
 import type { Registry } from "./registry.ts";
 import { body, json } from "./respond.ts";
+import { currentRequest, inRequest } from "./request-context.ts";
 import { parseResourcePath, type ResourceRequest } from "./router.ts";
 
 /** Everything the handler consults. */
@@ -57,6 +58,11 @@ async function serveResource(
     ? `${r.resource}/${r.subresource}`
     : r.resource;
   ctx.counters.add(r.verb, r.group, resource);
+  const current = currentRequest();
+  if (current) {
+    current.user = user.name;
+    current.verb = r.verb;
+  }
   const fault = ctx.faults.take(r.verb, resource);
   if (fault) throw fault;
   if (r.resource === "selfsubjectaccessreviews" && r.verb === "create") {
@@ -88,8 +94,11 @@ export function makeHandler(
   const nonResource = makeNonResourceHandler(ctx.registry, ctx.address);
   return async (req) => {
     const at = Date.now();
-    const res = await handle(req);
     const url = new URL(req.url);
+    const res = await inRequest(
+      { method: req.method, url: url.pathname + url.search, at },
+      () => handle(req),
+    );
     ctx.requests.add({
       method: req.method,
       url: url.pathname + url.search,
