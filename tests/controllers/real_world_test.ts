@@ -7,7 +7,9 @@
  * `simOnly` are listed as ignored steps with their reason.
  *
  * `DRS_SHARED_WORLD=sim` rehearses this shared-world mode in kube-sim (no Go needed);
- * `DRS_SUITES=words` keeps only the suites whose name contains one of the words.
+ * `DRS_SUITES=words` keeps only the suites whose name contains one of the words;
+ * `DRS_TESTS=a|b` keeps only the tests whose name contains one of the texts, and runs them even when
+ * they are listed in REAL_WORLD_FAILURES (to reproduce one).
  */
 import { GO_PRESENT } from "../kube/harness.ts";
 import { startWorld, type WorldName } from "../world/mod.ts";
@@ -25,7 +27,7 @@ interface Collected {
  * keep the real-world run near 5 minutes on a loaded 2-core machine (each test costs a reset:
  * the real namespace controller empties and deletes every namespace, ~5 s). Left to kube-sim
  * for time: e2e mapping and faults (their real-world parts passed once, 33 s + 53 s), copy
- * rules, types, conflict and workflows failback (see REAL_WORLD_FAILURES), own writes (no
+ * rules, types, conflict (see REAL_WORLD_FAILURES), own writes (no
  * cluster), scoped watches (sim-only), workflows sync and dry run.
  */
 const SUITES: [string, () => Promise<unknown>][] = [
@@ -47,6 +49,7 @@ const SUITES: [string, () => Promise<unknown>][] = [
   ["workflows: promote", () => import("../lib/workflows/promote_test.ts")],
   ["workflows: conflict", () => import("../lib/workflows/conflict_test.ts")],
   ["workflows: cutover", () => import("../lib/workflows/cutover_test.ts")],
+  ["workflows: failback", () => import("../lib/workflows/failback_test.ts")],
 ];
 
 /**
@@ -57,12 +60,6 @@ export const REAL_WORLD_FAILURES: Record<string, string> = {
   "counts: the first sync's creates stay in status; our own DR Namespace event starts no second pass":
     "sometimes a second, empty pass follows the first on real clusters (seen once in three runs); not yet isolated",
   "controller: prune deletes only our copies; a mass deletion is blocked, reported and released once":
-    "not yet isolated (fails on v1.37.2)",
-  "demote: parks exactly as a sync would, so the next sync writes nothing":
-    "the next sync writes on real clusters; not yet isolated",
-  "failback: the round trip sync → cutover → failback leaves both sides as they started":
-    "not yet isolated (fails on v1.37.2)",
-  "failback --sync-back: DR changes reach the source without our marks, nothing is deleted":
     "not yet isolated (fails on v1.37.2)",
   "controller: an immutable change recreates the DR copy with a Recreated Event":
     "the DR copy is not found after the recreate (conflict_test.ts:92)",
@@ -107,11 +104,15 @@ async function collect(load: () => Promise<unknown>): Promise<Collected[]> {
 const rehearse = Deno.env.get("DRS_SHARED_WORLD") as WorldName | undefined;
 const world: WorldName = rehearse ?? "real";
 const suites: [string, Collected[]][] = [];
+const onlyTests = Deno.env.get("DRS_TESTS")?.split("|");
 if (GO_PRESENT || world === "sim") {
   const only = Deno.env.get("DRS_SUITES")?.split(/[\s,]+/);
   for (const [name, load] of SUITES) {
     if (only && !only.some((w) => name.includes(w))) continue;
-    suites.push([name, await collect(load)]);
+    const tests = (await collect(load)).filter((t) =>
+      !onlyTests || onlyTests.some((w) => t.name.includes(w))
+    );
+    if (tests.length) suites.push([name, tests]);
   }
 }
 
@@ -133,7 +134,7 @@ Deno.test({
         await t.step(suite, async (t) => {
           for (const test of tests) {
             const simOnly = (test.fn as { [SIM_ONLY]?: string })[SIM_ONLY];
-            const failing = world === "real"
+            const failing = world === "real" && !onlyTests
               ? REAL_WORLD_FAILURES[test.name]
               : undefined;
             const reason = simOnly
