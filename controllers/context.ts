@@ -44,9 +44,19 @@ export interface RemoteState {
   client?: ClusterClient;
 }
 
+/** A NamespaceMapping's pairs as its reconciler just resolved them. */
+export interface MappingPairs {
+  mapping: string;
+  pairs: { source: string; destination: string }[];
+}
+
 export interface Bus {
-  /** Something a replication depends on changed: re-run its full pass. */
-  wakeReplication?: (name: string) => void;
+  /**
+   * Something a replication depends on changed: re-run its full pass. With `mapping`, what
+   * changed is that mapping's pairs, and a replication whose last pass resolved the same
+   * pairs has nothing to redo.
+   */
+  wakeReplication?: (name: string, mapping?: MappingPairs) => void;
 }
 
 /** Reads of our kinds from the shared caches. */

@@ -29,6 +29,7 @@ import type { ActionOutcome } from "../../lib/engine/outcome.ts";
 import { parseDuration } from "../../lib/sync/duration.ts";
 import {
   type ControllerContext,
+  type MappingPairs,
   NAMESPACES,
   ownKindSpec,
   sameStatus,
@@ -83,6 +84,7 @@ import {
   retryAt,
   scheduleRestored,
 } from "./runtime.ts";
+import { canonicalPairs } from "./pairs.ts";
 import { specOf } from "./spec.ts";
 
 const CUSTOM_RESOURCE_DEFINITIONS = {
@@ -228,9 +230,18 @@ class ReplicationController {
     return [];
   }
 
-  /** A dependency changed (remote readiness, a mapping's namespaces). */
-  wake(name: string): void {
+  /**
+   * A dependency changed (remote readiness, a mapping's namespaces). A mapping whose new pairs
+   * are those the last pass already resolved wakes nothing: the mapping's reconciler often
+   * writes its first status while the replication's first pass runs (more often on real
+   * clusters), and that pass already used those pairs.
+   */
+  wake(name: string, mapping?: MappingPairs): void {
     const rt = this.runtimes.get(name);
+    if (
+      mapping &&
+      rt?.mappingPairs?.get(mapping.mapping) === canonicalPairs(mapping.pairs)
+    ) return;
     if (rt) markDirty(rt);
     this.enqueue(name);
   }
@@ -564,7 +575,7 @@ export function namespaceReplicationController(
     concurrency: 4,
     attach: (queue) => {
       c.queue = queue;
-      ctx.bus.wakeReplication = (name) => c.wake(name);
+      ctx.bus.wakeReplication = (name, mapping) => c.wake(name, mapping);
     },
     detach: () => c.close(),
   };

@@ -5,7 +5,7 @@
  */
 import type { NamespaceReplication } from "../../lib/api/v1alpha1.ts";
 import type { Informer } from "../../lib/informer/informer.ts";
-import type { ControllerContext } from "../context.ts";
+import type { ControllerContext, MappingPairs } from "../context.ts";
 import { specOf } from "./spec.ts";
 
 export type Referenced =
@@ -33,8 +33,9 @@ export function replicationsReferencing(
 export function wakeReplicationsReferencing(
   ctx: Pick<ControllerContext, "caches" | "bus">,
   ref: Referenced,
+  mapping?: MappingPairs,
 ): void {
   for (const name of replicationsReferencing(ctx.caches.replications, ref)) {
-    ctx.bus.wakeReplication?.(name);
+    ctx.bus.wakeReplication?.(name, mapping);
   }
 }
