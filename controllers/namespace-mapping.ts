@@ -162,13 +162,33 @@ export function mappingStatus(
   };
 }
 
+/**
+ * The status last written per mapping, with the resourceVersion it was computed from. Until the
+ * watch brings that write back, the cache still shows the object it was computed from: the
+ * write, not the cache, is then the status. Without this, a reconcile that runs in between (a
+ * namespace event) saw the old status, wrote again and woke the replications a second time —
+ * an empty extra pass on real clusters, whose watch echo is slower than kube-sim's.
+ */
+type WrittenStatuses = Map<
+  string,
+  { basedOn?: string; status: NamespaceMappingStatus }
+>;
+
 async function reconcile(
   ctx: ControllerContext,
   name: string,
   signal: AbortSignal,
+  written: WrittenStatuses,
 ): Promise<void> {
-  const nm = ctx.caches.mappings.get(name, ctx.namespace);
-  if (!nm) return ctx.mappingResolutions.forget(name);
+  const cached = ctx.caches.mappings.get(name, ctx.namespace);
+  if (!cached) {
+    written.delete(name);
+    return ctx.mappingResolutions.forget(name);
+  }
+  const pending = written.get(name);
+  const nm = pending && pending.basedOn === cached.metadata.resourceVersion
+    ? { ...cached, status: pending.status }
+    : cached;
   const now = new Date(ctx.clock.now());
   const { status, problem } = mappingStatus(
     nm,
@@ -183,6 +203,7 @@ async function reconcile(
   const previous = (nm.status ?? {}) as NamespaceMappingStatus;
   if (sameStatus(status, previous)) return;
   await writeStatus(ctx, "NamespaceMapping", nm, status, signal);
+  written.set(name, { basedOn: nm.metadata.resourceVersion, status });
   const wasReady = previous.conditions?.find((c) => c.type === "Ready");
   if (problem && wasReady?.message !== status.conditions?.[0]?.message) {
     const reason = problem.split(":")[0];
@@ -192,10 +213,11 @@ async function reconcile(
 
 /** The NamespaceMapping controller. */
 export function namespaceMappingController(ctx: ControllerContext): Controller {
+  const written: WrittenStatuses = new Map();
   return {
     reconciler: {
       name: "namespacemapping",
-      reconcile: (key, signal) => reconcile(ctx, key, signal),
+      reconcile: (key, signal) => reconcile(ctx, key, signal, written),
     },
     watches: [
       // A mapping's destinations can conflict with any other's: all

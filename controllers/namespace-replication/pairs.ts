@@ -47,6 +47,8 @@ export interface Resolved {
   pairs: ResolvedPair[];
   missing: NamespaceSyncResult[];
   notes: ObjectFailure[];
+  /** Each found mapping's own pairs (before conflicts between mappings), canonical JSON. */
+  byMapping: Map<string, string>;
 }
 
 interface PairClaim extends DestinationClaim {
@@ -88,12 +90,24 @@ function claimsOnRemote(
   return claims;
 }
 
+/** Pairs as one comparable string (source and destination only, in order). */
+export function canonicalPairs(
+  pairs: readonly { source: string; destination: string }[],
+): string {
+  return JSON.stringify(pairs.map((p) => [p.source, p.destination]));
+}
+
 /** Mappings → namespace pairs; conflicting destinations are left out. */
 export function resolvePairs(
   ctx: ControllerContext,
   nr: NamespaceReplication,
 ): Resolved {
-  const out: Resolved = { pairs: [], missing: [], notes: [] };
+  const out: Resolved = {
+    pairs: [],
+    missing: [],
+    notes: [],
+    byMapping: new Map(),
+  };
   const perMapping: { mapping: string; pairs: ResolvedPair[] }[] = [];
   for (const mappingName of specOf(nr).spec.namespaceMappingNames) {
     const nm = ctx.caches.mappings.get(mappingName, ctx.namespace);
@@ -128,6 +142,7 @@ export function resolvePairs(
         source;
       out.missing.push(missingResult(source, destination));
     }
+    out.byMapping.set(mappingName, canonicalPairs(r.pairs));
     const copyNamespaceMetadata = spec.copyNamespaceMetadata ?? true;
     perMapping.push({
       mapping: mappingName,

@@ -141,6 +141,7 @@ export async function runPass(
     return { results: [], notes: [], blocker: blockedByRemote };
   }
   const resolved = resolvePairs(ctx, nr);
+  rt.mappingPairs = resolved.byMapping;
   if (resolved.pairs.length === 0 && resolved.missing.length === 0) {
     const message = resolved.notes.map((n) => n.message).join("; ") ||
       "the mappings select no namespace";

@@ -9,6 +9,7 @@
  * when it changed.
  */
 import {
+  type NamespaceMappingStatus,
   type NamespaceReplication,
   type NamespaceReplicationStatus,
 } from "../../lib/api/v1alpha1.ts";
@@ -83,6 +84,7 @@ import {
   retryAt,
   scheduleRestored,
 } from "./runtime.ts";
+import { canonicalPairs } from "./pairs.ts";
 import { specOf } from "./spec.ts";
 import { mappingPairsChanged, replicationsReferencing } from "./references.ts";
 
@@ -237,6 +239,27 @@ class ReplicationController {
     const keys = this.#route({ keys: names, fullPass: true });
     for (const k of keys) this.markPending(k);
     return keys;
+  }
+
+  /**
+   * The replications a NamespaceMapping event concerns. A mapping whose new
+   * pairs are those a replication's last pass already resolved wakes nothing
+   * there: the mapping's reconciler often writes its first status while the
+   * replication's first pass runs (more often on real clusters), and that
+   * pass already used those pairs.
+   */
+  concernedByMapping(e: InformerEvent): string[] {
+    const mapping = e.object.metadata.name;
+    const names = replicationsReferencing(this.ctx.caches.replications, {
+      kind: "NamespaceMapping",
+      name: mapping,
+    });
+    if (e.type === "delete") return names;
+    const status = e.object.status as NamespaceMappingStatus | undefined;
+    const pairs = canonicalPairs(status?.namespaces ?? []);
+    return names.filter((name) =>
+      this.runtimes.get(name)?.mappingPairs?.get(mapping) !== pairs
+    );
   }
 
   async reconcile(
@@ -561,12 +584,7 @@ export function namespaceReplicationController(
     }, {
       spec: ownKindSpec("NamespaceMapping", ctx.namespace),
       keys: (e) =>
-        mappingPairsChanged(e)
-          ? c.wake(replicationsReferencing(ctx.caches.replications, {
-            kind: "NamespaceMapping",
-            name: e.object.metadata.name,
-          }))
-          : [],
+        mappingPairsChanged(e) ? c.wake(c.concernedByMapping(e)) : [],
     }, {
       spec: { type: NAMESPACES },
       keys: (e) => c.onSourceNamespace(e),

@@ -51,6 +51,8 @@ export interface ReplicationRuntime {
   lastSyncNowHandled?: string;
   lastAllowHandled?: string;
   pairs: ResolvedPair[];
+  /** Each mapping's pairs as the last pass resolved them (canonicalPairs). */
+  mappingPairs?: Map<string, string>;
   settings?: ReplicationSettings;
   typeByGroupKind: Map<string, ApiResource>;
   /** Prune timers per destination namespace. */

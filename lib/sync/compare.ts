@@ -12,12 +12,16 @@
  * Quantities are compared as the API server prints them; both clusters print
  * them canonically ("1000m" becomes "1"), so only number-vs-string is folded.
  */
+import { CONTROLLER_OWNED_ANNOTATIONS } from "./transforms/metadata.ts";
 import type { KubeObject } from "./types.ts";
 
-/** Label/annotation keys that DR-side controllers write; never drift. */
+/**
+ * Label/annotation keys that DR-side controllers write; never drift. Every annotation a copy
+ * never carries (the DR cluster's own API server sets deprecated.daemonset.template.generation
+ * on each DaemonSet) is among them, or such a copy would be rewritten on every sync.
+ */
 export const CONTROLLER_METADATA_KEYS: ReadonlySet<string> = new Set([
-  "kubectl.kubernetes.io/last-applied-configuration",
-  "deployment.kubernetes.io/revision",
+  ...CONTROLLER_OWNED_ANNOTATIONS,
   "kubernetes.io/metadata.name", // set on every Namespace by the API server
   "volume.kubernetes.io/selected-node",
   "volume.kubernetes.io/storage-provisioner",

@@ -654,6 +654,55 @@ CASES.push(
     },
   },
   {
+    name:
+      "DaemonSet: the server keeps deprecated.daemonset.template.generation",
+    async run(api, ns) {
+      const base = `/apis/apps/v1/namespaces/${ns}/daemonsets`;
+      const generation = (a: Answer) =>
+        (meta(a).annotations as Record<string, string> | undefined)?.[
+          "deprecated.daemonset.template.generation"
+        ];
+      const ds = deployment("ds");
+      const created = await api.request("POST", base, {
+        ...ds,
+        kind: "DaemonSet",
+        metadata: { name: "ds", annotations: { keep: "me" } },
+      });
+      const merge = (body: unknown) =>
+        api.request(
+          "PATCH",
+          `${base}/ds`,
+          body,
+          "application/merge-patch+json",
+        );
+      const dropped = await merge({
+        metadata: {
+          annotations: { "deprecated.daemonset.template.generation": null },
+        },
+      });
+      const forged = await merge({
+        metadata: {
+          annotations: { "deprecated.daemonset.template.generation": "9" },
+        },
+      });
+      const template = await merge({
+        spec: { template: { spec: { nodeSelector: { disk: "ssd" } } } },
+      });
+      const fromFive = await api.request("POST", base, {
+        ...ds,
+        kind: "DaemonSet",
+        metadata: {
+          name: "five",
+          annotations: { "deprecated.daemonset.template.generation": "5" },
+        },
+      });
+      return [created, dropped, forged, template, fromFive].map((a) => [
+        a.status,
+        generation(a),
+      ]);
+    },
+  },
+  {
     name: "dryRun=All and delete preconditions",
     async run(api, ns) {
       const base = `/api/v1/namespaces/${ns}/configmaps`;

@@ -4,6 +4,7 @@
  * back after writing a minimal object.
  */
 import type { KObj } from "./store.ts";
+import { deepEqual } from "./util.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -82,6 +83,27 @@ function daemonSet(o: KObj): void {
     rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
   });
   defaultTemplate(spec);
+}
+
+/** The annotation kube-apiserver keeps a DaemonSet's template generation in (apps/v1). */
+export const DAEMONSET_TEMPLATE_GENERATION =
+  "deprecated.daemonset.template.generation";
+
+/**
+ * Like the apiserver's DaemonSet strategy: on create the annotation's number (at least 1), on
+ * update the stored one, plus one when the pod template changed; whatever the writer sent.
+ */
+export function daemonSetTemplateGeneration(o: KObj, old?: KObj): void {
+  const stored = (x: KObj) =>
+    Number(x.metadata.annotations?.[DAEMONSET_TEMPLATE_GENERATION]) || 0;
+  const template = (x: KObj) => (x.spec as Obj | undefined)?.template;
+  const generation = !old
+    ? Math.max(stored(o), 1)
+    : stored(old) + (deepEqual(template(old), template(o)) ? 0 : 1);
+  o.metadata.annotations = {
+    ...o.metadata.annotations,
+    [DAEMONSET_TEMPLATE_GENERATION]: String(generation),
+  };
 }
 
 function replicaSet(o: KObj): void {

@@ -14,7 +14,7 @@ import {
   type SimError,
   type StatusCause,
 } from "./errors.ts";
-import { DEFAULTERS } from "./defaults.ts";
+import { daemonSetTemplateGeneration, DEFAULTERS } from "./defaults.ts";
 import { applyPatch } from "./patch.ts";
 import { type Registry, type ResourceType, storeKey } from "./registry.ts";
 import { applyDefaults, prune, validate } from "./schema.ts";
@@ -218,6 +218,7 @@ export class Engine {
     opts: WriteOptions,
   ): void {
     DEFAULTERS[storeKey(t)]?.(o);
+    if (storeKey(t) === "daemonsets.apps") daemonSetTemplateGeneration(o, old);
     if (storeKey(t) === "namespaces" && !old) o.status = { phase: "Active" };
     // A new Service's status is an empty loadBalancer, as the apiserver's strategy writes it.
     if (storeKey(t) === "services" && !old) o.status = { loadBalancer: {} };

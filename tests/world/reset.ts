@@ -44,7 +44,12 @@ async function admin(
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
+  try {
+    return { status: res.status, json: text ? JSON.parse(text) : {} };
+  } catch {
+    // A group whose CRD is being deleted: discovery still names it, its path is a plain 404.
+    return { status: res.status, json: { message: text } };
+  }
 }
 
 async function names(

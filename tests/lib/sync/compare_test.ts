@@ -7,6 +7,7 @@ import {
   MAX_DIFF_PATHS,
   semanticEqual,
 } from "../../../lib/sync/compare.ts";
+import { CONTROLLER_OWNED_ANNOTATIONS } from "../../../lib/sync/transforms/metadata.ts";
 import type { KubeObject } from "../../../lib/sync/types.ts";
 import {
   aConfigMap,
@@ -232,4 +233,16 @@ Deno.test("isControllerKey: listed keys and the pv prefix only", () => {
   assert(isControllerKey("pv.kubernetes.io/bound-by-controller"));
   assert(!isControllerKey("app.kubernetes.io/name"));
   assert(!isControllerKey("drsyncer.io/source"));
+});
+
+Deno.test("compareObjects: an annotation copies never carry is never drift (DaemonSet template generation)", () => {
+  // The DR API server sets deprecated.daemonset.template.generation on every DaemonSet it
+  // stores; the copy drops it, so counting it would rewrite every DaemonSet on every sync.
+  for (const key of CONTROLLER_OWNED_ANNOTATIONS) {
+    const stored = edited(asStored(web), (c) => {
+      c.metadata.annotations = { ...c.metadata.annotations, [key]: "2" };
+    });
+    assertEquals(compareObjects(web, stored).paths, [], key);
+  }
+  assert(isControllerKey("deprecated.daemonset.template.generation"));
 });

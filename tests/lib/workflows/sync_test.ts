@@ -222,6 +222,14 @@ Deno.test("sync: a namespace a controller replicates is shaped by that replicati
       await t.src.create(crdType, crd as unknown as KubeObject);
     }
     await seed(t.src, t, "dr-syncer-system", []);
+    // A real API server serves a new CRD's resources only once it is established.
+    for (let served = false, tries = 0; !served; tries++) {
+      if (tries === 300) throw new Error("our CRDs were never served");
+      served = await t.src.client.requestJson(
+        "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system/namespacereplications",
+      ).then(() => true, () => false);
+      if (!served) await new Promise((r) => setTimeout(r, 100));
+    }
     await t.src.client.requestJson(
       "/apis/drsyncer.io/v1alpha1/namespaces/dr-syncer-system/namespacereplications",
       {
