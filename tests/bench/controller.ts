@@ -50,7 +50,12 @@ export class Controller {
     this.#drained = [child.stdout, child.stderr].map((s) => this.#drain(s));
   }
 
-  static spawn(kubeconfig: string, namespace: string): Controller {
+  /** `extra`: more `run` flags (e.g. --sharding). */
+  static spawn(
+    kubeconfig: string,
+    namespace: string,
+    extra: string[] = [],
+  ): Controller {
     const [health, metrics] = [freePort(), freePort()];
     // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each controller run.
     const prof = Deno.env.get("BENCH_CPU_PROF");
@@ -61,7 +66,8 @@ export class Controller {
         .concat(["--kubeconfig", kubeconfig])
         .concat(["--namespace", namespace, "--log-level", "warn"])
         .concat(["--metrics-addr", `127.0.0.1:${metrics}`])
-        .concat(["--health-addr", `127.0.0.1:${health}`]),
+        .concat(["--health-addr", `127.0.0.1:${health}`])
+        .concat(extra),
       stdout: "piped",
       stderr: "piped",
     }).spawn();
@@ -102,6 +108,14 @@ export class Controller {
       Number(text.match(new RegExp(`${key}:\\s+(\\d+) kB`))?.[1] ?? NaN) *
       1024;
     return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  }
+
+  /** One gauge or counter (no labels) from the controller's /metrics. */
+  async metric(name: string): Promise<number> {
+    const r = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);
+    const text = await r.text();
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+    return Number(line?.split(" ")[1] ?? NaN);
   }
 
   /** V8 heap in use, from the controller's own /metrics. */
