@@ -36,6 +36,35 @@ export async function cpuMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
 }
 
+/**
+ * CPU time of a process and all its descendants, in ms: in the real world
+ * the cluster process is a launcher and the API servers are its children.
+ */
+export async function treeCpuMs(pid: number): Promise<number> {
+  const parentOf = new Map<number, number>();
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      const stat = await Deno.readTextFile(`/proc/${e.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parentOf.set(Number(e.name), ppid);
+    } catch { /* exited meanwhile */ }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, parent] of parentOf) {
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+    }
+  }
+  let total = 0;
+  for (const p of tree) total += await cpuMs(p).catch(() => 0);
+  return total;
+}
+
 /** See the module comment. */
 export class Controller {
   readonly #lines: string[] = [];
