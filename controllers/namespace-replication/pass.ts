@@ -17,7 +17,8 @@ import {
   syncNamespace,
 } from "../../lib/engine/namespace-sync.ts";
 import { emptyCounts, failed } from "../../lib/engine/outcome.ts";
-import { runPool, Slots } from "../../lib/engine/pool.ts";
+import { runPool } from "../../lib/engine/pool.ts";
+import { WritePool } from "../../lib/engine/write-pool.ts";
 import { resolveSettings, typeLookup } from "../../lib/engine/settings.ts";
 import type { Blocker } from "../../lib/engine/status.ts";
 import { type ControllerContext, subjectOf } from "../context.ts";
@@ -33,10 +34,24 @@ import { replicationFence } from "./fence.ts";
 import type { WriteFence } from "../../lib/engine/write-fence.ts";
 import type { ClusterWriter } from "../../lib/engine/ports.ts";
 
-/** Namespaces synced side by side; they share WRITES_IN_FLIGHT. */
+/** Namespaces of one pass synced side by side. */
 const PAIR_CONCURRENCY = 8;
-/** DR writes in flight per pass, whatever the number of namespaces. */
+/** DR writes in flight per DR cluster, whatever the number of replications and namespaces. */
 const WRITES_IN_FLIGHT = 16;
+
+/**
+ * One write pool per DR cluster client, shared by every replication's
+ * passes: while a namespace waits for the slowest write of a rank, the
+ * other namespaces' writes (of any replication) use the free slots, and
+ * many replications together never exceed the bound.
+ */
+const drWritePools = new WeakMap<object, WritePool>();
+
+function writePoolOf(client: object): WritePool {
+  let pool = drWritePools.get(client);
+  if (!pool) drWritePools.set(client, pool = new WritePool(WRITES_IN_FLIGHT));
+  return pool;
+}
 
 export interface PassOutput {
   results: NamespaceSyncResult[];
@@ -174,9 +189,7 @@ export async function runPass(
     notes: resolved.notes,
     incomplete: readers.incomplete,
   };
-  // One bound for all pairs: while a namespace waits for the slowest write
-  // of a rank (writes go rank by rank), the others use the free slots.
-  const slots = new Slots(WRITES_IN_FLIGHT);
+  const pool = writePoolOf(remote!.client!);
   const drApi = rt.live?.drApi ?? new ApiCluster(remote!.client!);
   const fence = replicationFence(
     drApi,
@@ -195,7 +208,7 @@ export async function runPass(
       fence,
       now,
       out,
-      slots,
+      pool,
       onProgress: deps.onProgress,
     };
     out.results.push(await syncPair(job));
@@ -212,7 +225,7 @@ interface PairJob {
   fence: WriteFence;
   now: Date;
   out: PassOutput;
-  slots: Slots;
+  pool: WritePool;
   onProgress?: () => void;
 }
 
@@ -257,7 +270,7 @@ async function syncPair(job: PairJob): Promise<NamespaceSyncResult> {
       },
       now,
       concurrency: WRITES_IN_FLIGHT,
-      writeSlots: job.slots,
+      writePool: job.pool,
       onProgress: job.onProgress,
       dryRun: false,
     });

@@ -9,9 +9,10 @@ import type { PruneCandidate } from "../sync/prune.ts";
 import { writeRank } from "../sync/order.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
 import { type ActionOutcome, failed, type OutcomeSubject } from "./outcome.ts";
-import { runPool, type Slots } from "./pool.ts";
+import { runPool } from "./pool.ts";
 import type { ClusterWriter } from "./ports.ts";
 import { FenceClosedError, type WriteFence } from "./write-fence.ts";
+import type { WritePool } from "./write-pool.ts";
 
 export interface ApplyContext {
   /** Writes go through `fence.guard(...)` of the same fence. */
@@ -29,8 +30,8 @@ export interface ApplyContext {
   dryRun: boolean;
   /** Whether the DR cluster serves a type (absent: assume it does). */
   served?(type: ApiResource): boolean;
-  /** A bound on writes shared with other namespaces (else `concurrency`). */
-  slots?: Slots;
+  /** The DR cluster's write pool shared with other namespaces (else `concurrency` per namespace). */
+  pool?: WritePool;
   /** Called once per finished action (progress display). */
   onApplied?: () => void;
 }
@@ -229,17 +230,32 @@ export async function applyActions(
   ctx: ApplyContext,
 ): Promise<ActionOutcome[]> {
   const results = new Map<PlannedAction, ActionOutcome>();
-  const slots = ctx.slots;
   for (const rank of groupByRank(actions)) {
     if (await fenceClosed(rank.some((a) => WRITES.has(a.action)), ctx)) break;
-    const width = slots ? rank.length : ctx.concurrency;
-    await runPool(rank, width, async (a) => {
-      const one = () => applyOne(a, ctx);
-      results.set(a, await (slots ? slots.run(one) : one()));
+    // A rank is handed over whole and waited for: the next rank's writes
+    // start only after every write of this one ended (contract §4 order).
+    await inPool(rank, ctx, async (a) => {
+      results.set(a, await applyOne(a, ctx));
       ctx.onApplied?.();
     });
   }
   return actions.filter((a) => results.has(a)).map((a) => results.get(a)!);
+}
+
+/**
+ * Runs `fn` over `items` through the shared pool (in this namespace's lane)
+ * or, without one, with `concurrency` in flight.
+ */
+async function inPool<T>(
+  items: readonly T[],
+  ctx: Pick<ApplyContext, "pool" | "namespace" | "concurrency">,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  const pool = ctx.pool;
+  if (!pool) return await runPool(items, ctx.concurrency, fn);
+  await Promise.all(
+    items.map((item) => pool.run(ctx.namespace, () => fn(item))),
+  );
 }
 
 function groupByRank(actions: readonly PlannedAction[]): PlannedAction[][] {
@@ -259,12 +275,18 @@ export async function applyDeletes(
   deletes: readonly PruneCandidate[],
   ctx: Pick<
     ApplyContext,
-    "writer" | "typeOf" | "namespace" | "concurrency" | "dryRun" | "fence"
+    | "writer"
+    | "typeOf"
+    | "namespace"
+    | "concurrency"
+    | "dryRun"
+    | "fence"
+    | "pool"
   >,
 ): Promise<ActionOutcome[]> {
   if (await fenceClosed(deletes.length > 0, ctx)) return [];
   const results = new Map<PruneCandidate, ActionOutcome>();
-  await runPool(deletes, ctx.concurrency, async (c) => {
+  await inPool(deletes, ctx, async (c) => {
     const base = {
       action: "delete" as const,
       key: c.key,

@@ -193,7 +193,7 @@ async function planAndApply(
     concurrency: input.concurrency,
     dryRun: input.dryRun,
     served: input.drServes,
-    slots: input.writeSlots,
+    pool: input.writePool,
     fence: input.fence,
     onApplied: () => input.onProgress?.(++applied, total),
   };

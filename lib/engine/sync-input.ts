@@ -7,9 +7,9 @@ import type { NamespacePair } from "../api/v1alpha1.ts";
 import type { CopyContext } from "../sync/filter.ts";
 import type { ResolvedSpec } from "../sync/replication-spec.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
-import type { Slots } from "./pool.ts";
 import type { ClusterReader, ClusterWriter } from "./ports.ts";
 import type { WriteFence } from "./write-fence.ts";
+import type { WritePool } from "./write-pool.ts";
 
 /** A replication's settings, resolved once per pass. */
 export interface ReplicationSettings {
@@ -46,8 +46,8 @@ export interface NamespaceSyncInput {
   drTypeOf(o: Pick<KubeObject, "apiVersion" | "kind">): ApiResource;
   /** Whether the DR cluster serves a type (absent: assume it does). */
   drServes?(type: ApiResource): boolean;
-  /** Writes in flight shared with the other pairs of a pass. */
-  writeSlots?: Slots;
+  /** The DR cluster's write pool, shared with every namespace written there. */
+  writePool?: WritePool;
   prune: PruneState;
   now: Date;
   concurrency: number;

@@ -214,6 +214,20 @@ export class ShardCoordinator implements ShardFence {
     }
   }
 
+  /** Deletes the Lease of a deleted replication; a lost race is harmless. */
+  async #deleteLease(lease: ShardLease, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#api.deleteReplication(lease, signal);
+      this.#log?.info("lease of a deleted replication removed", {
+        replication: lease.replication,
+      });
+    } catch {
+      // Gone already, taken again (409) or the API is away: next round.
+    }
+    this.#held.delete(lease.replication!);
+    this.#releaseAt.delete(lease.replication!);
+  }
+
   async #balance(leases: ShardLease[], signal: AbortSignal): Promise<void> {
     const now = this.#clock.now();
     const live = liveMembers(leases, this.#seen, now, this.identity);
@@ -255,8 +269,13 @@ export class ShardCoordinator implements ShardFence {
       live: liveSet,
       releaseAt: this.#releaseAt,
       now,
+      known: new Set(names),
     });
     for (const s of steps) {
+      if (s.op === "delete") {
+        await this.#deleteLease(s.lease, signal);
+        continue;
+      }
       const current = s.op === "create" ? undefined : s.lease;
       const holder = s.op === "release" ? "" : this.identity;
       try {

@@ -160,6 +160,25 @@ export class ShardLeaseApi {
     );
   }
 
+  /**
+   * Deletes a replication's Lease, only in the version listed (a Lease taken
+   * again meanwhile, e.g. by a replication re-created under that name, stays).
+   */
+  async deleteReplication(
+    lease: ShardLease,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.client.requestJson(`${this.#base}/${lease.name}`, {
+      method: "DELETE",
+      body: {
+        kind: "DeleteOptions",
+        apiVersion: "v1",
+        preconditions: { resourceVersion: lease.resourceVersion },
+      },
+      signal,
+    });
+  }
+
   async deleteMember(signal: AbortSignal): Promise<void> {
     await this.client.requestJson(
       `${this.#base}/${memberLeaseName(this.identity)}`,

@@ -63,7 +63,8 @@ export function liveMembers(
 export type LeaseStep =
   | { op: "create"; replication: string }
   | { op: "acquire"; replication: string; lease: ShardLease }
-  | { op: "release"; replication: string; lease: ShardLease };
+  | { op: "release"; replication: string; lease: ShardLease }
+  | { op: "delete"; replication: string; lease: ShardLease };
 
 export interface PlanInput {
   self: string;
@@ -75,6 +76,11 @@ export interface PlanInput {
   /** Replications `self` gave up, with the time their Lease may be freed. */
   releaseAt: ReadonlyMap<string, number>;
   now: number;
+  /**
+   * Every NamespaceReplication that exists (absent: not known yet, nothing
+   * is deleted). A Lease of a replication not among them is deleted.
+   */
+  known?: ReadonlySet<string>;
 }
 
 /**
@@ -98,11 +104,26 @@ export function planLeaseSteps(p: PlanInput): LeaseStep[] {
     }
   }
   for (const [replication, lease] of p.leases) {
+    const gone = p.known !== undefined && !p.known.has(replication);
+    if (gone && orphanDeleter(lease, p)) {
+      steps.push({ op: "delete", replication, lease });
+    }
     if (lease.holder !== p.self || p.mine.has(replication)) continue;
     const due = p.releaseAt.get(replication);
     if (due !== undefined && p.now >= due) {
-      steps.push({ op: "release", replication, lease });
+      steps.push({ op: gone ? "delete" : "release", replication, lease });
     }
   }
   return steps;
+}
+
+/**
+ * Who deletes the Lease of a deleted replication that its holder will not
+ * delete itself (no holder, or a holder that is no longer a live member):
+ * the first live member by name, so one replica does it. A live holder
+ * deletes its own, after the same gap as a release.
+ */
+function orphanDeleter(lease: ShardLease, p: PlanInput): boolean {
+  if (lease.holder !== "" && p.live.has(lease.holder)) return false;
+  return [...p.live].sort()[0] === p.self;
 }

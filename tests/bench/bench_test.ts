@@ -40,6 +40,14 @@ const EXPECTED: Record<string, RegExp[]> = {
   ],
   unmapped: [/^RSS, \d+ objects replicated/, /^RSS difference/],
   startup: [/^process start → ready/],
+  scale: [
+    /^time to all Synced/,
+    /^replications per replica/,
+    /^DR requests per replicated object/,
+    /^source requests per replicated object/,
+    /^replica 1 RSS/,
+    /^replica 2 RSS/,
+  ],
 };
 
 Deno.test("bench smoke run reports every figure as a number", async () => {

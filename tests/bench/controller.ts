@@ -36,6 +36,35 @@ export async function cpuMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
 }
 
+/**
+ * CPU time of a process and all its descendants, in ms: in the real world
+ * the cluster process is a launcher and the API servers are its children.
+ */
+export async function treeCpuMs(pid: number): Promise<number> {
+  const parentOf = new Map<number, number>();
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      const stat = await Deno.readTextFile(`/proc/${e.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parentOf.set(Number(e.name), ppid);
+    } catch { /* exited meanwhile */ }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, parent] of parentOf) {
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+    }
+  }
+  let total = 0;
+  for (const p of tree) total += await cpuMs(p).catch(() => 0);
+  return total;
+}
+
 /** See the module comment. */
 export class Controller {
   readonly #lines: string[] = [];
@@ -50,7 +79,12 @@ export class Controller {
     this.#drained = [child.stdout, child.stderr].map((s) => this.#drain(s));
   }
 
-  static spawn(kubeconfig: string, namespace: string): Controller {
+  /** `extra`: more `run` flags (e.g. --sharding). */
+  static spawn(
+    kubeconfig: string,
+    namespace: string,
+    extra: string[] = [],
+  ): Controller {
     const [health, metrics] = [freePort(), freePort()];
     // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each controller run.
     const prof = Deno.env.get("BENCH_CPU_PROF");
@@ -61,7 +95,8 @@ export class Controller {
         .concat(["--kubeconfig", kubeconfig])
         .concat(["--namespace", namespace, "--log-level", "warn"])
         .concat(["--metrics-addr", `127.0.0.1:${metrics}`])
-        .concat(["--health-addr", `127.0.0.1:${health}`]),
+        .concat(["--health-addr", `127.0.0.1:${health}`])
+        .concat(extra),
       stdout: "piped",
       stderr: "piped",
     }).spawn();
@@ -102,6 +137,14 @@ export class Controller {
       Number(text.match(new RegExp(`${key}:\\s+(\\d+) kB`))?.[1] ?? NaN) *
       1024;
     return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  }
+
+  /** One gauge or counter (no labels) from the controller's /metrics. */
+  async metric(name: string): Promise<number> {
+    const r = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);
+    const text = await r.text();
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+    return Number(line?.split(" ")[1] ?? NaN);
   }
 
   /** V8 heap in use, from the controller's own /metrics. */

@@ -204,8 +204,8 @@ export class BenchEnv {
   }
 
   /** Starts `main.ts run` against the source; see Controller. */
-  startController(): Controller {
-    const c = Controller.spawn(this.sourceKubeconfig, NS);
+  startController(extra: string[] = []): Controller {
+    const c = Controller.spawn(this.sourceKubeconfig, NS, extra);
     this.controllers.push(c);
     return c;
   }

@@ -9,7 +9,7 @@ import {
 } from "../../../lib/sync/replication-spec.ts";
 import { toDrCopy } from "../../../lib/sync/transform.ts";
 import type { KubeObject } from "../../../lib/sync/types.ts";
-import { cpuMs } from "../controller.ts";
+import { cpuMs, treeCpuMs } from "../controller.ts";
 import { BenchEnv, NS } from "../env.ts";
 import {
   fillSource,
@@ -62,10 +62,10 @@ export async function initialSync(o: ScenarioOptions): Promise<Figure[]> {
       to: namespaces,
     }, perNs);
     const nss = [...new Set(objects.map((x) => x.metadata.namespace!))];
-    const simCpu0 = await cpuMs(env.sim.pid);
+    const simCpu0 = await treeCpuMs(env.sim.pid);
     const raw = await rawLimit(env, objects, nss);
     const [simCpu1, ctlCpu1] = [
-      await cpuMs(env.sim.pid),
+      await treeCpuMs(env.sim.pid),
       await cpuMs(c.child.pid),
     ];
     const t0 = performance.now();
@@ -77,7 +77,7 @@ export async function initialSync(o: ScenarioOptions): Promise<Figure[]> {
       SYNC_TIMEOUT_MS,
     );
     const ms = performance.now() - t0;
-    const simCpu2 = await cpuMs(env.sim.pid);
+    const simCpu2 = await treeCpuMs(env.sim.pid);
     const ctlCpu2 = await cpuMs(c.child.pid);
     o.log(
       `initial sync CPU ms: sim ${simCpu1 - simCpu0} (raw loop), sim ${

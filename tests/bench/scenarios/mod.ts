@@ -3,6 +3,7 @@ import type { Figure } from "../stats.ts";
 import { initialSync } from "./initial-sync.ts";
 import { memory } from "./memory.ts";
 import { propagation } from "./propagation.ts";
+import { scale } from "./scale.ts";
 import { startup } from "./startup.ts";
 import { unmapped } from "./unmapped.ts";
 
@@ -34,4 +35,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   memory,
   unmapped,
   startup,
+  scale,
 };

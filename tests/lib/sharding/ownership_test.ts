@@ -66,6 +66,8 @@ const planCases: {
   live: string[];
   releaseAt?: [string, number][];
   now?: number;
+  /** Every replication that exists (absent: not known yet). */
+  known?: string[];
   want: string[];
 }[] = [
   {
@@ -119,6 +121,58 @@ const planCases: {
     live: ["me"],
     want: [],
   },
+  {
+    name: "replications not known yet: no Lease is deleted",
+    mine: [],
+    leases: [nrLease("gone", ""), nrLease("x", "me")],
+    live: ["me"],
+    want: [],
+  },
+  {
+    name:
+      "deleted replication held by us: deleted once its release time has come, not before",
+    mine: ["y"],
+    leases: [nrLease("gone", "me"), nrLease("later", "me"), nrLease("y", "me")],
+    live: ["me", "b"],
+    releaseAt: [["gone", 100], ["later", 200]],
+    now: 150,
+    known: ["y"],
+    want: ["delete gone"],
+  },
+  {
+    name:
+      "deleted replication with no live holder: the first live member deletes it",
+    mine: [],
+    leases: [nrLease("freed", ""), nrLease("dead", "c")],
+    live: ["me", "z"],
+    known: [],
+    want: ["delete freed", "delete dead"],
+  },
+  {
+    name:
+      "deleted replication with no live holder: another member comes first, it deletes",
+    mine: [],
+    leases: [nrLease("freed", "")],
+    live: ["a", "me"],
+    known: [],
+    want: [],
+  },
+  {
+    name: "deleted replication held by a live member: left to that member",
+    mine: [],
+    leases: [nrLease("gone", "b")],
+    live: ["b", "me"],
+    known: [],
+    want: [],
+  },
+  {
+    name: "an existing replication's freed Lease is never deleted",
+    mine: [],
+    leases: [nrLease("x", "")],
+    live: ["me"],
+    known: ["x"],
+    want: [],
+  },
 ];
 
 for (const c of planCases) {
@@ -130,6 +184,7 @@ for (const c of planCases) {
       live: new Set(c.live),
       releaseAt: new Map(c.releaseAt ?? []),
       now: c.now ?? 0,
+      known: c.known ? new Set(c.known) : undefined,
     });
     assertEquals(steps.map((s) => `${s.op} ${s.replication}`), c.want);
   });
