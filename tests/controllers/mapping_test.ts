@@ -185,7 +185,7 @@ Deno.test("controller: a mapping status written again with the pairs the last pa
     });
     await until(
       "the pass the cleared status woke",
-      async () => passes() > before,
+      () => Promise.resolve(passes() > before),
     );
     // Long enough for a second woken pass (one takes a few ms here).
     await new Promise((r) => setTimeout(r, 500));
