@@ -40,6 +40,8 @@ export interface E2e {
   clusters: Record<string, WorldCluster>;
   /** The world the clusters live in. */
   world: World;
+  /** The controller runs as deploy/'s ServiceAccounts (E2eOptions.rbac; always in the real world). */
+  rbac: boolean;
   /** kube-sim's clusters (faults, request log, store) in the sim world only. */
   sim?: Record<string, SimCluster>;
   src: ApiCluster;
@@ -178,6 +180,7 @@ export async function withController(
       dr: world.clusters.dr,
       clusters: world.clusters,
       world,
+      rbac,
       sim: world.sim,
       src,
       drApi: new ApiCluster(drClient),

@@ -47,6 +47,9 @@ const SUITES: [string, () => Promise<unknown>][] = [
   ["workflows: promote", () => import("../lib/workflows/promote_test.ts")],
   ["workflows: conflict", () => import("../lib/workflows/conflict_test.ts")],
   ["workflows: cutover", () => import("../lib/workflows/cutover_test.ts")],
+  // Each test installs the VolSync and VolumeSnapshot CRDs (tests/fixtures/volsync) itself.
+  ["volumes: handshake", () => import("./volumes_test.ts")],
+  ["volumes: failover", () => import("./volume_failover_test.ts")],
 ];
 
 /**

@@ -21,7 +21,8 @@ import {
 } from "../../lib/volsync/objects.ts";
 import { discover } from "../../lib/engine/api-ports.ts";
 import { PVCS } from "../../lib/volsync/objects.ts";
-import { type E2e, sourceNamespace, statusOf } from "./harness.ts";
+import { installAddOn } from "../deploy/sim-rbac.ts";
+import { type E2e, sourceNamespace, statusOf, until } from "./harness.ts";
 
 const FIXTURES = [
   "volsync.backube_replicationsources.yaml",
@@ -31,17 +32,29 @@ const FIXTURES = [
   "snapshot.storage.k8s.io_volumesnapshotclasses.yaml",
 ];
 
-/** Installs the VolSync and VolumeSnapshot CRDs into one cluster. */
+/**
+ * Installs the VolSync and VolumeSnapshot CRDs into one cluster and waits
+ * until discovery serves them: a real API server establishes a CRD shortly
+ * after the create returns.
+ */
 export async function installVolSync(api: ApiCluster): Promise<void> {
-  const discovery: DiscoveredResource[] = await discover(api.client);
+  let discovery: DiscoveredResource[] = await discover(api.client);
   const crdType = discovery.find((d) =>
     d.resource === "customresourcedefinitions"
   )!;
+  const wanted: string[] = [];
   for (const file of FIXTURES) {
     const url = new URL(`../fixtures/volsync/${file}`, import.meta.url);
     const crd = parse(await Deno.readTextFile(url)) as KubeObject;
     await api.create(crdType, crd);
+    wanted.push(crd.metadata.name);
   }
+  await until("VolSync CRDs served", async () => {
+    discovery = await discover(api.client);
+    return wanted.every((name) =>
+      discovery.some((d) => `${d.resource}.${d.group}` === name)
+    );
+  }, 60_000);
 }
 
 type Json = Record<string, unknown>;
@@ -291,6 +304,11 @@ export async function dataSetup(
 ): Promise<FakeMover> {
   if (volsyncOn.source) await installVolSync(e.src);
   if (volsyncOn.dr) await installVolSync(e.drApi);
+  if (e.rbac) {
+    // The controller's identities need the opt-in data-replication rights.
+    await installAddOn(e.source, "deploy/data-replication");
+    await installAddOn(e.dr, "deploy/dr-cluster/data-replication");
+  }
   await sourceNamespace(e, "shop");
   for (const p of pvcs) {
     await e.src.create(PVCS, {

@@ -25,7 +25,6 @@ import {
   withController,
 } from "./harness.ts";
 import { DATA_SPEC, dataSetup, pvc, volume, volumesOf } from "./volsync.ts";
-import { installAddOn } from "../deploy/sim-rbac.ts";
 
 type Json = Record<string, unknown>;
 
@@ -287,8 +286,7 @@ Deno.test("volumes: an address that never appears degrades the volume and warns"
 
 Deno.test("volumes: the handshake works with exactly the deploy/ RBAC plus the data-replication add-ons", async () => {
   await withController(async (e) => {
-    await installAddOn(e.source, "deploy/data-replication");
-    await installAddOn(e.dr, "deploy/dr-cluster/data-replication");
+    // dataSetup installs the add-ons whenever the controller runs under RBAC.
     const mover = await dataSetup(e, [pvc("data")]);
     mover.start();
     try {
