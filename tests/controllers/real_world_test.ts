@@ -50,6 +50,7 @@ const SUITES: [string, () => Promise<unknown>][] = [
   // Each test installs the VolSync and VolumeSnapshot CRDs (tests/fixtures/volsync) itself.
   ["volumes: handshake", () => import("./volumes_test.ts")],
   ["volumes: failover", () => import("./volume_failover_test.ts")],
+  ["volumes: cleanup", () => import("./volume_cleanup_test.ts")],
 ];
 
 /**

@@ -44,7 +44,12 @@ async function admin(
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
+  try {
+    return { status: res.status, json: text ? JSON.parse(text) : {} };
+  } catch {
+    // A group version whose CRDs are being deleted answers "404 page not found" in plain text.
+    return { status: res.status, json: { message: text } };
+  }
 }
 
 async function names(
