@@ -115,6 +115,11 @@ export interface E2eOptions {
   extra?: string[];
   /** NamespaceReplication controller tuning (besides the informers). */
   replication?: ReplicationControllerOptions;
+  /**
+   * CRDs (besides ours) a shared world keeps between tests: the real API
+   * server takes tens of seconds to delete a CRD recreated moments before.
+   */
+  keepCrds?: readonly string[];
 }
 
 /**
@@ -131,7 +136,7 @@ export async function withController(
   const extra = opts.extra ?? [];
   const { world, release } = await acquireWorld(
     ["source", "dr", ...extra],
-    OUR_CRDS,
+    new Set([...OUR_CRDS, ...opts.keepCrds ?? []]),
   );
   // Real clusters authorize for real: the controller runs only as deploy/'s identities there.
   const rbac = opts.rbac || world.name === "real";

@@ -23,7 +23,13 @@ import {
   until,
   withController,
 } from "./harness.ts";
-import { DATA_SPEC, dataSetup, type FakeMover, pvc } from "./volsync.ts";
+import {
+  DATA_SPEC,
+  dataSetup,
+  type FakeMover,
+  KEEP_VOLSYNC,
+  pvc,
+} from "./volsync.ts";
 
 /** The pair handshaken and the DR PVC copy made. */
 async function paired(
@@ -97,7 +103,7 @@ Deno.test("cleanup: deleting the replication deletes our VolSync objects (prune 
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("cleanup: with prune off the DR destination and its data stay; the source side goes", async () => {
@@ -121,7 +127,7 @@ Deno.test("cleanup: with prune off the DR destination and its data stay; the sou
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("cleanup: an unreachable DR cluster does not hold the deletion; the source side goes, a Warning says what stayed", async () => {
@@ -154,7 +160,7 @@ Deno.test("cleanup: an unreachable DR cluster does not hold the deletion; the so
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("cleanup: the finalizer goes once dataReplication is removed and its objects are gone", async () => {
@@ -185,5 +191,5 @@ Deno.test("cleanup: the finalizer goes once dataReplication is removed and its o
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
