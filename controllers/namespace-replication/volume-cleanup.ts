@@ -14,7 +14,11 @@ import {
 } from "../../lib/api/v1alpha1.ts";
 import { ApiCluster } from "../../lib/engine/api-ports.ts";
 import type { ClusterClient } from "../../lib/kube/client.ts";
-import { classifyError, isNotFound } from "../../lib/kube/errors.ts";
+import {
+  classifyError,
+  isConflict,
+  isNotFound,
+} from "../../lib/kube/errors.ts";
 import { collectionPath } from "../../lib/kube/paths.ts";
 import type { DiscoveredResource } from "../../lib/sync/resource-types.ts";
 import {
@@ -66,15 +70,52 @@ async function patchFinalizers(
   nr: NamespaceReplication,
   finalizers: string[],
 ): Promise<void> {
-  const { name, namespace, resourceVersion } = nr.metadata;
   await ctx.source.requestJson(
-    `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURALS.NamespaceReplication}/${name}`,
+    objectPath(nr),
     {
       method: "PATCH",
       contentType: "application/merge-patch+json",
-      body: { metadata: { finalizers, resourceVersion } },
+      body: {
+        metadata: { finalizers, resourceVersion: nr.metadata.resourceVersion },
+      },
     },
   );
+}
+
+function objectPath(nr: NamespaceReplication): string {
+  const { name, namespace } = nr.metadata;
+  return `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURALS.NamespaceReplication}/${name}`;
+}
+
+/**
+ * Removes our finalizer, reading the replication again on a 409 (a status
+ * write landed meanwhile): the cleanup itself is done and is not repeated.
+ */
+export async function releaseCleanupFinalizer(
+  ctx: Pick<ControllerContext, "source">,
+  nr: NamespaceReplication,
+): Promise<void> {
+  let current = nr;
+  for (let attempt = 1;; attempt++) {
+    const others = (current.metadata.finalizers ?? []).filter((f) =>
+      f !== FINALIZER_DATA_REPLICATION
+    );
+    try {
+      await patchFinalizers(ctx, current, others);
+      return;
+    } catch (e) {
+      if (!isConflict(e) || attempt >= 5) throw e;
+    }
+    try {
+      current = await ctx.source.requestJson<NamespaceReplication>(
+        objectPath(current),
+      );
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw e;
+    }
+    if (!hasCleanupFinalizer(current)) return;
+  }
 }
 
 /** Adds or removes our finalizer as {@link wantsCleanupFinalizer} says. */
@@ -227,10 +268,7 @@ export async function cleanUpVolumes(
   if (problems.length && !givingUp) {
     return { kind: "retry", afterMs: CLEANUP_RETRY_MS };
   }
-  const others = (nr.metadata.finalizers ?? []).filter((f) =>
-    f !== FINALIZER_DATA_REPLICATION
-  );
-  await patchFinalizers(ctx, nr, others);
+  await releaseCleanupFinalizer(ctx, nr);
   ctx.events.record(
     subject,
     "Normal",
