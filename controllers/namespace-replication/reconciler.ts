@@ -33,6 +33,7 @@ import {
   NAMESPACES,
   ownKindSpec,
   sameStatus,
+  subjectOf,
   writeStatus,
 } from "../context.ts";
 import { decidePass, rememberTokens } from "./decide.ts";
@@ -87,6 +88,9 @@ import {
 import { canonicalPairs } from "./pairs.ts";
 import { specOf } from "./spec.ts";
 import { mappingPairsChanged, replicationsReferencing } from "./references.ts";
+import { cleanUpVolumes, keepCleanupFinalizer } from "./volume-cleanup.ts";
+import { FINALIZER_DATA_REPLICATION } from "../../lib/volsync/objects.ts";
+import { classifyError, isConflict } from "../../lib/kube/errors.ts";
 
 const CUSTOM_RESOURCE_DEFINITIONS = {
   group: "apiextensions.k8s.io",
@@ -120,6 +124,8 @@ class ReplicationController {
   /** Bumped on every CRD event; a DR discovery cache from before is stale. */
   #crdEpoch = 0;
   readonly #drEpoch = new WeakMap<DiscoveryCache, number>();
+  /** Replications whose cleanup finalizer could not be set (warned once). */
+  readonly #finalizerWarned = new Set<string>();
 
   constructor(
     readonly ctx: ControllerContext,
@@ -312,8 +318,14 @@ class ReplicationController {
         () => caughtUpNow(created),
       );
     }
+    if (nr.metadata.deletionTimestamp) {
+      return object ? undefined : await this.cleanUp(nr);
+    }
     this.ctx.metrics.setRpoObjective(replication, rpoObjectiveSeconds(nr));
-    if (!object) return await this.fullReconcile(nr, rt, signal);
+    if (!object) {
+      await this.keepFinalizer(nr);
+      return await this.fullReconcile(nr, rt, signal);
+    }
     if (rt.passGeneration === undefined) return;
     const result = await syncObject(this.ctx, rt, object, signal);
     if (pvcChangeNeedsPass(nr, object)) {
@@ -488,6 +500,47 @@ class ReplicationController {
       await this.writeIfChanged(nr, status, signal);
     }
     return requeue(rt, now);
+  }
+
+  /**
+   * Data replication's cleanup finalizer (volume-cleanup.ts): a failure to
+   * set it is a Warning, once, and never stops the pass.
+   */
+  async keepFinalizer(nr: NamespaceReplication): Promise<void> {
+    const name = nr.metadata.name;
+    try {
+      await keepCleanupFinalizer(this.ctx, nr);
+      this.#finalizerWarned.delete(name);
+    } catch (e) {
+      if (isConflict(e) || this.#finalizerWarned.has(name)) return;
+      this.#finalizerWarned.add(name);
+      const err = classifyError(e);
+      const message = `cannot set finalizer ${FINALIZER_DATA_REPLICATION} ` +
+        `(${err.reason}: ${err.message}); deleting this replication will ` +
+        `leave its VolSync objects behind`;
+      this.ctx.log.warn(message, { replication: name });
+      this.ctx.events.record(
+        subjectOf(nr as never),
+        "Warning",
+        "FinalizerNotSet",
+        message,
+      );
+    }
+  }
+
+  /** Being deleted: our VolSync objects go, then our finalizer. */
+  async cleanUp(nr: NamespaceReplication): Promise<WorkResult | void> {
+    const name = nr.metadata.name;
+    const rt = this.runtimes.get(name);
+    if (rt) await releaseLive(rt);
+    const remoteName = specOf(nr).spec.remoteClusterName;
+    const result = await cleanUpVolumes(
+      this.deps,
+      nr,
+      this.ctx.remoteStates.get(remoteName),
+      this.awaitingFirstProbe(nr),
+    );
+    if (result.kind === "retry") return { requeueAfterMs: result.afterMs };
   }
 
   remoteOf(nr: NamespaceReplication) {

@@ -98,3 +98,9 @@ export function volumeObjectName(pvc: string): string {
 export function keySecretName(pvc: string): string {
   return `${volumeObjectName(pvc)}-key`;
 }
+
+/**
+ * Finalizer on a NamespaceReplication with data replication: its deletion
+ * waits until our VolSync objects are cleaned up (lib/volsync/removal.ts).
+ */
+export const FINALIZER_DATA_REPLICATION = `${GROUP}/data-replication-cleanup`;

@@ -15,7 +15,7 @@
  * untouched: the commands behave as before.
  */
 import { LABEL_REPLICATION } from "../api/v1alpha1.ts";
-import { isNotFound } from "../kube/errors.ts";
+import { isConflict, isNotFound } from "../kube/errors.ts";
 import type { ApiCluster } from "../engine/api-ports.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
 import {
@@ -78,17 +78,46 @@ export async function volumeImages(
   return out.sort((a, b) => a.pvc < b.pvc ? -1 : 1);
 }
 
-async function setPaused(
+/** Attempts of a read-modify-write that keeps meeting concurrent writes. */
+const CONFLICT_ATTEMPTS = 8;
+
+/**
+ * Replaces `o`'s spec with `change(spec)` (undefined: nothing to change),
+ * reading it again on a 409: the controller (pause/resume of sources) and
+ * VolSync (status) write these objects too. False when unchanged or gone.
+ */
+export async function modifySpec(
+  api: ApiCluster,
+  type: ApiResource,
+  o: KubeObject,
+  change: (spec: Json) => Json | undefined,
+): Promise<boolean> {
+  let current: KubeObject | undefined = o;
+  for (let attempt = 1;; attempt++) {
+    const spec = change({ ...(current.spec as Json) });
+    if (!spec) return false;
+    try {
+      await api.replace(type, { ...current, spec });
+      return true;
+    } catch (e) {
+      if (!isConflict(e) || attempt >= CONFLICT_ATTEMPTS) throw e;
+    }
+    current = await api.get(type, o.metadata.namespace, o.metadata.name);
+    if (!current) return false;
+  }
+}
+
+function setPaused(
   api: ApiCluster,
   rd: KubeObject,
   paused: boolean,
 ): Promise<boolean> {
-  const spec = { ...(rd.spec as Json) };
-  if ((spec.paused === true) === paused) return false;
-  if (paused) spec.paused = true;
-  else delete spec.paused;
-  await api.replace(REPLICATION_DESTINATIONS, { ...rd, spec });
-  return true;
+  return modifySpec(api, REPLICATION_DESTINATIONS, rd, (spec) => {
+    if ((spec.paused === true) === paused) return undefined;
+    if (paused) spec.paused = true;
+    else delete spec.paused;
+    return spec;
+  });
 }
 
 async function waitGone(
@@ -193,13 +222,11 @@ export async function clearManualTriggers(
   namespace: string,
 ): Promise<void> {
   for (const rs of await ours(api, REPLICATION_SOURCES, namespace)) {
-    const spec = rs.spec as Json;
-    const trigger = { ...(spec.trigger as Json) };
-    if (trigger.manual === undefined) continue;
-    delete trigger.manual;
-    await api.replace(REPLICATION_SOURCES, {
-      ...rs,
-      spec: { ...spec, trigger },
+    await modifySpec(api, REPLICATION_SOURCES, rs, (spec) => {
+      const trigger = { ...(spec.trigger as Json) };
+      if (trigger.manual === undefined) return undefined;
+      delete trigger.manual;
+      return { ...spec, trigger };
     });
   }
 }
@@ -226,11 +253,11 @@ export async function finalVolumeSync(
   const started = io.now();
   const token = `cutover-${started.getTime()}`;
   for (const rs of sources) {
-    const spec = rs.spec as Json;
-    await source.replace(REPLICATION_SOURCES, {
-      ...rs,
-      spec: { ...spec, paused: undefined, trigger: { manual: token } },
-    });
+    await modifySpec(source, REPLICATION_SOURCES, rs, (spec) => ({
+      ...spec,
+      paused: undefined,
+      trigger: { manual: token },
+    }));
   }
   io.out(`final volume sync: ${sources.length} volume(s), trigger ${token}`);
   if (opts.rehearsal) {

@@ -180,10 +180,10 @@ interface ValueCase {
 
 const CASES: ValueCase[] = [
   {
-    name: "dataReplication.rbac adds the source's data-replication role",
+    name: "dataReplication.rbac adds the source's data-replication roles",
     values: { dataReplication: { rbac: true } },
     check: (objects, defaults) => {
-      assertEquals(objects.length, defaults.length + 2);
+      assertEquals(objects.length, defaults.length + 4);
       const role = objects.find((o) =>
         o.kind === "ClusterRole" &&
         o.metadata.name === "dr-syncer-source-data-replication"

@@ -42,6 +42,8 @@ export interface E2e {
   clusters: Record<string, WorldCluster>;
   /** The world the clusters live in. */
   world: World;
+  /** The controller runs as deploy/'s ServiceAccounts (E2eOptions.rbac; always in the real world). */
+  rbac: boolean;
   /** kube-sim's clusters (faults, request log, store) in the sim world only. */
   sim?: Record<string, SimCluster>;
   src: ApiCluster;
@@ -117,6 +119,11 @@ export interface E2eOptions {
   extra?: string[];
   /** NamespaceReplication controller tuning (besides the informers). */
   replication?: ReplicationControllerOptions;
+  /**
+   * CRDs (besides ours) a shared world keeps between tests: the real API
+   * server takes tens of seconds to delete a CRD recreated moments before.
+   */
+  keepCrds?: readonly string[];
 }
 
 /**
@@ -133,7 +140,7 @@ export async function withController(
   const extra = opts.extra ?? [];
   const { world, release } = await acquireWorld(
     ["source", "dr", ...extra],
-    OUR_CRDS,
+    new Set([...OUR_CRDS, ...opts.keepCrds ?? []]),
   );
   // Real clusters authorize for real: the controller runs only as deploy/'s identities there.
   const rbac = opts.rbac || world.name === "real";
@@ -183,6 +190,7 @@ export async function withController(
       dr: world.clusters.dr,
       clusters: world.clusters,
       world,
+      rbac,
       sim: world.sim,
       src,
       drApi: new ApiCluster(drClient),

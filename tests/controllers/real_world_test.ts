@@ -51,6 +51,10 @@ const SUITES: [string, () => Promise<unknown>][] = [
   ["workflows: conflict", () => import("../lib/workflows/conflict_test.ts")],
   ["workflows: cutover", () => import("../lib/workflows/cutover_test.ts")],
   ["workflows: failback", () => import("../lib/workflows/failback_test.ts")],
+  // Each test installs the VolSync and VolumeSnapshot CRDs (tests/fixtures/volsync) itself.
+  ["volumes: handshake", () => import("./volumes_test.ts")],
+  ["volumes: failover", () => import("./volume_failover_test.ts")],
+  ["volumes: cleanup", () => import("./volume_cleanup_test.ts")],
 ];
 
 /** The rest, with DRS_REAL_WORLD=full: about 3 more minutes on a loaded machine. */

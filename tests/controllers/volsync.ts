@@ -21,7 +21,8 @@ import {
 } from "../../lib/volsync/objects.ts";
 import { discover } from "../../lib/engine/api-ports.ts";
 import { PVCS } from "../../lib/volsync/objects.ts";
-import { type E2e, sourceNamespace, statusOf } from "./harness.ts";
+import { installAddOn } from "../deploy/sim-rbac.ts";
+import { type E2e, sourceNamespace, statusOf, until } from "./harness.ts";
 
 const FIXTURES = [
   "volsync.backube_replicationsources.yaml",
@@ -31,17 +32,68 @@ const FIXTURES = [
   "snapshot.storage.k8s.io_volumesnapshotclasses.yaml",
 ];
 
-/** Installs the VolSync and VolumeSnapshot CRDs into one cluster. */
-export async function installVolSync(api: ApiCluster): Promise<void> {
-  const discovery: DiscoveredResource[] = await discover(api.client);
-  const crdType = discovery.find((d) =>
+/** Names of the CRDs installVolSync installs. */
+export const VOLSYNC_CRDS = [
+  "replicationsources.volsync.backube",
+  "replicationdestinations.volsync.backube",
+  "volumesnapshots.snapshot.storage.k8s.io",
+  "volumesnapshotcontents.snapshot.storage.k8s.io",
+  "volumesnapshotclasses.snapshot.storage.k8s.io",
+];
+
+/** withController options of the volume tests: a shared world keeps these CRDs. */
+export const KEEP_VOLSYNC = { keepCrds: VOLSYNC_CRDS };
+
+async function crdType(api: ApiCluster): Promise<DiscoveredResource> {
+  return (await discover(api.client)).find((d) =>
     d.resource === "customresourcedefinitions"
   )!;
+}
+
+async function served(api: ApiCluster): Promise<number> {
+  const discovery = await discover(api.client);
+  return VOLSYNC_CRDS.filter((name) =>
+    discovery.some((d) => `${d.resource}.${d.group}` === name)
+  ).length;
+}
+
+/**
+ * Installs the VolSync and VolumeSnapshot CRDs into one cluster (kept when
+ * already there) and waits until discovery serves them: a real API server
+ * establishes a CRD shortly after the create returns.
+ */
+export async function installVolSync(api: ApiCluster): Promise<void> {
+  const type = await crdType(api);
   for (const file of FIXTURES) {
     const url = new URL(`../fixtures/volsync/${file}`, import.meta.url);
     const crd = parse(await Deno.readTextFile(url)) as KubeObject;
-    await api.create(crdType, crd);
+    if (await api.get(type, undefined, crd.metadata.name)) continue;
+    await api.create(type, crd);
   }
+  await until(
+    "VolSync CRDs served",
+    async () => await served(api) === VOLSYNC_CRDS.length,
+    60_000,
+  );
+}
+
+/** Removes those CRDs (left by an earlier test of a shared world) and waits. */
+export async function uninstallVolSync(api: ApiCluster): Promise<void> {
+  const type = await crdType(api);
+  for (const name of VOLSYNC_CRDS) {
+    if (await api.get(type, undefined, name)) {
+      await api.remove(type, undefined, name);
+    }
+  }
+  await until(
+    "VolSync CRDs gone",
+    async () =>
+      await served(api) === 0 &&
+      (await Promise.all(
+        VOLSYNC_CRDS.map((n) => api.get(type, undefined, n)),
+      )).every((o) => o === undefined),
+    120_000,
+  );
 }
 
 type Json = Record<string, unknown>;
@@ -289,8 +341,19 @@ export async function dataSetup(
   pvcs: KubeObject[],
   volsyncOn: { source: boolean; dr: boolean } = { source: true, dr: true },
 ): Promise<FakeMover> {
-  if (volsyncOn.source) await installVolSync(e.src);
-  if (volsyncOn.dr) await installVolSync(e.drApi);
+  for (
+    const [on, api] of [[volsyncOn.source, e.src], [
+      volsyncOn.dr,
+      e.drApi,
+    ]] as const
+  ) {
+    await (on ? installVolSync(api) : uninstallVolSync(api));
+  }
+  if (e.rbac) {
+    // The controller's identities need the opt-in data-replication rights.
+    await installAddOn(e.source, "deploy/data-replication");
+    await installAddOn(e.dr, "deploy/dr-cluster/data-replication");
+  }
   await sourceNamespace(e, "shop");
   for (const p of pvcs) {
     await e.src.create(PVCS, {

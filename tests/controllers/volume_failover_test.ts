@@ -31,6 +31,7 @@ import {
   DATA_SPEC,
   dataSetup,
   type FakeMover,
+  KEEP_VOLSYNC,
   pvc,
   volume,
 } from "./volsync.ts";
@@ -162,7 +163,7 @@ Deno.test("promote: --dry-run shows the image; promote restores the PVC from it,
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("promote: a missing snapshot refuses with nothing scaled; --force promotes anyway", async () => {
@@ -195,7 +196,7 @@ Deno.test("promote: a missing snapshot refuses with nothing scaled; --force prom
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("cutover: final volume sync through the manual trigger, then promote from the new image; failback undoes", async () => {
@@ -251,7 +252,7 @@ Deno.test("cutover: final volume sync through the manual trigger, then promote f
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("cutover --dry-run: the final volume sync and the restore are planned, nothing is written", async () => {
@@ -286,5 +287,5 @@ Deno.test("cutover --dry-run: the final volume sync and the restore are planned,
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });

@@ -24,8 +24,14 @@ import {
   until,
   withController,
 } from "./harness.ts";
-import { DATA_SPEC, dataSetup, pvc, volume, volumesOf } from "./volsync.ts";
-import { installAddOn } from "../deploy/sim-rbac.ts";
+import {
+  DATA_SPEC,
+  dataSetup,
+  KEEP_VOLSYNC,
+  pvc,
+  volume,
+  volumesOf,
+} from "./volsync.ts";
 
 type Json = Record<string, unknown>;
 
@@ -153,7 +159,7 @@ Deno.test("volumes: the whole handshake, then a transfer shows in status and the
     } finally {
       await mover.stop();
     }
-  }, { replication: { volumes: {} } });
+  }, { ...KEEP_VOLSYNC, replication: { volumes: {} } });
 });
 
 Deno.test("volumes: a PVC added gets its pair, a PVC removed loses it", async () => {
@@ -199,7 +205,7 @@ Deno.test("volumes: a PVC added gets its pair, a PVC removed loses it", async ()
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("volumes: dataReplication removed deletes everything of ours", async () => {
@@ -240,7 +246,7 @@ Deno.test("volumes: dataReplication removed deletes everything of ours", async (
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("volumes: VolSync missing on the DR cluster is a condition and a Warning", async () => {
@@ -263,7 +269,7 @@ Deno.test("volumes: VolSync missing on the DR cluster is a condition and a Warni
       await e.src.get(REPLICATION_SOURCES, "shop", "drs-data"),
       undefined,
     );
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("volumes: an address that never appears degrades the volume and warns", async () => {
@@ -282,13 +288,12 @@ Deno.test("volumes: an address that never appears degrades the volume and warns"
       undefined,
     );
     assertEquals(await e.src.get(SECRETS, "shop", "drs-data-key"), undefined);
-  }, { replication: { volumes: { handshakeTimeoutMs: 0 } } });
+  }, { ...KEEP_VOLSYNC, replication: { volumes: { handshakeTimeoutMs: 0 } } });
 });
 
 Deno.test("volumes: the handshake works with exactly the deploy/ RBAC plus the data-replication add-ons", async () => {
   await withController(async (e) => {
-    await installAddOn(e.source, "deploy/data-replication");
-    await installAddOn(e.dr, "deploy/dr-cluster/data-replication");
+    // dataSetup installs the add-ons whenever the controller runs under RBAC.
     const mover = await dataSetup(e, [pvc("data")]);
     mover.start();
     try {
@@ -308,7 +313,7 @@ Deno.test("volumes: the handshake works with exactly the deploy/ RBAC plus the d
     } finally {
       await mover.stop();
     }
-  }, { rbac: true });
+  }, { ...KEEP_VOLSYNC, rbac: true });
 });
 
 Deno.test("volumes: a PVC added between resyncs gets its pair without waiting for the resync", async () => {
@@ -337,7 +342,7 @@ Deno.test("volumes: a PVC added between resyncs gets its pair without waiting fo
     } finally {
       await mover.stop();
     }
-  });
+  }, KEEP_VOLSYNC);
 });
 
 Deno.test("volumes: a same-named ReplicationDestination not ours is left alone and reported", async () => {
@@ -375,5 +380,5 @@ Deno.test("volumes: a same-named ReplicationDestination not ours is left alone a
       foreign.metadata.resourceVersion,
     );
     assertEquals(after?.metadata.labels, undefined);
-  });
+  }, KEEP_VOLSYNC);
 });

@@ -57,7 +57,7 @@ const kustomizations = [
   },
   {
     dir: `${DEPLOY_DIR}/data-replication`,
-    kinds: ["ClusterRole", "ClusterRoleBinding"],
+    kinds: ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"],
   },
   {
     dir: `${DEPLOY_DIR}/dr-cluster/data-replication`,

@@ -194,7 +194,7 @@ Deno.test("bindings point at roles defined here and at the right account", () =>
   }
 });
 
-Deno.test("data replication add-ons grant only VolSync objects and the key Secrets", () => {
+Deno.test("data replication add-ons grant only VolSync objects, the key Secrets and the cleanup finalizer", () => {
   const byDir = (dir: string) =>
     grants(dataReplicationRoles.filter((m) => m.file.startsWith(dir)))
       .map((g) => `${g.res}:${g.verb}`).sort();
@@ -204,8 +204,16 @@ Deno.test("data replication add-ons grant only VolSync objects and the key Secre
     [
       ...verbs.map((v) => `replicationsources.volsync.backube:${v}`),
       ...verbs.map((v) => `secrets:${v}`),
+      // The cleanup finalizer, in the controller's namespace only (below).
+      "namespacereplications.drsyncer.io:patch",
     ].sort(),
   );
+  const finalizer = findOne(
+    manifests,
+    "Role",
+    "dr-syncer-data-replication-finalizer",
+  );
+  assertEquals(finalizer.doc.metadata.namespace, "dr-syncer-system");
   assertEquals(
     byDir("deploy/dr-cluster/data-replication/"),
     verbs.map((v) => `replicationdestinations.volsync.backube:${v}`),

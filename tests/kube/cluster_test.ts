@@ -1,5 +1,6 @@
 // A real control plane started in-process (startKube) gives what a real cluster gives: its
-// version, RBAC, ServiceAccount token Secrets, namespace finalization and garbage collection.
+// version, RBAC, ServiceAccount token Secrets, namespace finalization, garbage collection and
+// PVC protection.
 // One cluster for the whole file (starting one costs seconds); each behaviour is a step.
 import { assert, assertEquals } from "../assert.ts";
 import { KUBERNETES_VERSION } from "./pins.ts";
@@ -171,6 +172,33 @@ Deno.test({
               "GET",
               "/api/v1/namespaces/default/configmaps/dependent",
             );
+            return status === 404 ? true : undefined;
+          });
+        },
+      );
+      await t.step(
+        "a deleted claim no pod uses goes: the PVC protection controller drops its finalizer",
+        async () => {
+          const path = "/api/v1/namespaces/default/persistentvolumeclaims";
+          const created = await api.request("POST", path, {
+            metadata: { name: "unused" },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              resources: { requests: { storage: "1Gi" } },
+            },
+          });
+          assertEquals(created.status, 201);
+          // Admission adds the finalizer; only the controller removes it.
+          assertEquals(
+            (created.json.metadata as { finalizers?: string[] }).finalizers,
+            ["kubernetes.io/pvc-protection"],
+          );
+          assertEquals(
+            (await api.request("DELETE", `${path}/unused`)).status,
+            200,
+          );
+          await eventually("claim gone", async () => {
+            const { status } = await api.request("GET", `${path}/unused`);
             return status === 404 ? true : undefined;
           });
         },

@@ -17,7 +17,12 @@ import { ensureBinaries } from "./build.ts";
 import { makeControlPlaneCerts } from "./certs.ts";
 import { freePort, ManagedProcess } from "./process.ts";
 
-/** Controllers kube-controller-manager runs: what namespaces, GC, ServiceAccounts and workloads need. */
+/**
+ * Controllers kube-controller-manager runs: what namespaces, GC, ServiceAccounts and workloads
+ * need, and the PVC/PV protection controllers: admission adds their finalizers
+ * (kubernetes.io/pvc-protection, kubernetes.io/pv-protection) to every claim and volume, and
+ * without them a deleted claim would never go (promote recreates DR claims).
+ */
 export const CONTROLLERS = [
   "namespace-controller",
   "garbage-collector-controller",
@@ -32,6 +37,8 @@ export const CONTROLLERS = [
   "daemonset-controller",
   "job-controller",
   "cronjob-controller",
+  "persistentvolumeclaim-protection-controller",
+  "persistentvolume-protection-controller",
 ];
 
 const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
