@@ -11,6 +11,7 @@ import { classifyError } from "../../lib/kube/errors.ts";
 import { type Side, SIDES, SYSTEM_NS } from "../deploy/sim-rbac.ts";
 import {
   type E2e,
+  eventFor,
   put,
   sourceNamespace,
   standardSetup,
@@ -178,5 +179,40 @@ Deno.test('controller: include/exclude with "*", selector, preserveNodePorts fal
     const svcs = await e.drApi.list(e.type("services"), "shop-selected");
     assertEquals(svcs.length, 0);
     // deploy/'s identities in both worlds, as on a real cluster.
+  }, { rbac: true });
+});
+
+/** A CRD whose objects deploy/'s source role does not grant (unlike widgets above). */
+const GADGET_CRD = {
+  ...WIDGET_CRD,
+  metadata: { name: `gadgets.${GROUP}` },
+  spec: {
+    ...WIDGET_CRD.spec,
+    names: {
+      plural: "gadgets",
+      singular: "gadget",
+      kind: "Gadget",
+      listKind: "GadgetList",
+    },
+  },
+};
+
+Deno.test('controller: with include "*", a type the source role does not grant is reported as refused and the rest is copied', async () => {
+  await withController(async (e) => {
+    await e.src.create(
+      e.type("customresourcedefinitions", "apiextensions.k8s.io"),
+      GADGET_CRD,
+    );
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [configMap("front", { v: "1" })]);
+    await standardSetup(e, { resourceTypes: { include: ["*"] } });
+    e.start();
+
+    const event = await eventFor(e, "shop-to-dr", "SyncWarning");
+    assert(
+      event.message.includes("gadgets") && /forbidden/i.test(event.message),
+      `the refusal is named, not a cache still syncing: ${event.message}`,
+    );
+    assert(await e.drApi.get(e.type("configmaps"), "shop-dr", "front"));
   }, { rbac: true });
 });
