@@ -50,7 +50,10 @@ export class CacheReader implements ClusterReader {
     const informer = this.informerOf(type, namespace);
     if (!informer?.hasSynced) {
       return Promise.reject(
-        new Error(`watch cache of ${type.resource} is not synced yet`),
+        new Error(
+          informer?.refused ??
+            `watch cache of ${type.resource} is not synced yet`,
+        ),
       );
     }
     return Promise.resolve(inNamespace(informer, type, namespace));

@@ -122,8 +122,9 @@ export async function ensureLive(
 }
 
 /**
- * Waits until every informer of `live` has synced, or `ms` passed (a type
- * the controller may not list never syncs; the pass goes on without it).
+ * Waits until every informer of `live` has synced or been refused, or `ms`
+ * passed; true when all synced (a type the controller may not list never
+ * syncs; the pass goes on without it and reports the refusal).
  */
 export async function liveSynced(live: LiveView, ms: number): Promise<boolean> {
   const all: Informer[] = [
@@ -136,8 +137,9 @@ export async function liveSynced(live: LiveView, ms: number): Promise<boolean> {
   const timeout = new Promise<false>((
     r,
   ) => (timer = setTimeout(() => r(false), ms)));
-  const synced = Promise.all(all.map((i) => i.synced)).then(() =>
-    true as const
+  // A refused informer (403/401) will not sync by waiting: the pass goes on and reports it.
+  const synced = Promise.all(all.map((i) => i.settled)).then(() =>
+    all.every((i) => i.hasSynced)
   );
   try {
     return await Promise.race([synced, timeout]);

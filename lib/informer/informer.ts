@@ -62,8 +62,15 @@ export class Informer {
   #hasSynced = false;
   #watching = false;
   #markSynced!: () => void;
+  #refused: string | undefined;
+  #markSettled!: () => void;
   /** Resolves after the first complete list was delivered. */
   readonly synced: Promise<void>;
+  /**
+   * Resolves once synced or once the API server refused the list (403/401):
+   * a refusal lasts until someone changes RBAC, so waiting on it is pointless.
+   */
+  readonly settled: Promise<void>;
   /** Counters for metrics and tests. */
   readonly stats = { relists: 0, restarts: 0, watches: 0 };
 
@@ -78,6 +85,13 @@ export class Informer {
     this.#clock = opts.clock ?? systemClock;
     this.#backoff = new Backoff({ clock: this.#clock, ...opts.backoff });
     this.synced = new Promise((resolve) => this.#markSynced = resolve);
+    this.settled = new Promise((resolve) => this.#markSettled = resolve);
+    this.synced.then(() => this.#markSettled());
+  }
+
+  /** Why the API server refused the last list (Forbidden, Unauthorized), if it did. */
+  get refused(): string | undefined {
+    return this.#refused;
   }
 
   get hasSynced(): boolean {
@@ -126,7 +140,12 @@ export class Informer {
       } catch (e) {
         if (signal.aborted) break;
         if (isGone(e)) this.#rv = undefined;
-        cause = classifyError(e).reason;
+        const err = classifyError(e);
+        cause = err.reason;
+        if (this.#rv === undefined && (err.code === 403 || err.code === 401)) {
+          this.#refused = err.message;
+          this.#markSettled();
+        }
       }
       if (signal.aborted) break;
       if (cause === "Expired") this.#rv = undefined;
@@ -142,6 +161,7 @@ export class Informer {
     const list = await listAll(this.#client, this.spec, signal, pageSize);
     this.stats.relists++;
     this.#rv = list.resourceVersion;
+    this.#refused = undefined;
     this.#emit(this.#cache.replace(list.items));
     if (!this.#hasSynced) {
       this.#hasSynced = true;

@@ -213,8 +213,8 @@ export const CASES: Case[] = [
       const svcBody = structuredClone(svc.body) as {
         spec: Record<string, unknown>;
       };
-      svcBody.spec.clusterIP = "10.0.0.250";
-      svcBody.spec.clusterIPs = ["10.0.0.250"];
+      svcBody.spec.clusterIP = "10.96.0.250";
+      svcBody.spec.clusterIPs = ["10.96.0.250"];
       const svcChange = await api.request("PUT", `${svcPath}/s`, svcBody);
 
       const dPath = `/apis/apps/v1/namespaces/${ns}/deployments`;

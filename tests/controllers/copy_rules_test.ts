@@ -3,6 +3,7 @@
  * what a copy looks like, what is never copied, and the write order.
  */
 import "../../lib/preload.ts";
+import { Informer } from "../../lib/informer/informer.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { configMap, deployment } from "../lib/engine/fixtures.ts";
@@ -168,68 +169,121 @@ Deno.test("controller: every copy rule of contract §4 holds on DR after a sync"
         classMappings: [{ from: "nginx", to: "nginx-dr" }],
       },
     });
-    e.start();
-    const status = await synced(e);
-    assertEquals((status.counts as { failed: number }).failed, 0);
-
-    const ns = await e.drApi.getNamespace("shop-dr");
-    assertEquals(ns?.metadata.labels?.["drsyncer.io/replication"], OWNER);
-    assertEquals(ns?.metadata.labels?.team, "shop", "namespace metadata");
-
-    // Scale to zero and both overrides, with the source count remembered.
-    const replicas = async (kind: string, name: string) => {
-      const o = await drGet(e, "apps/v1", kind, name);
-      return [
-        specOf(o).replicas,
-        o?.metadata.annotations?.["drsyncer.io/original-replicas"],
-      ];
-    };
-    assertEquals(await replicas("Deployment", "api"), [0, "3"]);
-    assertEquals(await replicas("Deployment", "web"), [2, "5"]);
-    assertEquals(await replicas("StatefulSet", "db"), [3, "3"]);
-
-    // Ownership label, source annotation, dropped metadata.
-    const web = await drGet(e, "apps/v1", "Deployment", "web");
-    assertEquals(web?.metadata.labels?.["drsyncer.io/replication"], OWNER);
-    assertEquals(web?.metadata.annotations?.["drsyncer.io/source"], "shop/web");
-    assertEquals(
-      web?.metadata.annotations
-        ?.["kubectl.kubernetes.io/last-applied-configuration"],
-      undefined,
-    );
-    assertEquals(web?.metadata.finalizers, undefined);
-    const srcWeb = stored.find((o) => o.metadata.name === "web")!;
-    assert(web?.metadata.uid !== srcWeb.metadata.uid, "own uid on DR");
-
-    await servicesAsContracted(e);
-    await ingressRewritten(e);
-    await claimMapped(e);
-
-    // Never copied.
-    const absent: [string, string, string][] = [
-      ["v1", "ConfigMap", "skipped"],
-      ["v1", "Pod", "loose-pod"],
-      ["v1", "Secret", "sa-token"],
-      ["v1", "Endpoints", "plain"],
-      ["v1", "Event", "ev1"],
-      ["apps/v1", "ReplicaSet", "api-123"],
-      ["batch/v1", "Job", "nightly-1"],
-    ];
-    for (const [v, kind, name] of absent) {
-      assertEquals(await drGet(e, v, kind, name), undefined, `${kind} ${name}`);
+    const creations = await watchCreations(e);
+    try {
+      e.start();
+      await copiesHold(e, stored, creations.created);
+    } finally {
+      await creations.stop();
     }
-    assert(await drGet(e, "batch/v1", "CronJob", "nightly"), "CronJob copied");
-    assert(await drGet(e, "v1", "Secret", "plain-secret"), "Secret copied");
-    const rootCa = await drGet(e, "v1", "ConfigMap", "kube-root-ca.crt");
-    assertEquals(
-      rootCa?.metadata.labels?.["drsyncer.io/replication"],
-      undefined,
-    );
-
-    await writeOrderHolds(e);
-    await updatesKeepDrState(e);
   });
 });
+
+async function copiesHold(
+  e: E2e,
+  stored: KubeObject[],
+  created: Map<string, number>,
+): Promise<void> {
+  const status = await synced(e);
+  assertEquals((status.counts as { failed: number }).failed, 0);
+
+  const ns = await e.drApi.getNamespace("shop-dr");
+  assertEquals(ns?.metadata.labels?.["drsyncer.io/replication"], OWNER);
+  assertEquals(ns?.metadata.labels?.team, "shop", "namespace metadata");
+
+  // Scale to zero and both overrides, with the source count remembered.
+  const replicas = async (kind: string, name: string) => {
+    const o = await drGet(e, "apps/v1", kind, name);
+    return [
+      specOf(o).replicas,
+      o?.metadata.annotations?.["drsyncer.io/original-replicas"],
+    ];
+  };
+  assertEquals(await replicas("Deployment", "api"), [0, "3"]);
+  assertEquals(await replicas("Deployment", "web"), [2, "5"]);
+  assertEquals(await replicas("StatefulSet", "db"), [3, "3"]);
+
+  // Ownership label, source annotation, dropped metadata.
+  const web = await drGet(e, "apps/v1", "Deployment", "web");
+  assertEquals(web?.metadata.labels?.["drsyncer.io/replication"], OWNER);
+  assertEquals(web?.metadata.annotations?.["drsyncer.io/source"], "shop/web");
+  assertEquals(
+    web?.metadata.annotations
+      ?.["kubectl.kubernetes.io/last-applied-configuration"],
+    undefined,
+  );
+  assertEquals(web?.metadata.finalizers, undefined);
+  const srcWeb = stored.find((o) => o.metadata.name === "web")!;
+  assert(web?.metadata.uid !== srcWeb.metadata.uid, "own uid on DR");
+
+  await servicesAsContracted(e);
+  await ingressRewritten(e);
+  await claimMapped(e);
+
+  // Never copied.
+  const absent: [string, string, string][] = [
+    ["v1", "ConfigMap", "skipped"],
+    ["v1", "Pod", "loose-pod"],
+    ["v1", "Secret", "sa-token"],
+    ["v1", "Endpoints", "plain"],
+    ["v1", "Event", "ev1"],
+    ["apps/v1", "ReplicaSet", "api-123"],
+    ["batch/v1", "Job", "nightly-1"],
+  ];
+  for (const [v, kind, name] of absent) {
+    assertEquals(await drGet(e, v, kind, name), undefined, `${kind} ${name}`);
+  }
+  assert(await drGet(e, "batch/v1", "CronJob", "nightly"), "CronJob copied");
+  assert(await drGet(e, "v1", "Secret", "plain-secret"), "Secret copied");
+  const rootCa = await drGet(e, "v1", "ConfigMap", "kube-root-ca.crt");
+  assertEquals(
+    rootCa?.metadata.labels?.["drsyncer.io/replication"],
+    undefined,
+  );
+
+  await writeOrderHolds(e, created);
+  await updatesKeepDrState(e);
+}
+
+const ORDERED: [string, string][] = [
+  ["v1", "ConfigMap"],
+  ["v1", "PersistentVolumeClaim"],
+  ["v1", "Service"],
+  ["apps/v1", "Deployment"],
+  ["apps/v1", "StatefulSet"],
+  ["batch/v1", "CronJob"],
+  ["networking.k8s.io/v1", "Ingress"],
+];
+
+/**
+ * The resourceVersion each DR copy had when created, from watch ADDED events:
+ * on a real cluster the Deployment and StatefulSet controllers write status
+ * to the copies afterwards, so a later GET's resourceVersion is no creation order.
+ */
+async function watchCreations(e: E2e) {
+  const created = new Map<string, number>();
+  const informers: Informer[] = [];
+  for (const [apiVersion, kind] of ORDERED) {
+    const informer = new Informer(e.drApi.client, {
+      type: typeOf(e, { apiVersion, kind }),
+      namespace: "shop-dr",
+      labelSelector: "drsyncer.io/replication",
+    });
+    informer.addHandler((ev) => {
+      const key = `${kind}/${ev.object.metadata.name}`;
+      if (ev.type === "add" && !created.has(key)) {
+        created.set(key, Number(ev.object.metadata.resourceVersion));
+      }
+    });
+    informer.start();
+    informers.push(informer);
+  }
+  await Promise.all(informers.map((i) => i.synced));
+  return {
+    created,
+    stop: () => Promise.all(informers.map((i) => i.stop())),
+  };
+}
 
 /**
  * Updates after the first sync: the DR side's clusterIP survives a Service
@@ -303,35 +357,26 @@ async function claimMapped(e: E2e): Promise<void> {
   assertEquals(annotations.keep, "me");
 }
 
-/**
- * Each copy was created once, so its resourceVersion (one sequence per
- * cluster) gives the order of creation.
- */
-async function writeOrderHolds(e: E2e): Promise<void> {
-  const rv = (o: KubeObject | undefined) => Number(o?.metadata.resourceVersion);
-  const ranks: [string, string, string][][] = [
-    [["v1", "ConfigMap", "settings"]],
-    [["v1", "PersistentVolumeClaim", "data"]],
-    [["v1", "Service", "plain"], ["v1", "Service", "headless"], [
-      "v1",
-      "Service",
-      "exposed",
-    ]],
-    [["apps/v1", "Deployment", "api"], ["apps/v1", "StatefulSet", "db"], [
-      "batch/v1",
-      "CronJob",
-      "nightly",
-    ]],
-    [["networking.k8s.io/v1", "Ingress", "web"]],
+/** The DR copies were created rank by rank (contract's write order). */
+async function writeOrderHolds(
+  e: E2e,
+  created: Map<string, number>,
+): Promise<void> {
+  const ranks: [string, string][][] = [
+    [["ConfigMap", "settings"]],
+    [["PersistentVolumeClaim", "data"]],
+    [["Service", "plain"], ["Service", "headless"], ["Service", "exposed"]],
+    [["Deployment", "api"], ["StatefulSet", "db"], ["CronJob", "nightly"]],
+    [["Ingress", "web"]],
   ];
-  let floor = rv(await e.drApi.getNamespace("shop-dr"));
+  let floor = Number(
+    (await e.drApi.getNamespace("shop-dr"))?.metadata.resourceVersion,
+  );
   for (const rank of ranks) {
-    const versions = await Promise.all(
-      rank.map(([v, k, n]) => drGet(e, v, k, n).then(rv)),
-    );
+    const versions = rank.map(([k, n]) => created.get(`${k}/${n}`) ?? NaN);
     assert(
       Math.min(...versions) > floor,
-      `${rank[0][1]} written after the rank before (${versions} > ${floor})`,
+      `${rank[0][0]} written after the rank before (${versions} > ${floor})`,
     );
     floor = Math.max(...versions);
   }

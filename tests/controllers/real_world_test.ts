@@ -72,14 +72,7 @@ const FULL_SUITES: [string, () => Promise<unknown>][] = [
  * Tests that fail against real clusters and are not fixed yet, with what was seen: each is a
  * real difference to investigate (product or test data), listed so the lead can pick them up.
  */
-export const REAL_WORLD_FAILURES: Record<string, string> = {
-  "controller: an immutable change recreates the DR copy with a Recreated Event":
-    "once the DR copy was not found after the recreate (conflict_test.ts:92); 4 of 4 green on 2026-12-04, kept listed until green in full runs",
-  'controller: include/exclude with "*", selector, preserveNodePorts false, and a CRD missing on DR':
-    'never reaches Degraded: with include "*" the first pass stays in phase Syncing past the 10 s wait (not yet isolated)',
-  "controller: every copy rule of contract §4 holds on DR after a sync":
-    "the real API server refuses the test's source objects with 422 (test data invalid for real validation)",
-};
+export const REAL_WORLD_FAILURES: Record<string, string> = {};
 
 /** Imports a test module with Deno.test swapped for a collector. */
 async function collect(load: () => Promise<unknown>): Promise<Collected[]> {

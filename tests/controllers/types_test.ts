@@ -7,7 +7,11 @@ import "../../lib/preload.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { configMap, deployment } from "../lib/engine/fixtures.ts";
+import { classifyError } from "../../lib/kube/errors.ts";
+import { type Side, SIDES, SYSTEM_NS } from "../deploy/sim-rbac.ts";
 import {
+  type E2e,
+  eventFor,
   put,
   sourceNamespace,
   standardSetup,
@@ -46,6 +50,60 @@ const WIDGET_CRD = {
 
 const NODE_PORT = 30080;
 
+const RBAC = "/apis/rbac.authorization.k8s.io/v1";
+
+/**
+ * Lets deploy/'s identities read widgets on the source and write them on DR,
+ * as deploy/source-clusterrole.yaml tells a user to for a CRD's objects.
+ * Without it the source refuses the widgets watch and the DR side refuses
+ * the write (Forbidden comes before the missing CRD's 404), so the missing
+ * CRD is never what fails.
+ */
+async function grantWidgets(e: E2e): Promise<void> {
+  const sides: [E2e["src"], Side, string[]][] = [
+    [e.src, "source", ["get", "list", "watch"]],
+    [e.drApi, "dr", [
+      "create",
+      "delete",
+      "get",
+      "list",
+      "patch",
+      "update",
+      "watch",
+    ]],
+  ];
+  for (const [api, side, verbs] of sides) {
+    const name = `dr-syncer-${side}-widgets`;
+    const docs: [string, Record<string, unknown>][] = [
+      [`${RBAC}/clusterroles`, {
+        metadata: { name },
+        rules: [{ apiGroups: [GROUP], resources: ["widgets"], verbs }],
+      }],
+      [`${RBAC}/clusterrolebindings`, {
+        metadata: { name },
+        roleRef: {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name,
+        },
+        subjects: [{
+          kind: "ServiceAccount",
+          name: SIDES[side].account,
+          namespace: SYSTEM_NS,
+        }],
+      }],
+    ];
+    for (const [path, body] of docs) {
+      // Cluster-scoped: a shared world keeps it from an earlier test.
+      await api.client.requestJson(path, { method: "POST", body }).catch(
+        (err) => {
+          if (classifyError(err).reason !== "AlreadyExists") throw err;
+        },
+      );
+    }
+  }
+}
+
 Deno.test('controller: include/exclude with "*", selector, preserveNodePorts false, and a CRD missing on DR', async () => {
   await withController(async (e) => {
     await e.src.create(
@@ -80,6 +138,7 @@ Deno.test('controller: include/exclude with "*", selector, preserveNodePorts fal
         },
       },
     );
+    await grantWidgets(e);
     await standardSetup(e, {
       resourceTypes: { include: ["*"], exclude: ["deployments"] },
       services: { preserveNodePorts: false },
@@ -119,5 +178,41 @@ Deno.test('controller: include/exclude with "*", selector, preserveNodePorts fal
     assertEquals(names, ["front"]);
     const svcs = await e.drApi.list(e.type("services"), "shop-selected");
     assertEquals(svcs.length, 0);
-  });
+    // deploy/'s identities in both worlds, as on a real cluster.
+  }, { rbac: true });
+});
+
+/** A CRD whose objects deploy/'s source role does not grant (unlike widgets above). */
+const GADGET_CRD = {
+  ...WIDGET_CRD,
+  metadata: { name: `gadgets.${GROUP}` },
+  spec: {
+    ...WIDGET_CRD.spec,
+    names: {
+      plural: "gadgets",
+      singular: "gadget",
+      kind: "Gadget",
+      listKind: "GadgetList",
+    },
+  },
+};
+
+Deno.test('controller: with include "*", a type the source role does not grant is reported as refused and the rest is copied', async () => {
+  await withController(async (e) => {
+    await e.src.create(
+      e.type("customresourcedefinitions", "apiextensions.k8s.io"),
+      GADGET_CRD,
+    );
+    await sourceNamespace(e, "shop");
+    await put(e, "shop", [configMap("front", { v: "1" })]);
+    await standardSetup(e, { resourceTypes: { include: ["*"] } });
+    e.start();
+
+    const event = await eventFor(e, "shop-to-dr", "SyncWarning");
+    assert(
+      event.message.includes("gadgets") && /forbidden/i.test(event.message),
+      `the refusal is named, not a cache still syncing: ${event.message}`,
+    );
+    assert(await e.drApi.get(e.type("configmaps"), "shop-dr", "front"));
+  }, { rbac: true });
 });

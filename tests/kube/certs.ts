@@ -40,7 +40,7 @@ export async function makeControlPlaneCerts(
   const sans = [
     "IP:127.0.0.1",
     "DNS:localhost",
-    "IP:10.0.0.1",
+    "IP:10.96.0.1",
     "DNS:kubernetes",
     "DNS:kubernetes.default",
     "DNS:kubernetes.default.svc",

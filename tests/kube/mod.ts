@@ -200,7 +200,8 @@ async function startCluster(
       `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
       `--service-account-key-file=${certs.saPub}`,
       `--service-account-signing-key-file=${certs.saKey}`,
-      "--service-cluster-ip-range=10.0.0.0/24",
+      // kubeadm's default (and kube-sim's), so a test's fixed clusterIP is valid in both worlds.
+      "--service-cluster-ip-range=10.96.0.0/12",
       "--allow-privileged=true",
       "--endpoint-reconciler-type=none",
       `--cert-dir=${state}/apiserver-certs`,
