@@ -129,11 +129,13 @@ const MAKERS: [number, (pick: Pick, r: () => number) => Op][] = [
   // pass that checks the mark once writes its later ranks anyway.
   [1, (p, r) => ({
     op: "promoteMidPass",
-    ns: p(SOURCE_NAMESPACES),
+    // shop: its Deployment gives the pass a second rank (web has none).
+    ns: "shop",
     n: 2 + Math.floor(r() * 7),
     v: Math.floor(r() * 100),
-    latency: p([1500, 2000]),
-    afterMs: p([0, 1000, 2000, 3000]),
+    latency: 2000,
+    // Measured: the pass's first rank lands around the mark from ~4 s.
+    afterMs: p([3000, 4000, 4500, 5000]),
   })],
   [1, (p) => ({ op: "wait", ms: p([200, 1000]) })],
 ];
