@@ -234,6 +234,114 @@ export function checkPromoted(
   return out;
 }
 
+/** Write order of contract §4 (deletes and the Namespace itself aside). */
+const CONTRACT_RANK: Record<string, number> = {
+  ServiceAccount: 1,
+  Secret: 1,
+  ConfigMap: 1,
+  PersistentVolumeClaim: 2,
+  Service: 3,
+  Deployment: 4,
+  StatefulSet: 4,
+  DaemonSet: 4,
+  Job: 4,
+  CronJob: 4,
+  Ingress: 5,
+};
+const rankOf = (kind: string) => CONTRACT_RANK[kind] ?? 6;
+
+/** How late after the mark a write may still have been sent before it. */
+export const RANK_JITTER_MS = 1000;
+
+/**
+ * (b, per rank) The fence is asked before every write rank, so once the
+ * mark is stored only the rank already in flight may still land: a rank
+ * whose check was answered before the mark was sent its first writes at
+ * once (within RANK_JITTER_MS). Writes (creates and updates; deletes and
+ * the Namespace object are left to the time rule) stored after the mark
+ * whose rank is neither that of the first of them nor of one sent within
+ * the jitter began a new rank after the promote: the pass did not look.
+ * Independent of DR latency, unlike the time rule's grace.
+ */
+export function checkRankAfterPromote(
+  changes: readonly Change[],
+  m: Model,
+): Violation[] {
+  const out: Violation[] = [];
+  for (const [ns, intervals] of promotedIntervals(changes)) {
+    for (const i of intervals) {
+      const after = changes.filter((c) =>
+        c.cluster === "dr" && m.controllerUsers.includes(c.user) &&
+        c.namespace === ns && c.kind !== "Namespace" &&
+        c.type !== "DELETED" && c.at > i.from &&
+        (i.to === undefined || c.at < i.to)
+      ).sort((a, b) => a.arrivedAt - b.arrivedAt);
+      if (after.length === 0) continue;
+      const inFlight = new Set([
+        rankOf(after[0].kind),
+        ...after.filter((c) => c.arrivedAt <= i.from + RANK_JITTER_MS)
+          .map((c) => rankOf(c.kind)),
+      ]);
+      const late = after.find((c) => !inFlight.has(rankOf(c.kind)));
+      if (late) {
+        out.push({
+          invariant: "b",
+          seq: late.seq,
+          message: `${describe(late)}: rank ${rankOf(late.kind)} written ${
+            late.arrivedAt - i.from
+          } ms after the namespace was promoted, while rank(s) ${
+            [...inFlight].join(", ")
+          } were in flight: a write rank began without the fence`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * (b, no grace) The controller never overwrites what the promote did: once
+ * a CLI user changed an object of a promoted namespace, a controller update
+ * of that object (before the mark is removed) undoes the failover. Sound
+ * without a grace: an update carries the resourceVersion it read, so one
+ * that lands after the promote's change was planned from a read made after
+ * it, hence after the mark was stored, and a fence re-checked before that
+ * write (every rank, every re-plan) would have seen the mark.
+ */
+export function checkPromoteUndone(
+  changes: readonly Change[],
+  m: Model,
+): Violation[] {
+  const promoted = promotedIntervals(changes);
+  const touched = new Map<string, number>();
+  const out: Violation[] = [];
+  const key = (c: Change) => `${c.kind}/${c.namespace}/${c.name}`;
+  for (const c of changes) {
+    if (c.cluster !== "dr" || c.kind === "Namespace") continue;
+    const interval = (promoted.get(c.namespace) ?? []).find((i) =>
+      c.at >= i.from && (i.to === undefined || c.at < i.to)
+    );
+    if (!interval) continue;
+    if (m.cliUsers.includes(c.user) && c.type === "MODIFIED") {
+      touched.set(key(c), c.at);
+      continue;
+    }
+    const by = touched.get(key(c));
+    const undoes = m.controllerUsers.includes(c.user) &&
+      c.type === "MODIFIED" && by !== undefined && by >= interval.from;
+    if (undoes) {
+      out.push({
+        invariant: "b",
+        seq: c.seq,
+        message: `${describe(c)}: overwrote the promote's change (${
+          changedPaths(c).join(", ")
+        }) ${c.at - interval.from} ms after the namespace was promoted`,
+      });
+    }
+  }
+  return out;
+}
+
 /** One pass's deletes in one DR namespace, and the copies there before it. */
 interface PruneBatch {
   namespace: string;
@@ -357,6 +465,8 @@ export function checkSafety(changes: readonly Change[], m: Model): Violation[] {
   return [
     ...checkForeign(changes, m),
     ...checkPromoted(changes, m),
+    ...checkPromoteUndone(changes, m),
+    ...checkRankAfterPromote(changes, m),
     ...checkPrunes(changes, m),
     ...checkDestinations(changes, m),
   ];

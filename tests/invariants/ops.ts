@@ -55,6 +55,14 @@ export type Op =
   | { op: "gone"; cluster: "source" | "dr" }
   | { op: "slowDr"; ms: number }
   | { op: "allowPrune" }
+  | {
+    op: "promoteMidPass";
+    ns: SourceNs;
+    n: number;
+    v: number;
+    latency: number;
+    afterMs: number;
+  }
   | { op: "wait"; ms: number };
 
 type Pick = <T>(xs: readonly T[]) => T;
@@ -116,6 +124,19 @@ const MAKERS: [number, (pick: Pick, r: () => number) => Op][] = [
   [1, (p) => ({ op: "gone", cluster: p(["source", "dr"] as const) })],
   [1, (p) => ({ op: "slowDr", ms: p([0, 0, 150, 400]) })],
   [1, () => ({ op: "allowPrune" })],
+  // A full pass with writes in several ranks (source changes made while the
+  // controller was down) on a slow DR, and a promote landing inside it: a
+  // pass that checks the mark once writes its later ranks anyway.
+  [1, (p, r) => ({
+    op: "promoteMidPass",
+    // shop: its Deployment gives the pass a second rank (web has none).
+    ns: "shop",
+    n: 2 + Math.floor(r() * 7),
+    v: Math.floor(r() * 100),
+    latency: 2000,
+    // Measured: the pass's first rank lands around the mark from ~4 s.
+    afterMs: p([3000, 4000, 4500, 5000]),
+  })],
   [1, (p) => ({ op: "wait", ms: p([200, 1000]) })],
 ];
 

@@ -397,9 +397,31 @@ class Run {
         this.sim[op.cluster].faults.forceGoneOnNextWatch(2);
         return this.sim[op.cluster].faults.cutWatches();
       case "slowDr":
-        this.maxLatency = Math.max(this.maxLatency, op.ms);
-        this.model.promoteGraceMs = 1000 + 4 * this.maxLatency;
-        return this.sim.dr.faults.latency(op.ms);
+        return this.slowDr(op.ms);
+      case "promoteMidPass": {
+        await e.stopController();
+        for (let i = 0; i < op.n; i++) {
+          await this.put(op.ns, "cm", `bulk-${i}`, op.v, "a");
+        }
+        await this.put(op.ns, "deploy", "a", op.v, "a");
+        this.slowDr(op.latency);
+        // The promote's mark lands a few DR round trips after it starts.
+        const promoting = this.step({ op: "promote", ns: op.ns });
+        await sleep(op.afterMs);
+        this.start();
+        // The pass's later ranks land within a few round trips of the
+        // mark; the rest of the promote (its snapshot) need not crawl.
+        const marked = () =>
+          this.recorder.changes.some((c) =>
+            c.cluster === "dr" && c.kind === "Namespace" &&
+            !!c.after?.metadata.annotations?.[ANNOTATION_PROMOTED]
+          );
+        const deadline = Date.now() + 12 * op.latency;
+        while (!marked() && Date.now() < deadline) await sleep(100);
+        await sleep(4 * op.latency);
+        this.sim.dr.faults.latency(0);
+        return await promoting;
+      }
       case "allowPrune":
         this.releases.push(Date.now());
         this.annotations = {
@@ -409,6 +431,12 @@ class Run {
       case "wait":
         return await sleep(op.ms);
     }
+  }
+
+  slowDr(ms: number): void {
+    this.maxLatency = Math.max(this.maxLatency, ms);
+    this.model.promoteGraceMs = 1000 + 4 * this.maxLatency;
+    this.sim.dr.faults.latency(ms);
   }
 
   async convergence(): Promise<Violation[]> {
