@@ -9,7 +9,9 @@ import {
   checkDestinations,
   checkForeign,
   checkPromoted,
+  checkPromoteUndone,
   checkPrunes,
+  checkRankAfterPromote,
   checkSafety,
   type Model,
 } from "./checks.ts";
@@ -198,6 +200,59 @@ Deno.test("invariant b: a controller write after the promote (beyond the grace) 
     checkPromoted([promote, late], m).map((x) => x.invariant),
     ["b"],
   );
+});
+
+function promoteAt(at: number): Change {
+  return change({
+    type: "MODIFIED",
+    user: CLI,
+    at,
+    before: namespace("shop-dr"),
+    after: namespace("shop-dr", "t"),
+  });
+}
+
+function write(kind: string, at: number, user = CTRL): Change {
+  const o = obj(kind, "w", owned, { spec: { v: at } });
+  return change({ type: "MODIFIED", user, at, before: o, after: o });
+}
+
+Deno.test("invariant b (per rank): only the write rank in flight may land after the promote", () => {
+  const m = model();
+  // Rank 1 in flight at the mark, its writes land late: allowed (no time grace needed).
+  const inFlight = [
+    promoteAt(10_000),
+    write("ConfigMap", 10_200),
+    write("Secret", 14_000),
+  ];
+  assertEquals(checkRankAfterPromote(inFlight, m), []);
+  // A Deployment (rank 4) landing 3 s later began a new rank: caught even though DR was slow.
+  const newRank = [...inFlight, write("Deployment", 13_000)];
+  const v = checkRankAfterPromote(newRank, m);
+  assertEquals(v.map((x) => x.invariant), ["b"]);
+  assertEquals(v[0].message.includes("rank 4"), true);
+  // The CLI's own writes are not the controller's.
+  assertEquals(
+    checkRankAfterPromote([...inFlight, write("Deployment", 13_000, CLI)], m),
+    [],
+  );
+});
+
+Deno.test("invariant b (no grace): a controller update of what the promote changed is caught", () => {
+  const m = model();
+  const cliScale = write("Deployment", 10_100, CLI);
+  // Within any latency grace, yet after the CLI's change: it undoes the failover.
+  const undo = write("Deployment", 10_300);
+  assertEquals(
+    checkPromoteUndone([promoteAt(10_000), cliScale, undo], m).map((x) =>
+      x.invariant
+    ),
+    ["b"],
+  );
+  // Before the CLI touched it, or another object: not an undo.
+  assertEquals(checkPromoteUndone([promoteAt(10_000), undo, cliScale], m), []);
+  const other = { ...undo, seq: seq++, name: "other" };
+  assertEquals(checkPromoteUndone([promoteAt(10_000), cliScale, other], m), []);
 });
 
 Deno.test("invariant b: after demote, writes are allowed again", () => {
@@ -391,5 +446,19 @@ Deno.test("invariant c: a same-named object of someone else is left alone under 
       convergence([theirs], { spec: { conflictPolicy: "Adopt" } }),
     ).map((v) => v.message),
     ["shop-dr/ConfigMap/c: not adopted"],
+  );
+});
+
+Deno.test("invariant c: an adopted copy keeps Adopt's mark and still counts as converged", () => {
+  const adoptedCopy = {
+    ...goodCopy,
+    metadata: { ...goodCopy.metadata, labels: adopted },
+  };
+  const adoptSpec = { spec: { conflictPolicy: "Adopt" as const } };
+  assertEquals(checkConverged(convergence([adoptedCopy], adoptSpec)), []);
+  const stale = { ...adoptedCopy, data: { v: "0" } };
+  assertEquals(
+    checkConverged(convergence([stale], adoptSpec)).map((v) => v.message),
+    ["shop-dr/ConfigMap/c: differs at data.v"],
   );
 });

@@ -108,7 +108,10 @@ export function checkConverged(input: ConvergenceInput): Violation[] {
         if (spec.conflictPolicy === "Adopt") fail(`${at}: not adopted`);
         continue;
       }
-      const cmp = compareObjects(want.object, current);
+      // Adopt's mark stays on the copy for good (it keeps prune away).
+      const adoptedMark = current.metadata.labels?.[LABEL_ADOPTED] === "true";
+      const expected = adoptedMark ? withAdoptedMark(want.object) : want.object;
+      const cmp = compareObjects(expected, current);
       if (!cmp.equal) fail(`${at}: differs at ${cmp.paths.join(", ")}`);
     }
     if (!spec.prune || input.pruneBlocked) continue;
@@ -122,4 +125,9 @@ export function checkConverged(input: ConvergenceInput): Violation[] {
     }
   }
   return out;
+}
+
+function withAdoptedMark(o: KubeObject): KubeObject {
+  const labels = { ...o.metadata.labels, [LABEL_ADOPTED]: "true" };
+  return { ...o, metadata: { ...o.metadata, labels } };
 }

@@ -47,7 +47,11 @@ const PRUNE = { minObjects: 3, maxDeleteFraction: 0.5, maxDeletesPerHour: 4 };
 export interface RunOptions {
   /** Pause after each step before it is judged. */
   stepPauseMs?: number;
-  /** How long quiescence may take at the end. */
+  /**
+   * How long quiescence may take at the end: a pass failed by repeated DR
+   * outages retries with backoff (5 s, doubling), so 20 s was too short on a
+   * loaded machine.
+   */
   settleMs?: number;
   log?: (line: string) => void;
 }
@@ -532,7 +536,7 @@ export async function runSequence(
           }
         }
         if (run.restoreDr) await run.restoreDr();
-        const converged = await run.settle(opts.settleMs ?? 20_000);
+        const converged = await run.settle(opts.settleMs ?? 90_000);
         const by = new Map<string, number>();
         for (const c of run.recorder.changes) {
           const k = `${c.cluster} ${c.user || "-"}`;
