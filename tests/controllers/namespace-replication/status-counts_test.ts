@@ -81,3 +81,36 @@ Deno.test("counts: a pass with nothing to do keeps created; a per-object write r
     assertEquals(passes(e), 2, "the fast path, not a pass, wrote it");
   });
 });
+
+Deno.test("counts: a burst of per-object writes reaches status in one rate-limited status write", async () => {
+  await withController(async (e) => {
+    await tenConfigMaps(e);
+    await standardSetup(e);
+    e.start();
+    await until("synced", async () => (await statusOf(e)).phase === "Synced");
+    e.source.counters.reset();
+    for (let i = 0; i < 8; i++) {
+      await e.src.create(e.type("configmaps"), {
+        ...configMap(`burst${i}`, { i: String(i) }),
+        metadata: { name: `burst${i}`, namespace: "shop" },
+      });
+    }
+    await until(
+      "the burst reaches status",
+      async () => (await countsOf(e)).created === 8,
+      15_000,
+    );
+    // One status write per object would be 8; the flush window makes it 1
+    // (2 if the burst straddled a flush).
+    const statusWrites = e.source.counters.get(
+      "patch",
+      "namespacereplications/status",
+    );
+    assertEquals(
+      statusWrites >= 1 && statusWrites <= 2,
+      true,
+      `${statusWrites} status writes`,
+    );
+    assertEquals(passes(e), 1, "the fast path, not a pass, wrote them");
+  });
+});
