@@ -21,16 +21,6 @@ import { ROOT } from "./manifests.ts";
 const DASHBOARD = "deploy/monitoring/grafana-dashboard.json";
 const dashboard = JSON.parse(Deno.readTextFileSync(ROOT + DASHBOARD));
 
-/**
- * Metrics other branches are adding (data replication: volume lag), with the labels the
- * contract gives them. Used only while the registry does not export them
- * yet; once it does, the real labels are checked instead. The lead shrinks
- * this list after those merges.
- */
-const PENDING_METRICS: Record<string, string[]> = {
-  drsyncer_volume_seconds_since_last_sync: ["replication", "namespace", "pvc"],
-};
-
 /** Labels Prometheus adds from the scrape target (ServiceMonitor defaults). */
 const TARGET_LABELS = new Set([
   "namespace",
@@ -99,14 +89,6 @@ function queries(): Query[] {
   return out;
 }
 
-function labelsOf(
-  families: Map<string, Set<string>>,
-  metric: string,
-): Set<string> | undefined {
-  return families.get(metric) ??
-    (PENDING_METRICS[metric] ? new Set(PENDING_METRICS[metric]) : undefined);
-}
-
 Deno.test("dashboard: every query reads metrics and labels /metrics exports", async () => {
   const families = await exported();
   assert(families.has("drsyncer_leader"), "registry read back");
@@ -116,7 +98,7 @@ Deno.test("dashboard: every query reads metrics and labels /metrics exports", as
     assert(q.reads.selectors.length > 0, `${q.where}: reads no metric`);
     const available = new Set(TARGET_LABELS);
     for (const s of q.reads.selectors) {
-      const labels = labelsOf(families, s.metric);
+      const labels = families.get(s.metric);
       assert(labels, `${q.where}: ${s.metric} is not exported`);
       for (const l of labels) available.add(l);
       for (const l of s.labels) {
@@ -128,17 +110,6 @@ Deno.test("dashboard: every query reads metrics and labels /metrics exports", as
     }
     for (const l of q.reads.grouping) {
       assert(available.has(l), `${q.where}: groups by unknown label ${l}`);
-    }
-  }
-});
-
-Deno.test("dashboard: the pending-metric allow-list holds only metrics not yet exported, with the exported labels once they are", async () => {
-  const families = await exported();
-  for (const [name, labels] of Object.entries(PENDING_METRICS)) {
-    const real = families.get(name);
-    if (real) {
-      // Merged: the allow-list entry is now redundant; it must at least agree.
-      for (const l of labels) assert(real.has(l), `${name}: label ${l}`);
     }
   }
 });
