@@ -217,3 +217,83 @@ simTest(
   },
   { workloadStatus: true },
 );
+
+simTest(
+  "kubectl get events prints the columns kube-apiserver's event printer has",
+  async ({ cluster }) => {
+    await ok(cluster, ["create", "namespace", "ev"]);
+    const ago = (min: number) =>
+      new Date(Date.now() - min * 60_000).toISOString().replace(/\.\d+Z/, "Z");
+    const core = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "x.1", namespace: "ev" },
+      involvedObject: { kind: "ConfigMap", name: "x", fieldPath: "data.k" },
+      reason: "Tested",
+      message: "hello  ",
+      type: "Normal",
+      source: { component: "conf", host: "h1" },
+      count: 3,
+      firstTimestamp: ago(60),
+      lastTimestamp: ago(30),
+    };
+    const newer = {
+      apiVersion: "events.k8s.io/v1",
+      kind: "Event",
+      metadata: { name: "y.2", namespace: "ev" },
+      regarding: { kind: "ConfigMap", name: "x" },
+      reason: "New",
+      note: "via events.k8s.io",
+      type: "Warning",
+      action: "Test",
+      reportingController: "conf/ctl",
+      reportingInstance: "inst-1",
+      eventTime: new Date(Date.now() - 20 * 60_000).toISOString(),
+    };
+    await ok(cluster, ["create", "-f", "-"], JSON.stringify(core));
+    await ok(cluster, ["create", "-f", "-"], JSON.stringify(newer));
+    const lines = (s: string) =>
+      s.trim().split("\n").map((l) => l.split(/\s{2,}/));
+    assertEquals(lines(await ok(cluster, ["get", "events", "-n", "ev"])), [
+      ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+      ["30m", "Normal", "Tested", "configmap/x", "hello"],
+    ]);
+    assertEquals(
+      lines(
+        await ok(cluster, [
+          "get",
+          "events.events.k8s.io",
+          "-n",
+          "ev",
+          "-o",
+          "wide",
+        ]),
+      ),
+      [
+        [
+          "LAST SEEN",
+          "TYPE",
+          "REASON",
+          "OBJECT",
+          "SUBOBJECT",
+          "SOURCE",
+          "MESSAGE",
+          "FIRST SEEN",
+          "COUNT",
+          "NAME",
+        ],
+        [
+          "20m",
+          "Warning",
+          "New",
+          "configmap/x",
+          "conf/ctl, inst-1",
+          "via events.k8s.io",
+          "20m",
+          "1",
+          "y.2",
+        ],
+      ],
+    );
+  },
+);
