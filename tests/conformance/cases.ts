@@ -4,7 +4,7 @@
  */
 import { parse } from "yaml";
 import { CRDS } from "../../crds/mod.ts";
-import { type Answer, type Api } from "./client.ts";
+import { type Answer, Api } from "./client.ts";
 import { eventually } from "../kube/harness.ts";
 
 export interface Case {
@@ -833,5 +833,104 @@ CASES.push({
         "wide",
       ),
     };
+  },
+});
+
+CASES.push({
+  name:
+    "ServiceAccount token Secret: filled by the token controller, its token authenticates",
+  async run(api, ns) {
+    const secrets = `/api/v1/namespaces/${ns}/secrets`;
+    const tokenSecret = (name: string, sa?: string) => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name,
+        ...(sa
+          ? { annotations: { "kubernetes.io/service-account.name": sa } }
+          : {}),
+      },
+      type: "kubernetes.io/service-account-token",
+    });
+    type Secret = {
+      metadata: {
+        annotations?: Record<string, string>;
+        labels?: Record<string, string>;
+      };
+      data?: Record<string, string>;
+    };
+    const filled = (name: string) =>
+      eventually(`${name} filled`, async () => {
+        const r = await api.request("GET", `${secrets}/${name}`);
+        return (r.body as Secret).data?.token ? r.body as Secret : undefined;
+      });
+    const gone = (path: string) =>
+      eventually(
+        `${path} gone`,
+        async () =>
+          (await api.request("GET", path)).status === 404 ? true : undefined,
+      );
+    const sa = await api.request(
+      "POST",
+      `/api/v1/namespaces/${ns}/serviceaccounts`,
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "bot" } },
+    );
+    const unnamed = await api.request("POST", secrets, tokenSecret("unnamed"));
+    const ghost = await api.request(
+      "POST",
+      secrets,
+      tokenSecret("ghost-token", "ghost"),
+    );
+    const ghostGone = await gone(`${secrets}/ghost-token`);
+    const created = await api.request(
+      "POST",
+      secrets,
+      tokenSecret("bot-token", "bot"),
+    );
+    const secret = await filled("bot-token");
+    const data = secret.data!;
+    const token = atob(data.token);
+    const asBot = new Api({ ...api.cluster, adminToken: token });
+    const today = new Date().toISOString().slice(0, 10);
+    try {
+      const used = await asBot.request("GET", `/api/v1/namespaces/${ns}/pods`);
+      const after = (await api.request("GET", `${secrets}/bot-token`))
+        .body as Secret;
+      await api.request("DELETE", `${secrets}/bot-token`);
+      const revoked = await eventually("token revoked", async () => {
+        const r = await asBot.request("GET", `/api/v1/namespaces/${ns}/pods`);
+        return r.status === 401 ? r : undefined;
+      });
+      await api.request("POST", secrets, tokenSecret("bot-token2", "bot"));
+      await filled("bot-token2");
+      await api.request(
+        "DELETE",
+        `/api/v1/namespaces/${ns}/serviceaccounts/bot`,
+      );
+      return {
+        sa: sa.status,
+        unnamed,
+        ghost: ghost.status,
+        ghostGone,
+        created,
+        filled: {
+          annotations: secret.metadata.annotations,
+          dataKeys: Object.keys(data).sort(),
+          namespace: atob(data.namespace),
+          caIsTheClusterCa: atob(data["ca.crt"]) === api.cluster.caPem,
+          claims: JSON.parse(
+            atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")),
+          ),
+        },
+        used,
+        lastUsedToday: after.metadata.labels?.[
+          "kubernetes.io/legacy-token-last-used"
+        ] === today,
+        revoked,
+        goneWithItsServiceAccount: await gone(`${secrets}/bot-token2`),
+      };
+    } finally {
+      asBot.close();
+    }
   },
 });
