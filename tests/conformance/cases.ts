@@ -934,3 +934,30 @@ CASES.push({
     }
   },
 });
+
+CASES.push({
+  name: "Service clusterIP requested out of range, already taken, malformed",
+  async run(api, ns) {
+    const create = (name: string, clusterIP: string) =>
+      api.request("POST", `/api/v1/namespaces/${ns}/services`, {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name },
+        spec: { clusterIP, ports: [{ port: 80 }] },
+      });
+    // normalise() turns IPs into <ip>; these answers are about the IPs, so they are kept
+    // (written 10_96_0_1).
+    const raw = async (name: string, clusterIP: string) =>
+      JSON.parse(
+        JSON.stringify(await create(name, clusterIP)).replace(
+          /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g,
+          "$1_$2_$3_$4",
+        ),
+      );
+    return {
+      outOfRange: await raw("out", "10.0.0.5"),
+      taken: await raw("taken", "10.96.0.1"),
+      malformed: await raw("bad", "300.1.1.1"),
+    };
+  },
+});
