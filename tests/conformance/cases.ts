@@ -961,3 +961,55 @@ CASES.push({
     };
   },
 });
+
+/** Runs kubectl against the case's cluster; stdout, and the first line of stderr. */
+async function kubectlRun(api: Api, ...args: string[]) {
+  const out = await new Deno.Command("kubectl", {
+    args: ["--kubeconfig", api.cluster.kubeconfigPath, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return {
+    success: out.success,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr).split("\n")[0],
+  };
+}
+
+CASES.push(
+  {
+    name: "kubectl explain of our CRDs' resources",
+    async run(api, ns) {
+      const out: Record<string, unknown> = {};
+      for (const crd of CRDS) {
+        const v = crd.spec.versions[0].name;
+        await ensureCrd(
+          api,
+          crd,
+          `/apis/${crd.spec.group}/${v}/namespaces/${ns}/${crd.spec.names.plural}`,
+        );
+        const what = `${crd.spec.names.plural}.${crd.spec.group}`;
+        // A real server publishes a new CRD's OpenAPI a few seconds after serving it.
+        await eventually(
+          `${what} in OpenAPI`,
+          async () =>
+            (await kubectlRun(api, "explain", what)).success || undefined,
+        );
+        out[what] = {
+          top: await kubectlRun(api, "explain", what),
+          spec: await kubectlRun(api, "explain", `${what}.spec`),
+          recursive: await kubectlRun(api, "explain", what, "--recursive"),
+          metadata: await kubectlRun(api, "explain", `${what}.metadata.name`),
+        };
+      }
+      return out;
+    },
+  },
+  {
+    name: "kubectl explain of a built-in type",
+    async run(api) {
+      return await kubectlRun(api, "explain", "configmap.data");
+    },
+  },
+);

@@ -297,3 +297,47 @@ simTest(
     );
   },
 );
+
+simTest(
+  "kubectl explain describes a custom resource from its CRD schema",
+  async ({ cluster }) => {
+    await ok(
+      cluster,
+      ["create", "-f", "-"],
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: remotes.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: remotes, singular: remote, kind: Remote}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        description: A remote cluster.
+        properties:
+          spec:
+            type: object
+            properties:
+              server: {type: string, description: Where the API server listens.}
+`,
+    );
+    assertEquals(
+      await ok(cluster, ["explain", "remotes.spec.server"]),
+      "GROUP:      example.com\nKIND:       Remote\nVERSION:    v1\n\n" +
+        "FIELD: server <string>\n\n\nDESCRIPTION:\n" +
+        "    Where the API server listens.\n    \n\n",
+    );
+    const top = await ok(cluster, ["explain", "remotes"]);
+    assert(top.includes("A remote cluster."), top);
+    assertMatch(top, /metadata\t<ObjectMeta>\n/);
+    assertMatch(
+      await ok(cluster, ["explain", "remotes.metadata.labels"]),
+      /FIELD: labels <map\[string\]string>/,
+    );
+  },
+);
