@@ -4,7 +4,7 @@
  */
 import { parse } from "yaml";
 import { CRDS } from "../../crds/mod.ts";
-import { type Answer, type Api } from "./client.ts";
+import { type Answer, Api } from "./client.ts";
 import { eventually } from "../kube/harness.ts";
 
 export interface Case {
@@ -720,6 +720,296 @@ CASES.push(
         preconditions: { resourceVersion: "1" },
       });
       return { dry, after, wrongUid, wrongRv };
+    },
+  },
+);
+
+CASES.push({
+  name: "Table of core/v1 and events.k8s.io/v1 events (kubectl get events)",
+  async run(api, ns) {
+    const ago = (min: number) =>
+      new Date(Date.now() - min * 60_000).toISOString().replace(/\.\d+Z/, "Z");
+    const created = [
+      await api.request("POST", `/api/v1/namespaces/${ns}/events`, {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name: "x.1" },
+        involvedObject: {
+          kind: "ConfigMap",
+          name: "x",
+          namespace: ns,
+          fieldPath: "data.k",
+        },
+        reason: "Tested",
+        message: "hello  ",
+        type: "Normal",
+        source: { component: "conf", host: "h1" },
+        count: 3,
+        firstTimestamp: ago(60),
+        lastTimestamp: ago(30),
+      }),
+      await api.request(
+        "POST",
+        `/apis/events.k8s.io/v1/namespaces/${ns}/events`,
+        {
+          apiVersion: "events.k8s.io/v1",
+          kind: "Event",
+          metadata: { name: "y.2" },
+          regarding: { kind: "ConfigMap", name: "x", namespace: ns },
+          reason: "New",
+          note: "via events.k8s.io",
+          type: "Warning",
+          action: "Test",
+          reportingController: "conf/ctl",
+          reportingInstance: "inst-1",
+          eventTime: new Date(Date.now() - 20 * 60_000).toISOString()
+            .replace("Z", "000Z"),
+        },
+      ),
+    ].map((a) => a.status);
+    // Each event is read through the API it was written with: kube-sim stores the two APIs'
+    // events apart (README "Known differences"), a real server shows both in both.
+    const x1 = "fieldSelector=metadata.name%3Dx.1";
+    const y2 = "fieldSelector=metadata.name%3Dy.2";
+    const table = async (path: string) => {
+      const r = await api.request(
+        "GET",
+        path,
+        undefined,
+        undefined,
+        "application/json;as=Table;v=v1;g=meta.k8s.io",
+      );
+      const t = r.body as {
+        kind?: string;
+        columnDefinitions?: {
+          name: string;
+          type: string;
+          format: string;
+          priority: number;
+        }[];
+        rows?: { cells: unknown[]; object: { kind: string } }[];
+      };
+      return {
+        status: r.status,
+        kind: t.kind,
+        columns: t.columnDefinitions?.map((c) =>
+          `${c.name}:${c.type}:${c.format}:${c.priority}`
+        ),
+        rows: t.rows?.map((row) => ({ cells: row.cells, of: row.object.kind })),
+      };
+    };
+    const kubectl = async (...args: string[]) => {
+      const out = await new Deno.Command("kubectl", {
+        args: ["--kubeconfig", api.cluster.kubeconfigPath, ...args],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return {
+        success: out.success,
+        lines: new TextDecoder().decode(out.stdout).trim().split("\n")
+          .map((l) => l.split(/\s{2,}/)),
+      };
+    };
+    return {
+      created,
+      core: await table(`/api/v1/namespaces/${ns}/events?${x1}`),
+      events: await table(
+        `/apis/events.k8s.io/v1/namespaces/${ns}/events?${y2}`,
+      ),
+      get: await kubectl(
+        "get",
+        "events",
+        "-n",
+        ns,
+        "--field-selector=metadata.name=x.1",
+      ),
+      wide: await kubectl(
+        "get",
+        "events.events.k8s.io",
+        "-n",
+        ns,
+        "--field-selector=metadata.name=y.2",
+        "-o",
+        "wide",
+      ),
+    };
+  },
+});
+
+CASES.push({
+  name:
+    "ServiceAccount token Secret: filled by the token controller, its token authenticates",
+  async run(api, ns) {
+    const secrets = `/api/v1/namespaces/${ns}/secrets`;
+    const tokenSecret = (name: string, sa?: string) => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name,
+        ...(sa
+          ? { annotations: { "kubernetes.io/service-account.name": sa } }
+          : {}),
+      },
+      type: "kubernetes.io/service-account-token",
+    });
+    type Secret = {
+      metadata: {
+        annotations?: Record<string, string>;
+        labels?: Record<string, string>;
+      };
+      data?: Record<string, string>;
+    };
+    const filled = (name: string) =>
+      eventually(`${name} filled`, async () => {
+        const r = await api.request("GET", `${secrets}/${name}`);
+        return (r.body as Secret).data?.token ? r.body as Secret : undefined;
+      });
+    const gone = (path: string) =>
+      eventually(
+        `${path} gone`,
+        async () =>
+          (await api.request("GET", path)).status === 404 ? true : undefined,
+      );
+    const sa = await api.request(
+      "POST",
+      `/api/v1/namespaces/${ns}/serviceaccounts`,
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "bot" } },
+    );
+    const unnamed = await api.request("POST", secrets, tokenSecret("unnamed"));
+    const ghost = await api.request(
+      "POST",
+      secrets,
+      tokenSecret("ghost-token", "ghost"),
+    );
+    const ghostGone = await gone(`${secrets}/ghost-token`);
+    const created = await api.request(
+      "POST",
+      secrets,
+      tokenSecret("bot-token", "bot"),
+    );
+    const secret = await filled("bot-token");
+    const data = secret.data!;
+    const token = atob(data.token);
+    const asBot = new Api({ ...api.cluster, adminToken: token });
+    const today = new Date().toISOString().slice(0, 10);
+    try {
+      const used = await asBot.request("GET", `/api/v1/namespaces/${ns}/pods`);
+      const after = (await api.request("GET", `${secrets}/bot-token`))
+        .body as Secret;
+      await api.request("DELETE", `${secrets}/bot-token`);
+      const revoked = await eventually("token revoked", async () => {
+        const r = await asBot.request("GET", `/api/v1/namespaces/${ns}/pods`);
+        return r.status === 401 ? r : undefined;
+      });
+      await api.request("POST", secrets, tokenSecret("bot-token2", "bot"));
+      await filled("bot-token2");
+      await api.request(
+        "DELETE",
+        `/api/v1/namespaces/${ns}/serviceaccounts/bot`,
+      );
+      return {
+        sa: sa.status,
+        unnamed,
+        ghost: ghost.status,
+        ghostGone,
+        created,
+        filled: {
+          annotations: secret.metadata.annotations,
+          dataKeys: Object.keys(data).sort(),
+          namespace: atob(data.namespace),
+          caIsTheClusterCa: atob(data["ca.crt"]) === api.cluster.caPem,
+          claims: JSON.parse(
+            atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")),
+          ),
+        },
+        used,
+        lastUsedToday: after.metadata.labels?.[
+          "kubernetes.io/legacy-token-last-used"
+        ] === today,
+        revoked,
+        goneWithItsServiceAccount: await gone(`${secrets}/bot-token2`),
+      };
+    } finally {
+      asBot.close();
+    }
+  },
+});
+
+CASES.push({
+  name: "Service clusterIP requested out of range, already taken, malformed",
+  async run(api, ns) {
+    const create = (name: string, clusterIP: string) =>
+      api.request("POST", `/api/v1/namespaces/${ns}/services`, {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name },
+        spec: { clusterIP, ports: [{ port: 80 }] },
+      });
+    // normalise() turns IPs into <ip>; these answers are about the IPs, so they are kept
+    // (written 10_96_0_1).
+    const raw = async (name: string, clusterIP: string) =>
+      JSON.parse(
+        JSON.stringify(await create(name, clusterIP)).replace(
+          /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g,
+          "$1_$2_$3_$4",
+        ),
+      );
+    return {
+      outOfRange: await raw("out", "10.0.0.5"),
+      taken: await raw("taken", "10.96.0.1"),
+      malformed: await raw("bad", "300.1.1.1"),
+    };
+  },
+});
+
+/** Runs kubectl against the case's cluster; stdout, and the first line of stderr. */
+async function kubectlRun(api: Api, ...args: string[]) {
+  const out = await new Deno.Command("kubectl", {
+    args: ["--kubeconfig", api.cluster.kubeconfigPath, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return {
+    success: out.success,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr).split("\n")[0],
+  };
+}
+
+CASES.push(
+  {
+    name: "kubectl explain of our CRDs' resources",
+    async run(api, ns) {
+      const out: Record<string, unknown> = {};
+      for (const crd of CRDS) {
+        const v = crd.spec.versions[0].name;
+        await ensureCrd(
+          api,
+          crd,
+          `/apis/${crd.spec.group}/${v}/namespaces/${ns}/${crd.spec.names.plural}`,
+        );
+        const what = `${crd.spec.names.plural}.${crd.spec.group}`;
+        // A real server publishes a new CRD's OpenAPI a few seconds after serving it.
+        await eventually(
+          `${what} in OpenAPI`,
+          async () =>
+            (await kubectlRun(api, "explain", what)).success || undefined,
+        );
+        out[what] = {
+          top: await kubectlRun(api, "explain", what),
+          spec: await kubectlRun(api, "explain", `${what}.spec`),
+          recursive: await kubectlRun(api, "explain", what, "--recursive"),
+          metadata: await kubectlRun(api, "explain", `${what}.metadata.name`),
+        };
+      }
+      return out;
+    },
+  },
+  {
+    name: "kubectl explain of a built-in type",
+    async run(api) {
+      return await kubectlRun(api, "explain", "configmap.data");
     },
   },
 );

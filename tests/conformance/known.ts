@@ -113,4 +113,17 @@ export const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
       assertEquals(real.success, true);
     },
   },
+  "kubectl explain of a built-in type": {
+    why:
+      "kube-sim publishes OpenAPI schemas for custom resources only (the built-in ones are megabytes), so kubectl explain of a built-in type fails",
+    pin(sim, real) {
+      assertEquals(sim.success, false);
+      assertEquals(
+        sim.stderr,
+        "error: GVK map[group: kind:ConfigMap version:v1] not found in OpenAPI schema",
+      );
+      assertEquals(real.success, true);
+      assert(real.stdout.includes("FIELD: data <map[string]string>"));
+    },
+  },
 };

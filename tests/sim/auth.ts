@@ -64,6 +64,8 @@ export const ruleAuthorizer: Authorizer = (
 /** Token table of one cluster. */
 export class Tokens {
   #byToken = new Map<string, User>();
+  /** Tokens that hold only while their check passes (e.g. a token Secret still exists). */
+  #checks = new Map<string, () => boolean>();
   readonly adminToken: string;
 
   constructor() {
@@ -88,12 +90,27 @@ export class Tokens {
     return token;
   }
 
+  /**
+   * Adds `token` for `user` while `check()` holds; the first failed check revokes it for good
+   * (legacy ServiceAccount token Secrets, satokens.ts).
+   */
+  addChecked(token: string, user: User, check: () => boolean): void {
+    this.#byToken.set(token, user);
+    this.#checks.set(token, check);
+  }
+
   /** The user behind an Authorization header, or a 401. */
   authenticate(header: string | null): User {
     const token = header?.startsWith("Bearer ")
       ? header.slice(7).trim()
       : undefined;
-    const user = token ? this.#byToken.get(token) : undefined;
+    let user = token ? this.#byToken.get(token) : undefined;
+    const check = token ? this.#checks.get(token) : undefined;
+    if (user && check && !check()) {
+      this.#byToken.delete(token!);
+      this.#checks.delete(token!);
+      user = undefined;
+    }
     if (!user) throw failure(401, "Unauthorized", "Unauthorized");
     return user;
   }

@@ -19,6 +19,7 @@ import { type FaultCode, type FaultFilter, Faults } from "./faults.ts";
 import { Registry } from "./registry.ts";
 import { DenoServeListener, HttpsListener, type Listener } from "./http.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
+import { installTokenController } from "./satokens.ts";
 import { makeHandler } from "./server.ts";
 import { Store } from "./store.ts";
 import { WatchHub } from "./watch.ts";
@@ -126,6 +127,7 @@ export class SimCluster {
     this.deleter = new Deleter(this.engine, opts.namespacePurgeDelayMs);
     this.hub = new WatchHub(this.store, opts.bookmarkIntervalMs);
     installLifecycle(this.engine, this.hub, CA_PEM);
+    installTokenController(this.engine, this.deleter, this.tokens, CA_PEM);
     if (opts.workloadStatus) {
       installWorkloadStatus(this.engine, (fn) => this.deleter.later(fn));
     }

@@ -146,6 +146,32 @@ simTest(
 );
 
 simTest(
+  "a requested clusterIP that is out of range, taken or malformed is 422 as kube-apiserver v1.37 words it",
+  async ({ core }) => {
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const message = async (name: string, clusterIP: string) =>
+      (await expectStatus(() =>
+        core.createNamespacedService({
+          namespace: NS,
+          body: aService(name, { clusterIP }),
+        })
+      )).message;
+    assertEquals(
+      await message("out", "10.0.0.5"),
+      'Service "out" is invalid: spec.clusterIPs: Invalid value: ["10.0.0.5"]: failed to allocate IP 10.0.0.5: the provided network does not match the current range',
+    );
+    assertEquals(
+      await message("taken", "10.96.0.1"),
+      'Service "taken" is invalid: spec.clusterIPs: Invalid value: ["10.96.0.1"]: failed to allocate IP 10.96.0.1: provided IP is already allocated',
+    );
+    assertEquals(
+      await message("bad", "300.1.1.1"),
+      'Service "bad" is invalid: spec.clusterIPs[0]: Invalid value: "300.1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    );
+  },
+);
+
+simTest(
   "nodePorts are allocated from 30000-32767; a port in use is 422",
   async ({ core }) => {
     await core.createNamespace({ body: { metadata: { name: NS } } });

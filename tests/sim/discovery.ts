@@ -2,7 +2,8 @@
  * Discovery documents built from the registry on each request, so CRD types
  * appear and disappear at once: /version, /api, /apis in aggregated (v2) and
  * legacy forms, /api/v1 and /apis/<g>/<v> APIResourceLists, and the minimal
- * /openapi/v3 that lets `kubectl create -f` validate server-side.
+ * /openapi/v3 that lets `kubectl create -f` validate server-side and `kubectl explain`
+ * describe custom resources.
  */
 import {
   groupVersion,
@@ -10,6 +11,8 @@ import {
   RESOURCE_VERBS,
   type ResourceType,
 } from "./registry.ts";
+/** ObjectMeta and the schemas it references, as kube-apiserver v1.37.2 publishes them. */
+import META_SCHEMAS from "./openapi_meta.json" with { type: "json" };
 
 /** Content type of aggregated discovery (kubectl requires exactly this). */
 export const AGGREGATED_CONTENT_TYPE =
@@ -197,6 +200,53 @@ export function openapiRoot(
   return { paths };
 }
 
+const OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+const CONVENTIONS =
+  "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md";
+
+/** The fields kube-apiserver adds to every published CRD schema. */
+const CR_COMMON_PROPERTIES = {
+  apiVersion: {
+    description:
+      `APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: ${CONVENTIONS}#resources`,
+    type: "string",
+  },
+  kind: {
+    description:
+      `Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: ${CONVENTIONS}#types-kinds`,
+    type: "string",
+  },
+  metadata: {
+    description:
+      `Standard object's metadata. More info: ${CONVENTIONS}#metadata`,
+    allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }],
+  },
+};
+
+/**
+ * components.schemas for the CRD types of one group/version (what `kubectl explain` reads),
+ * named and shaped as kube-apiserver publishes them, with ObjectMeta's schemas. Built-in
+ * types have no schemas here (README "Known differences").
+ */
+function crdSchemas(types: ResourceType[]): Record<string, unknown> {
+  const schemas: Record<string, unknown> = {};
+  for (const t of types) {
+    if (!t.crd || !t.schema) continue;
+    const group = t.group.split(".").reverse().join(".");
+    schemas[`${group}.${t.version}.${t.kind}`] = {
+      ...t.schema,
+      properties: { ...t.schema.properties, ...CR_COMMON_PROPERTIES },
+      "x-kubernetes-group-version-kind": [{
+        group: t.group,
+        kind: t.kind,
+        version: t.version,
+      }],
+    };
+  }
+  if (Object.keys(schemas).length > 0) Object.assign(schemas, META_SCHEMAS);
+  return schemas;
+}
+
 /** /openapi/v3/<api|apis>/...: paths carrying GVKs and the fieldValidation parameter. */
 export function openapiGroupVersion(
   reg: Registry,
@@ -226,5 +276,6 @@ export function openapiGroupVersion(
     openapi: "3.0.0",
     info: { title: "Kubernetes", version: VERSION.gitVersion },
     paths,
+    components: { schemas: crdSchemas(types) },
   };
 }

@@ -197,6 +197,17 @@ function secretUpdate(old: KObj, o: KObj): StatusCause[] {
   return out;
 }
 
+/** A ServiceAccount token Secret must name its ServiceAccount. */
+function secretCreate(o: KObj): StatusCause[] {
+  if (o.type !== "kubernetes.io/service-account-token") return [];
+  if (o.metadata.annotations?.["kubernetes.io/service-account.name"]) return [];
+  return [cause(
+    "metadata.annotations[kubernetes.io/service-account.name]",
+    "Required value",
+    "FieldValueRequired",
+  )];
+}
+
 /** A non-manual Job selector must be the one generated from this Job's uid. */
 function jobSelectorGenerated(o: KObj): StatusCause[] {
   const s = spec(o);
@@ -267,6 +278,7 @@ export const CREATE_RULES: Record<string, (o: KObj) => StatusCause[]> = {
   "replicasets.apps": selectorMatchesTemplate,
   "jobs.batch": jobSelectorGenerated,
   "customresourcedefinitions.apiextensions.k8s.io": crdNames,
+  secrets: secretCreate,
 };
 
 /** Immutability rules on update, by storage key. */

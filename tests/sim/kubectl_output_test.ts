@@ -217,3 +217,127 @@ simTest(
   },
   { workloadStatus: true },
 );
+
+simTest(
+  "kubectl get events prints the columns kube-apiserver's event printer has",
+  async ({ cluster }) => {
+    await ok(cluster, ["create", "namespace", "ev"]);
+    const ago = (min: number) =>
+      new Date(Date.now() - min * 60_000).toISOString().replace(/\.\d+Z/, "Z");
+    const core = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "x.1", namespace: "ev" },
+      involvedObject: { kind: "ConfigMap", name: "x", fieldPath: "data.k" },
+      reason: "Tested",
+      message: "hello  ",
+      type: "Normal",
+      source: { component: "conf", host: "h1" },
+      count: 3,
+      firstTimestamp: ago(60),
+      lastTimestamp: ago(30),
+    };
+    const newer = {
+      apiVersion: "events.k8s.io/v1",
+      kind: "Event",
+      metadata: { name: "y.2", namespace: "ev" },
+      regarding: { kind: "ConfigMap", name: "x" },
+      reason: "New",
+      note: "via events.k8s.io",
+      type: "Warning",
+      action: "Test",
+      reportingController: "conf/ctl",
+      reportingInstance: "inst-1",
+      eventTime: new Date(Date.now() - 20 * 60_000).toISOString(),
+    };
+    await ok(cluster, ["create", "-f", "-"], JSON.stringify(core));
+    await ok(cluster, ["create", "-f", "-"], JSON.stringify(newer));
+    const lines = (s: string) =>
+      s.trim().split("\n").map((l) => l.split(/\s{2,}/));
+    assertEquals(lines(await ok(cluster, ["get", "events", "-n", "ev"])), [
+      ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+      ["30m", "Normal", "Tested", "configmap/x", "hello"],
+    ]);
+    assertEquals(
+      lines(
+        await ok(cluster, [
+          "get",
+          "events.events.k8s.io",
+          "-n",
+          "ev",
+          "-o",
+          "wide",
+        ]),
+      ),
+      [
+        [
+          "LAST SEEN",
+          "TYPE",
+          "REASON",
+          "OBJECT",
+          "SUBOBJECT",
+          "SOURCE",
+          "MESSAGE",
+          "FIRST SEEN",
+          "COUNT",
+          "NAME",
+        ],
+        [
+          "20m",
+          "Warning",
+          "New",
+          "configmap/x",
+          "conf/ctl, inst-1",
+          "via events.k8s.io",
+          "20m",
+          "1",
+          "y.2",
+        ],
+      ],
+    );
+  },
+);
+
+simTest(
+  "kubectl explain describes a custom resource from its CRD schema",
+  async ({ cluster }) => {
+    await ok(
+      cluster,
+      ["create", "-f", "-"],
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: remotes.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: remotes, singular: remote, kind: Remote}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        description: A remote cluster.
+        properties:
+          spec:
+            type: object
+            properties:
+              server: {type: string, description: Where the API server listens.}
+`,
+    );
+    assertEquals(
+      await ok(cluster, ["explain", "remotes.spec.server"]),
+      "GROUP:      example.com\nKIND:       Remote\nVERSION:    v1\n\n" +
+        "FIELD: server <string>\n\n\nDESCRIPTION:\n" +
+        "    Where the API server listens.\n    \n\n",
+    );
+    const top = await ok(cluster, ["explain", "remotes"]);
+    assert(top.includes("A remote cluster."), top);
+    assertMatch(top, /metadata\t<ObjectMeta>\n/);
+    assertMatch(
+      await ok(cluster, ["explain", "remotes.metadata.labels"]),
+      /FIELD: labels <map\[string\]string>/,
+    );
+  },
+);

@@ -144,16 +144,27 @@ export class ServiceAllocator {
     return [];
   }
 
+  /** kube-apiserver v1.37's causes: validation first, then its IPAddress allocator's. */
   #requestedIpProblem(ip: string): StatusCause | undefined {
     const n = ipToInt(ip);
-    const why = n === undefined || n < CIDR_BASE || n >= CIDR_BASE + CIDR_SIZE
-      ? `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`
+    if (n === undefined) {
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${
+          JSON.stringify(ip)
+        }: must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`,
+        field: "spec.clusterIPs[0]",
+      };
+    }
+    const why = n < CIDR_BASE || n >= CIDR_BASE + CIDR_SIZE
+      ? "the provided network does not match the current range"
       : this.#ips.has(ip)
       ? "provided IP is already allocated"
       : undefined;
     if (!why) return undefined;
-    const message =
-      `Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: ${why}`;
+    const message = `Invalid value: ${
+      JSON.stringify([ip])
+    }: failed to allocate IP ${ip}: ${why}`;
     return { reason: "FieldValueInvalid", message, field: "spec.clusterIPs" };
   }
 

@@ -25,6 +25,8 @@ type Column = [
   name: string,
   type: string,
   cell: (o: KObj, now: number) => Cell,
+  /** Columns above 0 are shown by `kubectl get -o wide` only. */
+  priority?: number,
 ];
 type Obj = Record<string, unknown>;
 
@@ -76,7 +78,80 @@ function ports(o: KObj): string {
   ).join(",");
 }
 
+/** core/v1 fields of an Event of either API (events.k8s.io/v1 renames some). */
+function coreEvent(o: KObj): Obj {
+  if (o.apiVersion !== "events.k8s.io/v1") return o as unknown as Obj;
+  const e = o as unknown as Obj;
+  return {
+    involvedObject: e.regarding,
+    message: e.note,
+    firstTimestamp: e.deprecatedFirstTimestamp,
+    lastTimestamp: e.deprecatedLastTimestamp,
+    count: e.deprecatedCount,
+    source: e.deprecatedSource,
+    reportingComponent: e.reportingController,
+    reportingInstance: e.reportingInstance,
+    eventTime: e.eventTime,
+    series: e.series,
+    type: e.type,
+    reason: e.reason,
+  };
+}
+
+/** printEvent of kube-apiserver's printers: the columns `kubectl get events` shows. */
+function eventCells(o: KObj, now: number): Cell[] {
+  const e = coreEvent(o);
+  const str = (path: string) => String(at(e, path) ?? "");
+  const first = humanAge(str(".firstTimestamp") || str(".eventTime"), now);
+  let last = str(".lastTimestamp")
+    ? humanAge(str(".lastTimestamp"), now)
+    : first;
+  let count = Number(e.count ?? 0);
+  if (e.series) {
+    last = humanAge(str(".series.lastObservedTime") || undefined, now);
+    count = Number(at(e, ".series.count") ?? 0);
+  } else if (count === 0) count = 1;
+  const kind = str(".involvedObject.kind").toLowerCase();
+  const name = str(".involvedObject.name");
+  const component = str(".source.component") || str(".reportingComponent");
+  const instance = str(".source.host") || str(".reportingInstance");
+  return [
+    last,
+    str(".type"),
+    str(".reason"),
+    name ? `${kind}/${name}` : kind,
+    str(".involvedObject.fieldPath"),
+    instance ? `${component}, ${instance}` : component,
+    str(".message").trim(),
+    first,
+    count,
+    o.metadata.name,
+  ];
+}
+
+const EVENT_COLUMNS: Column[] = (
+  [
+    ["Last Seen", 0],
+    ["Type", 0],
+    ["Reason", 0],
+    ["Object", 0],
+    ["Subobject", 1],
+    ["Source", 1],
+    ["Message", 0],
+    ["First Seen", 1],
+    ["Count", 1],
+    ["Name", 1],
+  ] as const
+).map(([name, priority], i): Column => [
+  name,
+  "string",
+  (o, now) => eventCells(o, now)[i],
+  priority,
+]);
+
 const BUILTIN_COLUMNS: Record<string, Column[]> = {
+  events: EVENT_COLUMNS,
+  "events.events.k8s.io": EVENT_COLUMNS,
   namespaces: [NAME, [
     "Status",
     "string",
@@ -187,12 +262,12 @@ export function toTable(
 ): string {
   const cols = columnsFor(t, key);
   const now = Date.now();
-  const columnDefinitions = cols.map(([name, type]) => ({
+  const columnDefinitions = cols.map(([name, type, , priority = 0]) => ({
     name,
     type,
     format: name === "Name" ? "name" : "",
     description: "",
-    priority: 0,
+    priority,
   }));
   const rows = objs.map((o) => ({
     cells: cols.map(([, , cell]) => cell(o, now)),
