@@ -1,5 +1,6 @@
 /**
- * A client for one cluster: client-node's KubeConfig with three changes.
+ * A client for one cluster: a kubeconfig (config.ts, client-node's
+ * KubeConfig semantics without its module graph) with three changes.
  * 1. One keep-alive connection pool per cluster (see pool.ts); requests go
  *    through Deno's own HTTP client where it fits (native.ts).
  * 2. Typed API clients send through {@link ClusterHttp} (rate limit, timeout,
@@ -7,17 +8,20 @@
  * 3. `requestJson` for plain-JSON calls (lists of any type, no class
  *    deserialization), and `close()` to free the pool.
  */
-import {
-  type ApiConstructor,
-  ApiException,
-  type ApiType,
-  type ConfigurationOptions,
-  type KubeConfig,
-  Observable,
-  type ObservableMiddleware,
-  RequestContext,
-  Watch,
+// Values from deep paths: the package index (and its KubeConfig) would load
+// the whole generated API, ~60 MB of RSS (see config.ts). Types are erased.
+import type {
+  ApiConstructor,
+  ApiType,
+  ConfigurationOptions,
+  KubeConfig as ClientNodeKubeConfig,
+  ObservableMiddleware,
 } from "@kubernetes/client-node";
+import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js";
+import { RequestContext } from "@kubernetes/client-node/dist/gen/http/http.js";
+import { Observable } from "@kubernetes/client-node/dist/gen/rxjsStub.js";
+import { Watch } from "@kubernetes/client-node/dist/watch.js";
+import type { KubeConfig } from "./config.ts";
 import type { Clock } from "../clock.ts";
 import { ClusterHttp, type RequestObserver } from "./http.ts";
 import { PooledKubeConfig } from "./pool.ts";
@@ -118,7 +122,8 @@ export class ClusterClient {
 
   /** A Watch on this cluster (same pool; the caller rate-limits). */
   watch(inactivityTimeoutMs?: number): Watch {
-    const w = new Watch(this.#kc);
+    // Watch needs only getCurrentCluster and applySecurityAuthentication.
+    const w = new Watch(this.#kc as unknown as ClientNodeKubeConfig);
     if (inactivityTimeoutMs !== undefined) {
       (w as unknown as { requestTimeoutMs: number }).requestTimeoutMs =
         inactivityTimeoutMs;

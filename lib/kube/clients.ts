@@ -3,7 +3,7 @@
  * credentials, remote clients from RemoteCluster kubeconfig text (validated,
  * cached, rebuilt when the text or policy changes, e.g. rotated credentials).
  */
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "./config.ts";
 import { stringify } from "yaml";
 import { ClusterClient, type ClusterClientOptions } from "./client.ts";
 import {
@@ -55,7 +55,12 @@ function loadInCluster(
     ? Deno.readTextFileSync(`${dir}/namespace`).trim()
     : undefined;
   kc.loadFromOptions({
-    clusters: [{ name: "in-cluster", server, caFile: `${dir}/ca.crt` }],
+    clusters: [{
+      name: "in-cluster",
+      server,
+      caFile: `${dir}/ca.crt`,
+      skipTLSVerify: false,
+    }],
     users: [{
       name: "in-cluster",
       authProvider: {

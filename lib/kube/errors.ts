@@ -6,7 +6,8 @@
  * TimeoutError/AbortError; callers want the status, the API's reason and one
  * line of message, plus whether trying again can help.
  */
-import { ApiException } from "@kubernetes/client-node";
+// The deep path: the package index loads the whole generated API.
+import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js";
 import { withoutUrlCredentials } from "./url-credentials.ts";
 
 /** One field problem of a 422 Invalid answer. */

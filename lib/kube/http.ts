@@ -10,7 +10,7 @@ import {
   type PromiseHttpLibrary,
   type RequestContext,
   ResponseContext,
-} from "@kubernetes/client-node";
+} from "@kubernetes/client-node/dist/gen/http/http.js";
 import { Buffer } from "node:buffer";
 import { type Clock, sleep, systemClock } from "../clock.ts";
 import { classifyError } from "./errors.ts";

@@ -18,7 +18,7 @@ import {
   type PromiseHttpLibrary,
   type RequestContext,
   ResponseContext,
-} from "@kubernetes/client-node";
+} from "@kubernetes/client-node/dist/gen/http/http.js";
 import { Buffer } from "node:buffer";
 import type https from "node:https";
 

@@ -2,22 +2,22 @@
  * Connection pooling for client-node 2.0.1, which builds a new undici Agent
  * (a new TCP+TLS connection, left idle afterwards) for every request when a
  * CA or client certificate is set. Here one Agent per KubeConfig serves every
- * request and watch.
+ * request and watch. The KubeConfig is ours (config.ts), which keeps
+ * client-node's generated API index out of the process; typed API clients
+ * are built from client-node's deep modules that do not import it.
  */
+import type { ApiConstructor, ApiType } from "@kubernetes/client-node";
+import { createConfiguration } from "@kubernetes/client-node/dist/gen/configuration.js";
 import {
-  type ApiConstructor,
-  type ApiType,
-  createConfiguration,
   IsomorphicFetchHttpLibrary,
-  KubeConfig,
   type PromiseHttpLibrary,
   type RequestContext,
   type ResponseContext,
-  ServerConfiguration,
   wrapHttpLibrary,
-} from "@kubernetes/client-node";
-import type https from "node:https";
+} from "@kubernetes/client-node/dist/gen/http/http.js";
+import { ServerConfiguration } from "@kubernetes/client-node/dist/gen/servers.js";
 import { Agent } from "undici";
+import { KubeConfig } from "./config.ts";
 import type { ClusterHttp } from "./http.ts";
 import { nativeClient, nativeLibrary } from "./native.ts";
 
@@ -68,8 +68,7 @@ export class PooledKubeConfig extends KubeConfig {
 
   async #buildNative(): Promise<Deno.HttpClient | undefined> {
     if (forcedUndici()) return undefined;
-    const tls: https.RequestOptions = {};
-    await this.applyToHTTPSOptions(tls);
+    const tls = await this.tlsOptions();
     return nativeClient(tls, Boolean(this.getCurrentCluster()?.proxyUrl));
   }
 
@@ -86,19 +85,7 @@ export class PooledKubeConfig extends KubeConfig {
   }
 
   async #buildPool(): Promise<Dispatcher | undefined> {
-    const tls: https.RequestOptions = {};
-    await this.applyToHTTPSOptions(tls);
-    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } =
-      tls;
-    const opts = this.createDispatcherOptions(this.getCurrentCluster(), {
-      ca,
-      cert,
-      key,
-      pfx,
-      passphrase,
-      rejectUnauthorized,
-      servername,
-    });
+    const opts = await this.dispatcherOptions(await this.tlsOptions());
     // Proxies keep client-node's own per-request dispatcher.
     if (opts.type !== "agent" && opts.type !== "none") return undefined;
     return new Agent({
@@ -108,9 +95,11 @@ export class PooledKubeConfig extends KubeConfig {
     });
   }
 
-  override makeApiClient<T extends ApiType>(type: ApiConstructor<T>): T {
+  /** A typed API client sending through {@link http}. */
+  makeApiClient<T extends ApiType>(type: ApiConstructor<T>): T {
     const cluster = this.getCurrentCluster();
-    if (!cluster || !this.http) return super.makeApiClient(type);
+    if (!cluster) throw new Error("No active cluster!");
+    if (!this.http) throw new Error("cluster client has no HTTP layer");
     return new type(createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: this },

@@ -13,7 +13,7 @@
  * What a rehearsal cannot foresee: the API server refusing a write
  * (validation, admission, RBAC), and changes others make in between.
  */
-import { ApiException } from "@kubernetes/client-node";
+import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js";
 import { semanticEqual } from "../sync/compare.ts";
 import type { ApiResource, KubeObject } from "../sync/types.ts";
 import { ApiCluster } from "../engine/api-ports.ts";
