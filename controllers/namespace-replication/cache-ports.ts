@@ -16,12 +16,12 @@ function inNamespace(
   type: ApiResource,
   namespace: string,
 ): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const o of informer.list()) {
-    if (o.metadata.namespace !== namespace) continue;
-    out.push(
-      o.kind ? o : { ...o, apiVersion: apiVersionOf(type), kind: type.kind },
-    );
+  const out = informer.listNamespace(namespace);
+  for (let i = 0; i < out.length; i++) {
+    const o = out[i];
+    if (!o.kind) {
+      out[i] = { ...o, apiVersion: apiVersionOf(type), kind: type.kind };
+    }
   }
   return out;
 }

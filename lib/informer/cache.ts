@@ -36,6 +36,15 @@ export function slim(o: KubeObject): KubeObject {
 /** See the module comment. */
 export class ObjectCache {
   readonly #items = new Map<string, KubeObject>();
+  /**
+   * The same objects by `metadata.namespace`, in the same order as #items:
+   * a pass reads one namespace at a time, and scanning a cluster-wide cache
+   * once per namespace and type cost O(namespaces × objects).
+   */
+  readonly #byNamespace = new Map<
+    string | undefined,
+    Map<string, KubeObject>
+  >();
 
   get size(): number {
     return this.#items.size;
@@ -49,6 +58,34 @@ export class ObjectCache {
     return [...this.#items.values()];
   }
 
+  /** The objects whose `metadata.namespace` is `namespace`, in list() order. */
+  listNamespace(namespace: string): KubeObject[] {
+    const bucket = this.#byNamespace.get(namespace);
+    return bucket ? [...bucket.values()] : [];
+  }
+
+  #set(key: string, object: KubeObject, old: KubeObject | undefined): void {
+    const ns = object.metadata.namespace;
+    if (old && old.metadata.namespace !== ns) this.#unindex(key, old);
+    this.#items.set(key, object);
+    let bucket = this.#byNamespace.get(ns);
+    if (!bucket) this.#byNamespace.set(ns, bucket = new Map());
+    bucket.set(key, object);
+  }
+
+  #delete(key: string, old: KubeObject | undefined): void {
+    this.#items.delete(key);
+    if (old) this.#unindex(key, old);
+  }
+
+  #unindex(key: string, old: KubeObject): void {
+    const ns = old.metadata.namespace;
+    const bucket = this.#byNamespace.get(ns);
+    if (!bucket) return;
+    bucket.delete(key);
+    if (bucket.size === 0) this.#byNamespace.delete(ns);
+  }
+
   /** Applies one watch event; returns the resulting informer event. */
   apply(
     type: "ADDED" | "MODIFIED" | "DELETED",
@@ -58,10 +95,10 @@ export class ObjectCache {
     const key = cacheKey(object);
     const old = this.#items.get(key);
     if (type === "DELETED") {
-      this.#items.delete(key);
+      this.#delete(key, old);
       return { type: "delete", object: old ?? object };
     }
-    this.#items.set(key, object);
+    this.#set(key, object, old);
     if (!old) return { type: "add", object };
     if (old.metadata.resourceVersion === object.metadata.resourceVersion) {
       return undefined;
@@ -78,7 +115,7 @@ export class ObjectCache {
       const key = cacheKey(object);
       seen.add(key);
       const old = this.#items.get(key);
-      this.#items.set(key, object);
+      this.#set(key, object, old);
       if (!old) events.push({ type: "add", object });
       else if (
         old.metadata.resourceVersion !== object.metadata.resourceVersion
@@ -86,7 +123,7 @@ export class ObjectCache {
     }
     for (const [key, object] of this.#items) {
       if (seen.has(key)) continue;
-      this.#items.delete(key);
+      this.#delete(key, object);
       events.push({ type: "delete", object });
     }
     return events;

@@ -108,6 +108,11 @@ export class Informer {
     return this.#cache.list();
   }
 
+  /** Cached objects of one namespace, in list() order (do not mutate). */
+  listNamespace(namespace: string): KubeObject[] {
+    return this.#cache.listNamespace(namespace);
+  }
+
   /** One cached object by namespace and name. */
   get(name: string, namespace?: string): KubeObject | undefined {
     return this.#cache.get(namespace ? `${namespace}/${name}` : name);

@@ -23,6 +23,7 @@ import type { KubeObject } from "./types.ts";
 import {
   ANNOTATION_ORIGINAL_NODE_SELECTOR,
   ANNOTATION_ORIGINAL_SUSPEND,
+  cloneJson,
   type CopyOptions,
   type CopyResult,
   groupOf,
@@ -102,7 +103,7 @@ export function toDrCopy(source: KubeObject, opts: CopyOptions): CopyResult {
     apiVersion,
     kind,
     metadata: sanitizeMetadata(src, opts, warnings),
-    ...structuredClone(body),
+    ...cloneJson(body),
   };
   const rule = KIND_RULES.get(`${groupOf(apiVersion)}/${kind}`);
   rule?.(copy, { source: src, opts, warnings });

@@ -61,3 +61,30 @@ Deno.test("cache: managedFields and last-applied are stripped", () => {
   assertEquals(s.metadata.annotations, { keep: "yes" });
   assertEquals(o.metadata.annotations?.keep, "yes", "input untouched");
 });
+
+Deno.test("cache: listNamespace is list() filtered by namespace, kept through updates, deletes and relists", () => {
+  const cache = new ObjectCache();
+  const inNs = (name: string, namespace: string, rv = "1") =>
+    aConfigMap(name, rv, { namespace });
+  const byFilter = (ns: string) =>
+    cache.list().filter((o) => o.metadata.namespace === ns);
+  const names = (os: KubeObject[]) => os.map((o) => o.metadata.name);
+  cache.replace([inNs("a", "x"), inNs("b", "y"), inNs("c", "x")]);
+  cache.apply("ADDED", inNs("d", "x"));
+  cache.apply("MODIFIED", inNs("a", "x", "2"));
+  cache.apply("DELETED", inNs("c", "x"));
+  cache.apply("ADDED", inNs("c", "x", "3"));
+  for (const ns of ["x", "y", "z"]) {
+    assertEquals(cache.listNamespace(ns), byFilter(ns));
+  }
+  assertEquals(names(cache.listNamespace("x")), ["a", "d", "c"]);
+  assertEquals(cache.listNamespace("x")[0].metadata.resourceVersion, "2");
+  cache.replace([inNs("b", "y"), inNs("e", "z")]);
+  for (const ns of ["x", "y", "z"]) {
+    assertEquals(cache.listNamespace(ns), byFilter(ns));
+  }
+  assertEquals(cache.listNamespace("x"), []);
+  // A returned list is a copy: changing it leaves the cache alone.
+  cache.listNamespace("y").pop();
+  assertEquals(names(cache.listNamespace("y")), ["b"]);
+});
