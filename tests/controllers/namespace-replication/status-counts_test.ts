@@ -30,14 +30,18 @@ const countsOf = async (e: E2e) => (await statusOf(e)).counts as Counts;
 const passes = (e: E2e) =>
   e.logs.filter((l) => l.includes("sync finished")).length;
 
-async function tenConfigMaps(e: E2e): Promise<void> {
-  await sourceNamespace(e, "shop");
-  for (let i = 0; i < 10; i++) {
+async function configMaps(e: E2e, prefix: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
     await e.src.create(e.type("configmaps"), {
-      ...configMap(`c${i}`, { i: String(i) }),
-      metadata: { name: `c${i}`, namespace: "shop" },
+      ...configMap(`${prefix}${i}`, { i: String(i) }),
+      metadata: { name: `${prefix}${i}`, namespace: "shop" },
     });
   }
+}
+
+async function tenConfigMaps(e: E2e): Promise<void> {
+  await sourceNamespace(e, "shop");
+  await configMaps(e, "c", 10);
 }
 
 Deno.test("counts: the first sync's creates stay in status; our own DR Namespace event starts no second pass", async () => {
@@ -89,12 +93,7 @@ Deno.test("counts: a burst of per-object writes reaches status in one rate-limit
     e.start();
     await until("synced", async () => (await statusOf(e)).phase === "Synced");
     e.source.counters.reset();
-    for (let i = 0; i < 8; i++) {
-      await e.src.create(e.type("configmaps"), {
-        ...configMap(`burst${i}`, { i: String(i) }),
-        metadata: { name: `burst${i}`, namespace: "shop" },
-      });
-    }
+    await configMaps(e, "burst", 8);
     await until(
       "the burst reaches status",
       async () => (await countsOf(e)).created === 8,
