@@ -73,6 +73,8 @@ export interface ManagerStats {
     resource: string;
     namespace: string;
     synced: boolean;
+    /** Objects in its cache. */
+    cached: number;
     relists: number;
     restarts: number;
     watches: number;

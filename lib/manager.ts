@@ -166,6 +166,7 @@ export class Manager {
         resource: i.spec.type.resource,
         namespace: i.spec.namespace ?? "",
         synced: i.hasSynced,
+        cached: i.size,
         ...i.stats,
       })),
     };

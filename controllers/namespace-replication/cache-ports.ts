@@ -48,7 +48,8 @@ export class CacheReader implements ClusterReader {
 
   list(type: ApiResource, namespace: string): Promise<KubeObject[]> {
     const informer = this.informerOf(type, namespace);
-    if (!informer?.hasSynced) {
+    // A scoped cluster-wide cache may not have listed this namespace yet.
+    if (!informer?.covers(namespace)) {
       return Promise.reject(
         new Error(
           informer?.refused ??

@@ -42,6 +42,7 @@ export function sourceInformer(
 function acquireSource(
   ctx: ControllerContext,
   watch: SourceWatch,
+  namespaces: readonly string[],
   onEvent: SourceEventHandler,
 ): InformerLease {
   let ready = false;
@@ -49,10 +50,12 @@ function acquireSource(
   const spec = watch.namespace
     ? { type, namespace: watch.namespace }
     : { type };
+  // A cluster-wide watch caches only the mapped namespaces (watch-plan.ts).
+  const scope = watch.namespace ? undefined : namespaces;
   const lease = ctx.informers.acquire(ctx.source, spec, (e) => {
     // Skips the replay of the cache on subscribe and the initial list.
     if (ready && lease.informer.hasSynced) onEvent(type, e);
-  });
+  }, scope);
   ready = true;
   return lease;
 }
@@ -105,9 +108,13 @@ export async function ensureLive(
     }
   }
   for (const [key, watch] of plan) {
-    if (!live.sourceLeases.has(key)) {
-      live.sourceLeases.set(key, acquireSource(ctx, watch, onSourceEvent));
-    }
+    const held = live.sourceLeases.get(key);
+    if (!held) {
+      live.sourceLeases.set(
+        key,
+        acquireSource(ctx, watch, namespaces, onSourceEvent),
+      );
+    } else if (!watch.namespace) held.rescope(namespaces);
   }
   for (const type of types) {
     const gr = groupResource(type);
@@ -127,20 +134,20 @@ export async function ensureLive(
  * syncs; the pass goes on without it and reports the refusal).
  */
 export async function liveSynced(live: LiveView, ms: number): Promise<boolean> {
-  const all: Informer[] = [
-    live.drNamespaces,
-    ...live.drInformers.values(),
-    ...[...live.sourceLeases.values()].map((l) => l.informer),
-  ];
-  if (all.every((i) => i.hasSynced)) return true;
+  const dr: Informer[] = [live.drNamespaces, ...live.drInformers.values()];
+  const sources = [...live.sourceLeases.values()];
+  const ready = () =>
+    dr.every((i) => i.hasSynced) && sources.every((l) => l.ready);
+  if (ready()) return true;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<false>((
     r,
   ) => (timer = setTimeout(() => r(false), ms)));
   // A refused informer (403/401) will not sync by waiting: the pass goes on and reports it.
-  const synced = Promise.all(all.map((i) => i.settled)).then(() =>
-    all.every((i) => i.hasSynced)
-  );
+  const synced = Promise.all([
+    ...dr.map((i) => i.settled),
+    ...sources.map((l) => l.covered()),
+  ]).then(ready);
   try {
     return await Promise.race([synced, timeout]);
   } finally {

@@ -3,7 +3,8 @@
  * "namespace in (set)" selector, so the choice is per-namespace watches
  * (nothing outside the mapped namespaces is read or cached, at one watch
  * connection per type and namespace) or one cluster-wide watch per type
- * (few connections, but every namespace's objects are read and cached).
+ * (few connections; every namespace's objects are read, but the informer
+ * caches only the mapped namespaces': lib/informer/informer.ts, scope).
  *
  * Secrets are always watched per mapped namespace: the controller must
  * never read a Secret it does not copy, and Helm release Secrets make them

@@ -14,6 +14,9 @@ export type InformerEvent =
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
+/** Which namespaces' objects a cache keeps (a scoped cluster-wide informer). */
+export type NamespaceFilter = (namespace: string | undefined) => boolean;
+
 /** Cache key of an object. */
 export function cacheKey(o: KubeObject): string {
   const ns = o.metadata.namespace;
@@ -86,11 +89,16 @@ export class ObjectCache {
     if (bucket.size === 0) this.#byNamespace.delete(ns);
   }
 
-  /** Applies one watch event; returns the resulting informer event. */
+  /**
+   * Applies one watch event; returns the resulting informer event. An
+   * object outside `keep` is not cached and makes no event.
+   */
   apply(
     type: "ADDED" | "MODIFIED" | "DELETED",
     raw: KubeObject,
+    keep?: NamespaceFilter,
   ): InformerEvent | undefined {
+    if (keep && !keep(raw.metadata?.namespace)) return undefined;
     const object = slim(raw);
     const key = cacheKey(object);
     const old = this.#items.get(key);
@@ -106,11 +114,17 @@ export class ObjectCache {
     return { type: "update", object, old };
   }
 
-  /** Replaces the whole content (a relist); returns the differences. */
-  replace(items: KubeObject[]): InformerEvent[] {
+  /**
+   * Replaces the whole content (a relist); returns the differences. Objects
+   * outside `keep` are left out, and cached ones dropped without an event:
+   * they left the scope, not the cluster.
+   */
+  replace(items: KubeObject[], keep?: NamespaceFilter): InformerEvent[] {
+    if (keep) this.retain(keep);
     const events: InformerEvent[] = [];
     const seen = new Set<string>();
     for (const raw of items) {
+      if (keep && !keep(raw.metadata?.namespace)) continue;
       const object = slim(raw);
       const key = cacheKey(object);
       seen.add(key);
@@ -127,5 +141,16 @@ export class ObjectCache {
       events.push({ type: "delete", object });
     }
     return events;
+  }
+
+  /** Drops, without events, every object outside `keep`. */
+  retain(keep: NamespaceFilter): void {
+    for (const ns of [...this.#byNamespace.keys()]) {
+      if (keep(ns)) continue;
+      for (const key of this.#byNamespace.get(ns)!.keys()) {
+        this.#items.delete(key);
+      }
+      this.#byNamespace.delete(ns);
+    }
   }
 }

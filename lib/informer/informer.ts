@@ -9,13 +9,24 @@
  * Lists are paginated; watches ask for bookmarks and a randomised server
  * timeout; a relist diffs against the cache so changes and deletes missed
  * while the watch was down are delivered.
+ *
+ * A cluster-wide informer can be scoped to a set of namespaces: the API has
+ * no "namespace in (set)" selector, so it still reads every namespace, but
+ * caches only the scope's objects. Narrowing drops objects at once;
+ * widening needs the new namespaces' current objects, so it restarts the
+ * watch with a relist, and `covers(ns)` is false for them until that list
+ * is in.
  */
 import type { ClusterClient } from "../kube/client.ts";
 import { type Clock, sleep, systemClock } from "../clock.ts";
 import { classifyError, isGone } from "../kube/errors.ts";
 import type { KubeObject } from "../sync/types.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
-import { type InformerEvent, ObjectCache } from "./cache.ts";
+import {
+  type InformerEvent,
+  type NamespaceFilter,
+  ObjectCache,
+} from "./cache.ts";
 import {
   collectionPath,
   DEFAULT_PAGE_SIZE,
@@ -64,6 +75,17 @@ export class Informer {
   #markSynced!: () => void;
   #refused: string | undefined;
   #markSettled!: () => void;
+  /** Namespaces kept in the cache; undefined: all. */
+  #scope: ReadonlySet<string> | undefined;
+  #keep: NamespaceFilter | undefined;
+  /** The scope of the last completed list: the namespaces the cache covers. */
+  #listedScope: ReadonlySet<string> | undefined;
+  /** Ends the current watch or backoff early (a widened scope). */
+  #interrupt = new AbortController();
+  #coverageWaiters: {
+    namespaces: readonly string[] | undefined;
+    resolve: () => void;
+  }[] = [];
   /** Resolves after the first complete list was delivered. */
   readonly synced: Promise<void>;
   /**
@@ -96,6 +118,54 @@ export class Informer {
 
   get hasSynced(): boolean {
     return this.#hasSynced;
+  }
+
+  /**
+   * Synced, and `namespace` (undefined: every namespace) was in scope when
+   * the cache was last listed.
+   */
+  covers(namespace?: string): boolean {
+    const listed = this.#listedScope;
+    return this.#hasSynced &&
+      (listed === undefined ||
+        (namespace !== undefined && listed.has(namespace)));
+  }
+
+  /**
+   * Resolves once `namespaces` (undefined: every namespace) are covered, or
+   * the list is refused.
+   */
+  whenCovers(namespaces: readonly string[] | undefined): Promise<void> {
+    if (this.#refused || this.#coversAll(namespaces)) return Promise.resolve();
+    return new Promise((resolve) =>
+      this.#coverageWaiters.push({ namespaces, resolve })
+    );
+  }
+
+  /**
+   * Keeps only `namespaces`' objects (undefined: all). For cluster-wide
+   * informers; see the module comment.
+   */
+  setScope(namespaces: ReadonlySet<string> | undefined): void {
+    this.#scope = namespaces;
+    this.#keep = namespaces &&
+      ((ns) => ns !== undefined && namespaces.has(ns));
+    if (!this.#hasSynced) return; // the first list applies it
+    const listed = this.#listedScope;
+    const widens = listed !== undefined &&
+      (namespaces === undefined || [...namespaces].some((n) => !listed.has(n)));
+    if (widens) {
+      this.#rv = undefined;
+      this.#interrupt.abort();
+      return;
+    }
+    if (this.#keep) this.#cache.retain(this.#keep);
+    this.#listedScope = namespaces;
+  }
+
+  /** Objects in the cache now. */
+  get size(): number {
+    return this.#cache.size;
   }
 
   /** Synced and a watch is open now: changes arrive as they happen. */
@@ -139,9 +209,10 @@ export class Informer {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
       let cause: string;
+      const interrupt = this.#interrupt.signal;
       try {
         if (this.#rv === undefined) await this.#relist(signal);
-        cause = await this.#watch(signal);
+        cause = await this.#watch(AbortSignal.any([signal, interrupt]));
       } catch (e) {
         if (signal.aborted) break;
         if (isGone(e)) this.#rv = undefined;
@@ -150,14 +221,22 @@ export class Informer {
         if (this.#rv === undefined && (err.code === 403 || err.code === 401)) {
           this.#refused = err.message;
           this.#markSettled();
+          this.#wakeCoverageWaiters();
         }
       }
       if (signal.aborted) break;
+      if (interrupt.aborted) {
+        // A widened scope, not a failure: relist now.
+        this.#interrupt = new AbortController();
+        continue;
+      }
       if (cause === "Expired") this.#rv = undefined;
       const delay = this.#backoff.next();
       this.stats.restarts++;
       this.#opts.onRestart?.(cause, delay, this.spec);
-      await sleep(this.#clock, delay, signal).catch(() => {});
+      await sleep(this.#clock, delay, AbortSignal.any([signal, interrupt]))
+        .catch(() => {});
+      if (interrupt.aborted) this.#interrupt = new AbortController();
     }
   }
 
@@ -167,11 +246,28 @@ export class Informer {
     this.stats.relists++;
     this.#rv = list.resourceVersion;
     this.#refused = undefined;
-    this.#emit(this.#cache.replace(list.items));
+    this.#listedScope = this.#scope;
+    this.#emit(this.#cache.replace(list.items, this.#keep));
     if (!this.#hasSynced) {
       this.#hasSynced = true;
       this.#markSynced();
     }
+    this.#wakeCoverageWaiters();
+  }
+
+  #coversAll(namespaces: readonly string[] | undefined): boolean {
+    return namespaces === undefined
+      ? this.covers()
+      : namespaces.every((ns) => this.covers(ns));
+  }
+
+  #wakeCoverageWaiters(): void {
+    this.#coverageWaiters = this.#coverageWaiters.filter((w) => {
+      const done = this.#refused !== undefined ||
+        this.#coversAll(w.namespaces);
+      if (done) w.resolve();
+      return !done;
+    });
   }
 
   async #watch(signal: AbortSignal): Promise<string> {
@@ -205,7 +301,7 @@ export class Informer {
     }
     if (type !== "ADDED" && type !== "MODIFIED" && type !== "DELETED") return;
     if (rv) this.#rv = rv;
-    const event = this.#cache.apply(type, object);
+    const event = this.#cache.apply(type, object, this.#keep);
     if (event) this.#emit([event]);
   }
 

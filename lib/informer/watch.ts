@@ -40,6 +40,7 @@ function statusError(s: StatusObject): Error {
 
 /** See the module comment. */
 export function openWatch(w: OpenWatch): Promise<WatchOutcome> {
+  if (w.signal.aborted) return Promise.resolve("Stopped");
   return new Promise((resolve, reject) => {
     let ending: WatchOutcome | Error | undefined;
     let abort: (() => void) | undefined;

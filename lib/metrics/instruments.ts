@@ -46,6 +46,7 @@ export interface Instruments {
   replicationInfo: Gauge<"replication" | "remote_cluster" | "mode">;
   remoteReady: Gauge<"remote_cluster">;
   leader: Gauge;
+  cachedObjects: Gauge<"resource">;
   queueDepth: Gauge<"queue">;
   queueAdds: Counter<"queue">;
   queueRetries: Counter<"queue">;
@@ -140,6 +141,14 @@ function managerInstruments(registers: Registry[], hooks: CollectHooks) {
     leader: new Gauge({
       name: "drsyncer_leader",
       help: "1 while this replica holds the lease and runs reconcilers",
+      registers,
+      collect,
+    }),
+    cachedObjects: new Gauge({
+      name: "drsyncer_cached_objects",
+      help:
+        "Source objects held in watch caches, by resource (memory grows with it)",
+      labelNames: ["resource"],
       registers,
       collect,
     }),

@@ -25,6 +25,12 @@ export function applyManagerStats(
     m.queueRetries.inc({ queue }, growth(last.retries, q.retries));
     totals.set(queue, { adds: q.adds, retries: q.retries });
   }
+  const cached = new Map<string, number>();
+  for (const i of stats.informers) {
+    cached.set(i.resource, (cached.get(i.resource) ?? 0) + i.cached);
+  }
+  m.cachedObjects.reset();
+  for (const [resource, n] of cached) m.cachedObjects.set({ resource }, n);
 }
 
 /** What a total added since `last`; all of it when the queue was made anew. */

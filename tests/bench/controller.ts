@@ -3,6 +3,7 @@
  * same V8 heap limit as the compiled binary, so its RSS and its startup are
  * the product's and not the benchmark's.
  */
+import { takeHeapSnapshot } from "./heap-snapshot.ts";
 import { sleep } from "./stats.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -75,6 +76,7 @@ export class Controller {
     readonly startedAt: number,
     readonly healthPort: number,
     readonly metricsPort: number,
+    readonly inspectPort?: number,
   ) {
     this.#drained = [child.stdout, child.stderr].map((s) => this.#drain(s));
   }
@@ -89,6 +91,11 @@ export class Controller {
     // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each controller run.
     const prof = Deno.env.get("BENCH_CPU_PROF");
     const profArgs = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
+    // BENCH_HEAP_SNAPSHOT=DIR: the memory scenario writes heap snapshots.
+    const inspectPort = Deno.env.get("BENCH_HEAP_SNAPSHOT")
+      ? freePort()
+      : undefined;
+    if (inspectPort) profArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
     const startedAt = performance.now();
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", V8_FLAGS, ...profArgs, MAIN, "run"]
@@ -100,7 +107,7 @@ export class Controller {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    return new Controller(child, startedAt, health, metrics);
+    return new Controller(child, startedAt, health, metrics, inspectPort);
   }
 
   async #drain(s: ReadableStream<Uint8Array>): Promise<void> {
@@ -153,6 +160,20 @@ export class Controller {
     const text = await r.text();
     return Number(
       text.match(/^nodejs_heap_size_used_bytes (\S+)$/m)?.[1] ?? NaN,
+    );
+  }
+
+  /**
+   * With BENCH_HEAP_SNAPSHOT=DIR: a heap snapshot (after a full collection)
+   * to DIR/heap-NAME.heapsnapshot; without it, nothing.
+   */
+  async heapSnapshot(name: string): Promise<void> {
+    const dir = Deno.env.get("BENCH_HEAP_SNAPSHOT");
+    if (!dir || this.inspectPort === undefined) return;
+    await Deno.mkdir(dir, { recursive: true });
+    await takeHeapSnapshot(
+      this.inspectPort,
+      `${dir}/heap-${name}.heapsnapshot`,
     );
   }
 

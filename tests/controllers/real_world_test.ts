@@ -46,6 +46,10 @@ const SUITES: [string, () => Promise<unknown>][] = [
     () => import("./namespace-replication/status-promoted_test.ts"),
   ],
   ["status: rpo", () => import("./namespace-replication/status-rpo_test.ts")],
+  [
+    "scoped watches",
+    () => import("./namespace-replication/scoped-watches_test.ts"),
+  ],
   ["rbac", () => import("../deploy/rbac_sim_test.ts")],
   ["workflows: promote", () => import("../lib/workflows/promote_test.ts")],
   ["workflows: conflict", () => import("../lib/workflows/conflict_test.ts")],

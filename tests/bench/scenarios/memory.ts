@@ -34,7 +34,9 @@ interface Sample {
 
 async function sample(c: Controller, objects: number): Promise<Sample> {
   await sleep(SETTLE_MS);
-  return { objects, mem: await c.memory(), heap: await c.heapUsed() };
+  const taken = { objects, mem: await c.memory(), heap: await c.heapUsed() };
+  await c.heapSnapshot(String(objects));
+  return taken;
 }
 
 async function churnTick(env: BenchEnv, i: number, namespaces: number) {

@@ -13,6 +13,7 @@ import {
   until,
   withController,
 } from "../harness.ts";
+import { PER_NAMESPACE_LIMIT } from "../../../controllers/namespace-replication/watch-plan.ts";
 
 function secret(name: string, value: string): KubeObject {
   return {
@@ -117,4 +118,90 @@ Deno.test(
       assertEquals(await e.drApi.get(secrets, "vault", "after"), undefined);
     });
   }),
+);
+
+Deno.test(
+  "controller: beyond the per-namespace watch limit, the cluster-wide cache holds only mapped namespaces' objects",
+  async () => {
+    await withController(async (e) => {
+      const cm = e.type("configmaps");
+      const mapped = Array.from(
+        { length: PER_NAMESPACE_LIMIT + 1 },
+        (_, i) => `wide-${i}`,
+      );
+      for (const ns of mapped) {
+        await sourceNamespace(e, ns, { wide: "yes" });
+        await put(e, ns, [configMap("c", { a: ns })]);
+      }
+      await sourceNamespace(e, "wide-later");
+      await put(e, "wide-later", [configMap("late", { b: "1" })]);
+      await sourceNamespace(e, "unmapped");
+      await put(
+        e,
+        "unmapped",
+        Array.from({ length: 5 }, (_, i) => configMap(`u${i}`, { c: "1" })),
+      );
+      await e.apply("RemoteCluster", "dr", {
+        kubeconfigSecretRef: { name: "dr-kubeconfig" },
+      });
+      await e.apply("NamespaceMapping", "wide", {
+        namespaceSelector: { matchLabels: { wide: "yes" } },
+      });
+      await e.apply("NamespaceReplication", "wide-to-dr", {
+        remoteClusterRef: { name: "dr" },
+        namespaceMappingRefs: [{ name: "wide" }],
+        pruneSafety: { delay: "0s" },
+      });
+      e.start();
+      await synced(e, "wide-to-dr", "Synced", 30_000);
+      // The one cluster-wide ConfigMap informer (more than the limit mapped).
+      const cached = () =>
+        e.stats()?.informers.find((i) =>
+          i.resource === "configmaps" && i.namespace === ""
+        )?.cached;
+      const inSource = async (namespaces: string[]) => {
+        let n = 0;
+        for (const ns of namespaces) n += (await e.src.list(cm, ns)).length;
+        return n;
+      };
+      let seen: [number | undefined, number] = [undefined, 0];
+      const holdsExactly = (namespaces: string[]) => async () => {
+        seen = [cached(), await inSource(namespaces)];
+        return seen[0] === seen[1];
+      };
+      await until(
+        "the cache holds the mapped namespaces only",
+        holdsExactly(mapped),
+      )
+        .catch((err) => {
+          throw new Error(`${err.message}: cached/mapped ${seen}`);
+        });
+
+      // Mapped later: listed into the cache and copied.
+      await label(e, "wide-later", { wide: "yes" });
+      await until(
+        "wide-later copied",
+        async () => (await e.drApi.get(cm, "wide-later", "late")) !== undefined,
+        30_000,
+      );
+      await until(
+        "the cache holds wide-later's objects too",
+        holdsExactly([...mapped, "wide-later"]),
+      );
+      await put(e, "wide-later", [configMap("later-still", { d: "1" })]);
+      await until(
+        "a change there propagates",
+        async () =>
+          (await e.drApi.get(cm, "wide-later", "later-still")) !== undefined,
+        30_000,
+      );
+
+      // Unmapped again: its objects leave the cache.
+      await label(e, "wide-later", {});
+      await until("wide-later dropped from the cache", holdsExactly(mapped))
+        .catch((err) => {
+          throw new Error(`${err.message}: cached/mapped ${seen}`);
+        });
+    });
+  },
 );

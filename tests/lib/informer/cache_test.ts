@@ -88,3 +88,26 @@ Deno.test("cache: listNamespace is list() filtered by namespace, kept through up
   cache.listNamespace("y").pop();
   assertEquals(names(cache.listNamespace("y")), ["b"]);
 });
+
+Deno.test("cache: a namespace filter keeps other namespaces out, and retain drops them silently", () => {
+  const cache = new ObjectCache();
+  const inA = (ns: string | undefined) => ns === "a";
+  const at = (name: string, namespace: string) =>
+    aConfigMap(name, "1", { namespace });
+  const events = cache.replace([at("x", "a"), at("y", "b")], inA);
+  assertEquals(summary(events), ["add:x"]);
+  assertEquals(cache.apply("ADDED", at("z", "b"), inA), undefined);
+  assertEquals(cache.listNamespace("b"), []);
+  // Both namespaces kept, then only b: a's object leaves with no event.
+  const both = (ns: string | undefined) => ns === "a" || ns === "b";
+  assertEquals(
+    summary(cache.replace([at("x", "a"), at("y", "b")], both)),
+    ["add:y"],
+  );
+  const inB = (ns: string | undefined) => ns === "b";
+  assertEquals(summary(cache.replace([at("x", "a"), at("y", "b")], inB)), []);
+  assertEquals(cache.list().map((o) => o.metadata.name), ["y"]);
+  cache.retain(() => false);
+  assertEquals(cache.size, 0);
+  assertEquals(cache.listNamespace("b"), []);
+});
