@@ -71,6 +71,7 @@ export async function ensureLive(
   remote: { name: string; client: ClusterClient },
   types: readonly ApiResource[],
   namespaces: readonly string[],
+  destinations: readonly string[],
   onSourceEvent: SourceEventHandler,
   drServes: (type: ApiResource) => boolean,
 ): Promise<LiveView> {
@@ -90,8 +91,10 @@ export async function ensureLive(
     sourceLeases: new Map(),
     drInformers: new Map(),
     drNamespaces: await caches.namespaces(remote.name, remote.client),
+    drClaim: caches.claim(remote.name),
   };
   rt.live = live;
+  live.drClaim.set(destinations);
   const wantedTypes = new Set(types.map(groupResource));
   for (const gr of live.drInformers.keys()) {
     if (!wantedTypes.has(gr)) live.drInformers.delete(gr);
@@ -134,10 +137,13 @@ export async function ensureLive(
  * syncs; the pass goes on without it and reports the refusal).
  */
 export async function liveSynced(live: LiveView, ms: number): Promise<boolean> {
-  const dr: Informer[] = [live.drNamespaces, ...live.drInformers.values()];
+  const dr: Informer[] = [...live.drInformers.values()];
+  const claimed = live.drClaim.namespaces;
   const sources = [...live.sourceLeases.values()];
   const ready = () =>
-    dr.every((i) => i.hasSynced) && sources.every((l) => l.ready);
+    live.drNamespaces.hasSynced &&
+    dr.every((i) => claimed.every((ns) => i.covers(ns)) && i.hasSynced) &&
+    sources.every((l) => l.ready);
   if (ready()) return true;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<false>((
@@ -145,7 +151,8 @@ export async function liveSynced(live: LiveView, ms: number): Promise<boolean> {
   ) => (timer = setTimeout(() => r(false), ms)));
   // A refused informer (403/401) will not sync by waiting: the pass goes on and reports it.
   const synced = Promise.all([
-    ...dr.map((i) => i.settled),
+    live.drNamespaces.settled,
+    ...dr.map((i) => i.whenCovers(claimed)),
     ...sources.map((l) => l.covered()),
   ]).then(ready);
   try {

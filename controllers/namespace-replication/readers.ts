@@ -69,6 +69,7 @@ export async function readersFor(
     { name: specOf(nr).spec.remoteClusterName, client: remote.client! },
     rt.settings!.types,
     rt.pairs.map((p) => p.source),
+    rt.pairs.map((p) => p.destination),
     deps.onSourceEvent,
     drServes,
   );

@@ -156,6 +156,8 @@ class ReplicationController {
             });
           }
         },
+        // With sharding, other replicas' copies are not cached here.
+        ctx.shard !== undefined,
       ),
       onSourceEvent: (type, e) => this.onSourceEvent(type, e),
       onProgress: () => this.queue?.progressed?.(),

@@ -11,6 +11,7 @@
  *        ▲                                 │ throws: markDirty
  *        └── watch events, wakes, failed object writes, retries (retryAt)
  */
+import type { DrClaim } from "./remote-caches.ts";
 import type { NamespacePair, ReplicationMode } from "../../lib/api/v1alpha1.ts";
 import type { Informer } from "../../lib/informer/informer.ts";
 import type { InformerLease } from "../../lib/informer/shared.ts";
@@ -34,6 +35,8 @@ export interface LiveView {
   /** DR informers (owned objects) by groupResource. */
   drInformers: Map<string, Informer>;
   drNamespaces: Informer;
+  /** This replication's DR namespaces, claimed in the DR caches. */
+  drClaim: DrClaim;
 }
 
 export interface ReplicationRuntime {
@@ -150,5 +153,6 @@ export async function releaseLive(rt: ReplicationRuntime): Promise<void> {
   const live = rt.live;
   rt.live = undefined;
   if (!live) return;
+  live.drClaim.release();
   await Promise.all([...live.sourceLeases.values()].map((l) => l.release()));
 }

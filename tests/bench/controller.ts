@@ -154,6 +154,15 @@ export class Controller {
     return Number(line?.split(" ")[1] ?? NaN);
   }
 
+  /** Sum over every series (all labels) of one metric from /metrics. */
+  async metricSum(name: string): Promise<number> {
+    const r = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);
+    const text = await r.text();
+    return text.split("\n")
+      .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+  }
+
   /** V8 heap in use, from the controller's own /metrics. */
   async heapUsed(): Promise<number> {
     const r = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);

@@ -20,6 +20,8 @@ const SYNC_TIMEOUT_MS = 1_800_000;
 const MEMBERS_TIMEOUT_MS = 30_000;
 const POLL_MS = 250;
 const MB = 1024 * 1024;
+/** Quiet time after Synced before the settled memory sample. */
+const SETTLE_MS = 10_000;
 
 function sizeOf(o: ScenarioOptions): [number, number, number] {
   const given = Deno.env.get("BENCH_SCALE")?.match(/^(\d+)x(\d+)x(\d+)$/);
@@ -100,6 +102,13 @@ export async function scale(o: ScenarioOptions): Promise<Figure[]> {
     const ms = performance.now() - t0;
     const counters = await env.counters();
     const loaded = await Promise.all(replicas.map((c) => c.memory()));
+    await sleep(SETTLE_MS);
+    const settled = await Promise.all(replicas.map(async (c) => ({
+      mem: await c.memory(),
+      heap: await c.heapUsed(),
+      cached: await c.metricSum("drsyncer_cached_objects"),
+    })));
+    o.log(`scale: settled ${JSON.stringify(settled)}`);
     const byOwner = new Map<string, number>();
     for (const owner of owners.values()) {
       byOwner.set(owner, (byOwner.get(owner) ?? 0) + 1);
@@ -162,6 +171,31 @@ export async function scale(o: ScenarioOptions): Promise<Figure[]> {
         ratio: loaded[i].rss / idle[i].rss,
         target: "within 512 Mi",
         met: loaded[i].hwm < 512 * MB,
+      }, {
+        scenario: "scale",
+        name: `replica ${i + 1} RSS ${SETTLE_MS / 1000} s after Synced`,
+        value: settled[i].mem.rss / MB,
+        unit: "MB",
+        target: "",
+      }, {
+        scenario: "scale",
+        name: `replica ${i + 1} peak RSS (VmHWM)`,
+        value: settled[i].mem.hwm / MB,
+        unit: "MB",
+        target: "within 512 Mi",
+        met: settled[i].mem.hwm < 512 * MB,
+      }, {
+        scenario: "scale",
+        name: `replica ${i + 1} V8 heap in use after Synced`,
+        value: settled[i].heap / MB,
+        unit: "MB",
+        target: "",
+      }, {
+        scenario: "scale",
+        name: `replica ${i + 1} source objects cached`,
+        value: settled[i].cached,
+        unit: "obj",
+        target: "",
       });
     });
     return figures;
