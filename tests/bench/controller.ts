@@ -9,6 +9,8 @@ import { sleep } from "./stats.ts";
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 /** Same flag as `deno task compile`. */
 const V8_FLAGS = "--v8-flags=--max-old-space-size=320";
+/** BENCH_V8_FLAGS=--x,--y: more V8 flags for the controller (experiments). */
+const MORE_V8_FLAGS = Deno.env.get("BENCH_V8_FLAGS");
 const READY_POLL_MS = 5;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -98,7 +100,14 @@ export class Controller {
     if (inspectPort) profArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
     const startedAt = performance.now();
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", V8_FLAGS, ...profArgs, MAIN, "run"]
+      args: [
+        "run",
+        "-A",
+        MORE_V8_FLAGS ? `${V8_FLAGS},${MORE_V8_FLAGS}` : V8_FLAGS,
+        ...profArgs,
+        MAIN,
+        "run",
+      ]
         .concat(["--kubeconfig", kubeconfig])
         .concat(["--namespace", namespace, "--log-level", "warn"])
         .concat(["--metrics-addr", `127.0.0.1:${metrics}`])
