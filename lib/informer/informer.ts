@@ -80,6 +80,8 @@ export class Informer {
   #keep: NamespaceFilter | undefined;
   /** The scope of the last completed list: the namespaces the cache covers. */
   #listedScope: ReadonlySet<string> | undefined;
+  /** A widened scope waits for a list of its new namespaces. */
+  #relistNeeded = false;
   /** Ends the current watch or backoff early (a widened scope). */
   #interrupt = new AbortController();
   #coverageWaiters: {
@@ -155,7 +157,9 @@ export class Informer {
     const widens = listed !== undefined &&
       (namespaces === undefined || [...namespaces].some((n) => !listed.has(n)));
     if (widens) {
-      this.#rv = undefined;
+      // A flag, not `#rv = undefined`: events the old watch still delivers
+      // would set #rv again and the relist would be skipped.
+      this.#relistNeeded = true;
       this.#interrupt.abort();
       return;
     }
@@ -211,7 +215,9 @@ export class Informer {
       let cause: string;
       const interrupt = this.#interrupt.signal;
       try {
-        if (this.#rv === undefined) await this.#relist(signal);
+        if (this.#rv === undefined || this.#relistNeeded) {
+          await this.#relist(signal);
+        }
         cause = await this.#watch(AbortSignal.any([signal, interrupt]));
       } catch (e) {
         if (signal.aborted) break;
@@ -247,6 +253,7 @@ export class Informer {
     this.#rv = list.resourceVersion;
     this.#refused = undefined;
     this.#listedScope = this.#scope;
+    this.#relistNeeded = false;
     this.#emit(this.#cache.replace(list.items, this.#keep));
     if (!this.#hasSynced) {
       this.#hasSynced = true;

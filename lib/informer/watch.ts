@@ -60,6 +60,10 @@ export function openWatch(w: OpenWatch): Promise<WatchOutcome> {
       else resolve("Closed");
     };
     const onLine = (type: string, object: unknown) => {
+      // readline still emits the rest of a chunk's lines after an abort;
+      // once this watch is ending they are not ours to apply (the next
+      // list or watch starts from a resourceVersion we already chose).
+      if (ending) return;
       dog.feed();
       if (type !== "ERROR") return w.onEvent(type, object as KubeObject);
       const status = object as StatusObject;

@@ -38,6 +38,7 @@ interface Sample {
   heap: number;
   /** After QUIET_MS more. */
   quiet: ProcessMemory;
+  quietHeap: { total: number; used: number; external: number };
 }
 
 async function sample(c: Controller, objects: number): Promise<Sample> {
@@ -45,7 +46,19 @@ async function sample(c: Controller, objects: number): Promise<Sample> {
   const mem = await c.memory();
   const heap = await c.heapUsed();
   await sleep(QUIET_MS);
-  const taken = { objects, mem, heap, quiet: await c.memory() };
+  const taken = {
+    objects,
+    mem,
+    heap,
+    quiet: await c.memory(),
+    // Where the quiet RSS sits: V8's committed heap, its live part, and
+    // memory outside the heap (array buffers and native allocations).
+    quietHeap: {
+      total: await c.metric("nodejs_heap_size_total_bytes"),
+      used: await c.heapUsed(),
+      external: await c.metric("nodejs_external_memory_bytes"),
+    },
+  };
   await c.heapSnapshot(String(objects));
   return taken;
 }

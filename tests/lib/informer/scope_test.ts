@@ -111,3 +111,84 @@ Deno.test("shared informers: a scoped cluster-wide informer caches the union of 
     await eventually(() => c.hub.size === 0, 5000, "watches closed");
   });
 });
+
+Deno.test("informer scope: widening while the old watch still delivers events relists all the same", async () => {
+  await withSim(async (c, clients) => {
+    const [a, b] = ["a", "b"].map((ns) => simWriter(c, ns));
+    a.namespace();
+    b.namespace();
+    b.create("b1");
+    const informer = new Informer(clients.make(), { type: configMaps }, fast);
+    informer.setScope(new Set(["a"]));
+    informer.start();
+    try {
+      await informer.synced;
+      await eventually(() => c.hub.size > 0, 5000, "watch open");
+      // Widened from inside the delivery of the first of a burst: the
+      // rest of the burst arrives on the old watch after the widening, and
+      // each event moves the informer's resourceVersion.
+      informer.addHandler((e) => {
+        if (e.object.metadata.name === "burst-0") {
+          informer.setScope(new Set(["a", "b"]));
+        }
+      });
+      for (let i = 0; i < 50; i++) a.create(`burst-${i}`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const covered = await Promise.race([
+        informer.whenCovers(["b"]).then(() => true),
+        new Promise<false>((r) => timer = setTimeout(() => r(false), 3000)),
+      ]).finally(() => clearTimeout(timer));
+      assert(covered, "b listed after the widening");
+      assertEquals(names(informer, "b"), ["b1"]);
+    } finally {
+      await informer.stop();
+    }
+  });
+});
+
+Deno.test("informer scope: namespaces added one by one while their objects are written all end up cached", async () => {
+  await withSim(async (c, clients) => {
+    const informer = new Informer(clients.make(), { type: configMaps }, fast);
+    const scope = new Set<string>(["ns-0"]);
+    const first = simWriter(c, "ns-0");
+    first.namespace();
+    for (let i = 0; i < 10; i++) first.create(`o-${i}`);
+    informer.setScope(new Set(scope));
+    informer.start();
+    const all: string[] = ["ns-0"];
+    try {
+      await informer.synced;
+      for (let n = 1; n <= 40; n++) {
+        const ns = `ns-${n}`;
+        const w = simWriter(c, ns);
+        w.namespace();
+        all.push(ns);
+        for (let i = 0; i < 10; i++) {
+          w.create(`o-${i}`);
+          // Widen at uneven moments: before, among and after the writes.
+          if (i === n % 10) {
+            scope.add(ns);
+            informer.setScope(new Set(scope));
+          }
+          if (i % 3 === 0) await new Promise((r) => setTimeout(r, 0));
+        }
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const covered = await Promise.race([
+        informer.whenCovers(all).then(() => true),
+        new Promise<false>((r) => timer = setTimeout(() => r(false), 10_000)),
+      ]).finally(() => clearTimeout(timer));
+      assert(covered, "every namespace listed");
+      await eventually(
+        () => all.every((ns) => names(informer, ns).length === 10),
+        5000,
+        "every object cached",
+      ).catch((e) => {
+        const short = all.filter((ns) => names(informer, ns).length !== 10);
+        throw new Error(`${e.message}: short ${short}`);
+      });
+    } finally {
+      await informer.stop();
+    }
+  });
+});
