@@ -131,12 +131,45 @@ export async function ensureLive(
   return live;
 }
 
+/** What {@link liveSynced} found. */
+export interface LiveSync {
+  /** Every informer synced (and covers this replication's namespaces). */
+  synced: boolean;
+  /**
+   * Caches still loading when the wait ended (refused ones left out): the
+   * pass cannot see all of the source or DR yet.
+   */
+  loading: string[];
+}
+
 /**
  * Waits until every informer of `live` has synced or been refused, or `ms`
- * passed; true when all synced (a type the controller may not list never
- * syncs; the pass goes on without it and reports the refusal).
+ * passed (a type the controller may not list never syncs; the pass goes on
+ * without it and reports the refusal).
  */
-export async function liveSynced(live: LiveView, ms: number): Promise<boolean> {
+export async function liveSynced(
+  live: LiveView,
+  ms: number,
+): Promise<LiveSync> {
+  const synced = await waitLive(live, ms);
+  if (synced) return { synced, loading: [] };
+  const claimed = live.drClaim.namespaces;
+  const loading = new Set<string>();
+  const drLoading = (i: Informer, ok: boolean) =>
+    !ok && !i.refused && loading.add(`DR ${i.spec.type.resource}`);
+  drLoading(live.drNamespaces, live.drNamespaces.hasSynced);
+  for (const i of live.drInformers.values()) {
+    drLoading(i, i.hasSynced && claimed.every((ns) => i.covers(ns)));
+  }
+  for (const l of live.sourceLeases.values()) {
+    if (!l.ready && !l.informer.refused) {
+      loading.add(`source ${l.informer.spec.type.resource}`);
+    }
+  }
+  return { synced, loading: [...loading].sort() };
+}
+
+async function waitLive(live: LiveView, ms: number): Promise<boolean> {
   const dr: Informer[] = [...live.drInformers.values()];
   const claimed = live.drClaim.namespaces;
   const sources = [...live.sourceLeases.values()];

@@ -15,6 +15,8 @@ export interface PassDeps {
   drDiscovery(client: ClusterClient): DiscoveryCache;
   remoteCaches: RemoteCaches;
   onSourceEvent: SourceEventHandler;
+  /** How long a pass waits for its watch caches. */
+  cacheSyncTimeoutMs?: number;
   /** An object was written or checked: a long pass is moving (liveness). */
   onProgress?: () => void;
 }

@@ -62,6 +62,8 @@ export interface PassOutput {
   nextPruneAt?: number;
   /** Some watch cache was not synced: the pass should be retried soon. */
   incomplete?: boolean;
+  /** Caches still loading, so objects may be missing from this pass. */
+  loadingCaches?: string[];
 }
 
 function remoteBlocker(
@@ -188,6 +190,7 @@ export async function runPass(
     results: [...resolved.missing],
     notes: resolved.notes,
     incomplete: readers.incomplete,
+    loadingCaches: readers.loading,
   };
   const pool = writePoolOf(remote!.client!);
   const drApi = rt.live?.drApi ?? new ApiCluster(remote!.client!);

@@ -26,6 +26,8 @@ export interface ReadyReaders {
   dr: ClusterReader;
   drServes: (type: ApiResource) => boolean;
   incomplete: boolean;
+  /** Watch caches still loading (not refused): see LiveSync. */
+  loading: string[];
 }
 
 export type Readers = ReadyReaders | { blocker: Blocker };
@@ -60,7 +62,7 @@ export async function readersFor(
   }
   if (specOf(nr).spec.mode !== "Continuous") {
     const source = new ApiCluster(deps.ctx.source);
-    return { source, dr: drApi, drServes, incomplete: false };
+    return { source, dr: drApi, drServes, incomplete: false, loading: [] };
   }
   const live = await ensureLive(
     deps.ctx,
@@ -73,7 +75,10 @@ export async function readersFor(
     deps.onSourceEvent,
     drServes,
   );
-  const synced = await liveSynced(live, CACHE_SYNC_TIMEOUT_MS);
+  const { synced, loading } = await liveSynced(
+    live,
+    deps.cacheSyncTimeoutMs ?? CACHE_SYNC_TIMEOUT_MS,
+  );
   const sourceOf = (t: ApiResource, namespace: string) =>
     sourceInformer(live, t, namespace);
   const drOf = (t: ApiResource) => live.drInformers.get(groupResource(t));
@@ -82,5 +87,6 @@ export async function readersFor(
     dr: new CacheReader(live.drNamespaces, drOf, drApi),
     drServes,
     incomplete: !synced,
+    loading,
   };
 }

@@ -111,6 +111,8 @@ export interface ReplicationControllerOptions {
   informers?: InformerOptions;
   discoveryTtlMs?: number;
   volumes?: VolumeStepOptions;
+  /** How long a pass waits for its watch caches (default 10 s; tests shorten it). */
+  cacheSyncTimeoutMs?: number;
 }
 
 class ReplicationController {
@@ -160,6 +162,7 @@ class ReplicationController {
         ctx.shard !== undefined,
       ),
       onSourceEvent: (type, e) => this.onSourceEvent(type, e),
+      cacheSyncTimeoutMs: opts.cacheSyncTimeoutMs,
       onProgress: () => this.queue?.progressed?.(),
     };
   }
@@ -449,6 +452,7 @@ class ReplicationController {
       nextSyncTime: mode === "Scheduled" ? dateOf(rt.dueAt) : undefined,
       lastManualTrigger: decision.syncNowToken,
       lastMassPruneApproval: pass.consumedAllowToken,
+      loadingCaches: pass.loadingCaches,
     };
     const incomplete = pass.incomplete ?? false;
     await this.finish(nr, rt, report, incomplete, signal, volumes);

@@ -130,9 +130,12 @@ export function recordObjectEvent(
  * blocked, no failures, no promoted or missing namespace, no held prunes.
  */
 export function passSucceeded(
-  r: Pick<PassReport, "results" | "notes"> & { blocker?: unknown },
+  r:
+    & Pick<PassReport, "results" | "notes" | "loadingCaches">
+    & { blocker?: unknown },
 ): boolean {
   if (r.blocker || r.notes.length > 0) return false;
+  if (r.loadingCaches?.length) return false;
   return r.results.every((x) =>
     x.state === "Synced" && !x.prune?.blocked &&
     x.namespaceOutcome?.status !== "failed" &&

@@ -12,6 +12,12 @@ import { specOf } from "./spec.ts";
 
 export const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 5 * 60_000;
+/**
+ * Longest retry while watch caches are loading: the pass after them is the
+ * first real sync, so it should not wait minutes (a refused type is not
+ * loading, so this never makes a hot loop of a refusal).
+ */
+export const LOADING_RETRY_MAX_MS = 20_000;
 
 /**
  * After a restart, a Scheduled replication resumes its schedule from
@@ -62,7 +68,7 @@ export class RetryTracker {
    */
   afterPass(
     name: string,
-    r: Pick<PassReport, "blocker" | "results">,
+    r: Pick<PassReport, "blocker" | "results" | "loadingCaches">,
     now: number,
     incomplete: boolean,
   ): number | undefined {
@@ -76,7 +82,8 @@ export class RetryTracker {
     if (!transient) return void this.#failures.delete(name);
     const n = (this.#failures.get(name) ?? 0) + 1;
     this.#failures.set(name, n);
-    return now + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (n - 1));
+    const max = r.loadingCaches?.length ? LOADING_RETRY_MAX_MS : RETRY_MAX_MS;
+    return now + Math.min(max, RETRY_BASE_MS * 2 ** (n - 1));
   }
 
   forget(name: string): void {

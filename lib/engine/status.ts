@@ -43,6 +43,21 @@ export interface PassReport {
   nextSyncTime?: Date;
   lastManualTrigger?: string;
   lastMassPruneApproval?: string;
+  /**
+   * Watch caches that were still loading: the pass saw only part of the
+   * source or DR, so it is not a sync (phase Syncing, retried soon).
+   */
+  loadingCaches?: string[];
+}
+
+const LOADING_SHOWN = 5;
+
+function loadingMessage(caches: string[]): string {
+  const shown = caches.slice(0, LOADING_SHOWN).join(", ");
+  const more = caches.length > LOADING_SHOWN
+    ? ` and ${caches.length - LOADING_SHOWN} more`
+    : "";
+  return `watch caches still loading (${shown}${more}); objects they hold are copied by the next pass`;
 }
 
 function rfc3339(d: Date): string {
@@ -52,7 +67,8 @@ function rfc3339(d: Date): string {
 function phaseOf(r: PassReport, failures: number): ReplicationPhase {
   if (r.blocker) return "Failed";
   const odd = r.results.some((x) => x.state !== "Synced" || x.prune?.blocked);
-  return failures > 0 || odd || r.notes.length > 0 ? "Degraded" : "Synced";
+  if (failures > 0 || odd || r.notes.length > 0) return "Degraded";
+  return r.loadingCaches?.length ? "Syncing" : "Synced";
 }
 
 function flag(
@@ -94,6 +110,13 @@ function conditionsOf(
       status: "False",
       reason: "ObjectsFailed",
       message: `${failed} object(s) failed`,
+    }
+    : r.loadingCaches?.length
+    ? {
+      type: "Synced",
+      status: "False",
+      reason: "CachesLoading",
+      message: loadingMessage(r.loadingCaches),
     }
     : { type: "Synced", status: "True", reason: "SyncSucceeded", message: "" };
   return [
@@ -179,6 +202,12 @@ function notReady(
   }
   if (failed > 0) {
     return { reason: "ObjectsFailed", message: `${failed} object(s) failed` };
+  }
+  if (r.loadingCaches?.length) {
+    return {
+      reason: "CachesLoading",
+      message: loadingMessage(r.loadingCaches),
+    };
   }
   return { reason: "Degraded", message: "" };
 }

@@ -14,6 +14,60 @@ import { fillSource, replicate, waitRemoteReady } from "../setup.ts";
 import { synced } from "../env.ts";
 import { type Figure, sleep } from "../stats.ts";
 import { bySize, type ScenarioOptions } from "./mod.ts";
+import { MIX } from "../objects.ts";
+import type { ClusterClient } from "../../../lib/kube/client.ts";
+import type { KubeObject } from "../../../lib/sync/types.ts";
+
+/** `namespace/name` of every `plural` object in the scale namespaces. */
+async function keysOf(
+  c: ClusterClient,
+  apiVersion: string,
+  plural: string,
+): Promise<Set<string>> {
+  const base = apiVersion.includes("/")
+    ? `/apis/${apiVersion}`
+    : `/api/${apiVersion}`;
+  const out = new Set<string>();
+  let cont: string | undefined;
+  do {
+    const q = `limit=2000${
+      cont ? `&continue=${encodeURIComponent(cont)}` : ""
+    }`;
+    const page = await c.requestJson<
+      { items: KubeObject[]; metadata: { continue?: string } }
+    >(`${base}/${plural}?${q}`);
+    for (const o of page.items) {
+      if (!o.metadata.namespace?.startsWith("scale-")) continue;
+      if (o.metadata.name === "kube-root-ca.crt") continue;
+      out.add(`${o.metadata.namespace}/${o.metadata.name}`);
+    }
+    cont = page.metadata.continue || undefined;
+  } while (cont);
+  return out;
+}
+
+/**
+ * Source objects of the mix with no DR copy, by kind (what "Synced" must
+ * mean: nothing missing), and a few of their keys for the log.
+ */
+async function missingOnDr(env: BenchEnv) {
+  const byKind: Record<string, number> = {};
+  const sample: string[] = [];
+  for (const m of MIX) {
+    const [src, dr] = await Promise.all([
+      keysOf(env.source, m.apiVersion, m.plural),
+      keysOf(env.dr, m.apiVersion, m.plural),
+    ]);
+    // replicate() maps each namespace to `{name}-dr`.
+    const missing = [...src].filter((k) => {
+      const [ns, name] = k.split("/");
+      return !dr.has(`${ns}-dr/${name}`);
+    });
+    byKind[m.kind] = missing.length;
+    sample.push(...missing.slice(0, 3).map((k) => `${m.kind} ${k}`));
+  }
+  return { byKind, sample };
+}
 
 const REPLICAS = 2;
 const SYNC_TIMEOUT_MS = 1_800_000;
@@ -109,6 +163,9 @@ export async function scale(o: ScenarioOptions): Promise<Figure[]> {
       cached: await c.metricSum("drsyncer_cached_objects"),
     })));
     o.log(`scale: settled ${JSON.stringify(settled)}`);
+    const missing = await missingOnDr(env);
+    const missingTotal = Object.values(missing.byKind).reduce((a, b) => a + b);
+    o.log(`scale: missing on DR ${JSON.stringify(missing)}`);
     const byOwner = new Map<string, number>();
     for (const owner of owners.values()) {
       byOwner.set(owner, (byOwner.get(owner) ?? 0) + 1);
@@ -127,6 +184,13 @@ export async function scale(o: ScenarioOptions): Promise<Figure[]> {
     o.log(`scale: requests source ${JSON.stringify(counters.source)}`);
     o.log(`scale: requests dr ${JSON.stringify(counters.dr)}`);
     const figures: Figure[] = [{
+      scenario: "scale",
+      name: "source objects without a DR copy at Synced",
+      value: missingTotal,
+      unit: "obj",
+      target: "0",
+      met: missingTotal === 0,
+    }, {
       scenario: "scale",
       name: `time to all Synced (${label})`,
       value: ms / 1000,

@@ -233,3 +233,16 @@ Deno.test("retryAt: marks dirty and never postpones an earlier due time", () => 
   retryAt(rt, T0 + 5 * S);
   assertEquals(rt.dueAt, T0 + 5 * S);
 });
+
+Deno.test("RetryTracker: while watch caches load, retries grow only to 20 s", () => {
+  const retries = new RetryTracker();
+  const loading = { results: [], loadingCaches: ["source configmaps"] };
+  const delays: number[] = [];
+  let now = T0;
+  for (let i = 0; i < 5; i++) {
+    const at = retries.afterPass("shop-to-dr", loading, now, true)!;
+    delays.push((at - now) / S);
+    now = at;
+  }
+  assertEquals(delays, [5, 10, 20, 20, 20]);
+});

@@ -200,3 +200,39 @@ Deno.test("status: a resumed Manual replication is Pending again", () => {
   );
   assertEquals(awaitingTokenStatus(suspended, 6, t1).phase, "Pending");
 });
+
+Deno.test("status: a pass while watch caches were loading is Syncing, not Synced, and no success", () => {
+  const before = statusAfterPass(undefined, report());
+  const loading = ["source configmaps", "source deployments", "DR services"];
+  const s = statusAfterPass(
+    before,
+    report({
+      finishedAt: new Date("2026-11-26T10:05:00Z"),
+      loadingCaches: loading,
+    }),
+  );
+  assertEquals(s.phase, "Syncing");
+  assertEquals(s.lastSuccessfulSyncTime, before.lastSuccessfulSyncTime);
+  assertEquals(s.lastSyncTime, "2026-11-26T10:05:00Z");
+  for (const type of ["Ready", "Synced"]) {
+    const c = findCondition(s.conditions, type);
+    assertEquals([c?.status, c?.reason], ["False", "CachesLoading"]);
+    assertEquals(
+      c?.message,
+      "watch caches still loading (source configmaps, source deployments, DR services); objects they hold are copied by the next pass",
+    );
+  }
+  // Anything worse still says so first.
+  const failed = statusAfterPass(
+    before,
+    report({
+      loadingCaches: loading,
+      results: [result({ state: "DestinationUnavailable", message: "down" })],
+    }),
+  );
+  assertEquals(failed.phase, "Degraded");
+  assertEquals(
+    findCondition(failed.conditions, "Ready")?.reason,
+    "DestinationUnavailable",
+  );
+});
