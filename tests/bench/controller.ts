@@ -3,7 +3,7 @@
  * same V8 heap limit as the compiled binary, so its RSS and its startup are
  * the product's and not the benchmark's.
  */
-import { takeHeapSnapshot } from "./heap-snapshot.ts";
+import { heapAfterCollection, takeHeapSnapshot } from "./heap-snapshot.ts";
 import { sleep } from "./stats.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -93,8 +93,11 @@ export class Controller {
     // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each controller run.
     const prof = Deno.env.get("BENCH_CPU_PROF");
     const profArgs = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
-    // BENCH_HEAP_SNAPSHOT=DIR: the memory scenario writes heap snapshots.
-    const inspectPort = Deno.env.get("BENCH_HEAP_SNAPSHOT")
+    // BENCH_HEAP_SNAPSHOT=DIR: the memory scenario writes heap snapshots
+    // (which inflate RSS); BENCH_LIVE_HEAP=1: its soak only samples the
+    // live heap after a full collection. Both need the inspector.
+    const inspectPort = Deno.env.get("BENCH_HEAP_SNAPSHOT") ||
+        Deno.env.get("BENCH_LIVE_HEAP")
       ? freePort()
       : undefined;
     if (inspectPort) profArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
@@ -193,6 +196,15 @@ export class Controller {
       this.inspectPort,
       `${dir}/heap-${name}.heapsnapshot`,
     );
+  }
+
+  /**
+   * With BENCH_HEAP_SNAPSHOT or BENCH_LIVE_HEAP set: the live heap after a
+   * full collection; without them, undefined.
+   */
+  heapAfterCollection(): Promise<number | undefined> {
+    if (this.inspectPort === undefined) return Promise.resolve(undefined);
+    return heapAfterCollection(this.inspectPort);
   }
 
   /** SIGTERM, then SIGKILL if the drain takes too long. */

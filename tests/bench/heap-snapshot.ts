@@ -59,3 +59,35 @@ export async function takeHeapSnapshot(
     ws.close();
   }
 }
+
+/**
+ * The live V8 heap of the process behind `inspectPort` after a full
+ * collection: the soak's leak signal, free of the collector's timing.
+ */
+export async function heapAfterCollection(
+  inspectPort: number,
+): Promise<number> {
+  const targets: InspectorTarget[] = await fetch(
+    `http://127.0.0.1:${inspectPort}/json/list`,
+  ).then((r) => r.json());
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      ws.onerror = () => reject(new Error("inspector connection failed"));
+      ws.onopen = () => {
+        ws.send(
+          JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" }),
+        );
+        ws.send(JSON.stringify({ id: 2, method: "Runtime.getHeapUsage" }));
+      };
+      ws.onmessage = (e) => {
+        const msg = JSON.parse(e.data);
+        if (msg.id !== 2) return;
+        if (msg.error) reject(new Error(msg.error.message));
+        else resolve(msg.result.usedSize);
+      };
+    });
+  } finally {
+    ws.close();
+  }
+}

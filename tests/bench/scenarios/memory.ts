@@ -89,14 +89,21 @@ async function churnTick(env: BenchEnv, i: number, namespaces: number) {
   ).catch(() => {});
 }
 
-/** Churn for `ms`; returns RSS samples taken at even intervals. */
+interface SoakSamples {
+  rss: number[];
+  /** Live heap after a full collection (only with BENCH_HEAP_SNAPSHOT). */
+  heap: number[];
+}
+
+/** Churn for `ms`; returns samples taken at even intervals. */
 async function soak(
   env: BenchEnv,
   c: Controller,
   ms: number,
   namespaces: number,
-) {
+): Promise<SoakSamples> {
   const rss: number[] = [];
+  const heap: number[] = [];
   const every = ms / SOAK_SAMPLES;
   const t0 = performance.now();
   let nextSample = t0 + every;
@@ -104,12 +111,15 @@ async function soak(
     await churnTick(env, i, namespaces);
     if (performance.now() >= nextSample) {
       rss.push((await c.memory()).rss);
+      const live = await c.heapAfterCollection();
+      if (live !== undefined) heap.push(live);
       nextSample += every;
     }
     const due = t0 + ((i + 1) * 1000) / SOAK_CHANGES_PER_SECOND;
     await sleep(Math.max(0, due - performance.now()));
   }
-  return rss;
+  await c.heapSnapshot("soak-end");
+  return { rss, heap };
 }
 
 function mean(xs: number[]): number {
@@ -172,6 +182,24 @@ export function soakFigures(
       perMin * (soakMs / 60_000) <= GROWTH_TOLERANCE * settled / MB,
     ),
   ];
+}
+
+/**
+ * The leak signal without the collector's timing: the live heap after a
+ * full collection, last quarter against second quarter.
+ */
+export function liveHeapFigures(heap: number[]): Figure[] {
+  const q = Math.max(1, Math.floor(heap.length / 4));
+  const settled = median(heap.slice(q, 2 * q));
+  const growth = (median(heap.slice(-q)) - settled) / settled;
+  return [{
+    scenario: "memory",
+    name: "live V8 heap growth over soak (after full GC)",
+    value: growth * 100,
+    unit: "%",
+    target: "≤ 5 %",
+    met: growth <= GROWTH_TOLERANCE,
+  }];
 }
 
 function figures(samples: Sample[], rss: number[], soakMs: number): Figure[] {
@@ -261,9 +289,14 @@ export async function memory(o: ScenarioOptions): Promise<Figure[]> {
     await syncNow(env, "mem", large, SYNC_TIMEOUT_MS);
     samples.push(await sample(c, large));
     o.log(`memory: ${JSON.stringify(samples)}; soak ${o.soakMs} ms`);
-    const rss = await soak(env, c, o.soakMs, large / PER_NS);
-    o.log(`soak RSS MB: ${rss.map((r) => (r / MB).toFixed(1)).join(" ")}`);
-    return figures(samples, rss, o.soakMs);
+    const { rss, heap } = await soak(env, c, o.soakMs, large / PER_NS);
+    const mb = (xs: number[]) => xs.map((x) => (x / MB).toFixed(1)).join(" ");
+    o.log(`soak RSS MB: ${mb(rss)}`);
+    if (heap.length) o.log(`soak live heap MB: ${mb(heap)}`);
+    return [
+      ...figures(samples, rss, o.soakMs),
+      ...(heap.length ? liveHeapFigures(heap) : []),
+    ];
   } finally {
     await env.stop();
   }
