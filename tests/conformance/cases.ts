@@ -349,6 +349,42 @@ export const CASES: Case[] = [
     },
   },
   {
+    name: "list: continue pages are served at the first page's resourceVersion",
+    async run(api, ns) {
+      const base = `/api/v1/namespaces/${ns}/configmaps`;
+      for (const name of ["cm-0", "cm-1", "cm-2", "cm-3"]) {
+        await api.request("POST", base, cm(name));
+      }
+      type List = {
+        items: { metadata: { name: string }; data?: { k?: string } }[];
+        metadata: { continue?: string; resourceVersion: string };
+      };
+      const first = (await api.request("GET", `${base}?limit=2`)).body as List;
+      await api.request("POST", base, cm("cm-00"));
+      await api.request(
+        "PATCH",
+        `${base}/cm-3`,
+        { data: { k: "changed" } },
+        "application/merge-patch+json",
+      );
+      await api.request("DELETE", `${base}/cm-2`);
+      const second = (await api.request(
+        "GET",
+        `${base}?limit=2&continue=${
+          encodeURIComponent(first.metadata.continue ?? "")
+        }`,
+      )).body as List;
+      const now = (await api.request("GET", base)).body as List;
+      return {
+        first: first.items.map((i) => i.metadata.name),
+        second: second.items.map((i) => [i.metadata.name, i.data?.k]),
+        secondAtFirstVersion:
+          second.metadata.resourceVersion === first.metadata.resourceVersion,
+        now: now.items.map((i) => [i.metadata.name, i.data?.k]),
+      };
+    },
+  },
+  {
     name: "watch: ADDED/MODIFIED/DELETED from a resourceVersion",
     async run(api, ns) {
       const base = `/api/v1/namespaces/${ns}/configmaps`;

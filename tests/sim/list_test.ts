@@ -1,6 +1,6 @@
 import "../../lib/preload.ts";
 import { assertEquals } from "../assert.ts";
-import { expectStatus, simTest } from "./harness.ts";
+import { expectStatus, recordWatch, simTest } from "./harness.ts";
 import { parseFieldSelector, parseLabelSelector } from "./selectors.ts";
 import type { KObj } from "./store.ts";
 
@@ -187,5 +187,85 @@ simTest(
       })
     );
     assertEquals([s.code, s.reason], [410, "Expired"]);
+  },
+);
+
+simTest(
+  "continue pages are served at the first page's resourceVersion; a watch from it gets what changed meanwhile",
+  async ({ core, kc }) => {
+    await core.createNamespace({ body: { metadata: { name: "snap" } } });
+    const create = (name: string) =>
+      core.createNamespacedConfigMap({
+        namespace: "snap",
+        body: { metadata: { name }, data: { k: "v" } },
+      });
+    for (const name of ["cm-0", "cm-1", "cm-2", "cm-3"]) await create(name);
+    const first = await core.listNamespacedConfigMap({
+      namespace: "snap",
+      limit: 2,
+    });
+    const rv = first.metadata!.resourceVersion!;
+    // Behind the cursor, then ahead of it: neither may show in page two.
+    await create("cm-00");
+    await core.patchNamespacedConfigMap({
+      namespace: "snap",
+      name: "cm-3",
+      body: [{ op: "replace", path: "/data/k", value: "changed" }],
+    });
+    await core.deleteNamespacedConfigMap({ namespace: "snap", name: "cm-2" });
+    const second = await core.listNamespacedConfigMap({
+      namespace: "snap",
+      limit: 2,
+      _continue: first.metadata!._continue,
+    });
+    assertEquals(first.items.map((i) => i.metadata!.name), ["cm-0", "cm-1"]);
+    assertEquals(
+      second.items.map((i) => [i.metadata!.name, i.data!.k]),
+      [["cm-2", "v"], ["cm-3", "v"]],
+    );
+    assertEquals(second.metadata!.resourceVersion, rv);
+    const w = await recordWatch(kc, "/api/v1/namespaces/snap/configmaps", {
+      resourceVersion: rv,
+    });
+    await w.until((e) => e.length === 3);
+    assertEquals(w.events.map((e) => `${e.type} ${e.object.metadata.name}`), [
+      "ADDED cm-00",
+      "MODIFIED cm-3",
+      "DELETED cm-2",
+    ]);
+    await w.stop();
+  },
+);
+
+simTest(
+  "pages across namespaces that prefix each other follow the key order, without gaps",
+  async ({ core }) => {
+    for (const ns of ["team", "team-a", "team0"]) {
+      await core.createNamespace({ body: { metadata: { name: ns } } });
+      for (const name of ["x", "y"]) {
+        await core.createNamespacedConfigMap({
+          namespace: ns,
+          body: { metadata: { name } },
+        });
+      }
+    }
+    const seen: string[] = [];
+    let cont: string | undefined;
+    do {
+      const page = await core.listConfigMapForAllNamespaces({
+        limit: 1,
+        _continue: cont,
+      });
+      seen.push(
+        ...page.items.map((i) =>
+          `${i.metadata!.namespace}/${i.metadata!.name}`
+        ),
+      );
+      cont = page.metadata!._continue;
+    } while (cont);
+    assertEquals(
+      seen.filter((k) => /^team.*\/[xy]$/.test(k)),
+      ["team-a/x", "team-a/y", "team/x", "team/y", "team0/x", "team0/y"],
+    );
   },
 );

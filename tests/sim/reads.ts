@@ -14,6 +14,8 @@ import type { WatchHub } from "./watch.ts";
 interface Continue {
   rv: number;
   start: string;
+  /** The snapshot the next pages come from. */
+  snap?: string;
 }
 
 function encodeContinue(c: Continue): string {
@@ -33,6 +35,52 @@ interface Page {
   meta: Record<string, unknown>;
 }
 
+/**
+ * A paged list's matching objects as of its first page. Upstream serves
+ * every page at the first page's resourceVersion, so an object created
+ * meanwhile behind the cursor is in neither the list nor history before
+ * that version: a client watching from it gets it as an event. Serving later
+ * pages from the live store lost such objects for good.
+ */
+interface Snapshot {
+  rv: number;
+  items: Stored[];
+  usedAt: number;
+}
+
+/** Kept like etcd's compaction window; a later token is 410 Expired. */
+const SNAPSHOT_TTL_MS = 5 * 60_000;
+const MAX_SNAPSHOTS = 256;
+const snapshotsOf = new WeakMap<Store, Map<string, Snapshot>>();
+
+function snapshots(store: Store): Map<string, Snapshot> {
+  let m = snapshotsOf.get(store);
+  if (!m) snapshotsOf.set(store, m = new Map());
+  const now = performance.now();
+  for (const [id, snap] of m) {
+    if (now - snap.usedAt > SNAPSHOT_TTL_MS || m.size > MAX_SNAPSHOTS) {
+      m.delete(id);
+    }
+  }
+  return m;
+}
+
+/** Index of the first item whose key sorts after `start` (items are sorted). */
+function firstAfter(
+  items: Stored[],
+  start: string,
+  key: (s: Stored) => string,
+): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]) <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The objects of one list request, after selectors and pagination. */
 function page(
   store: Store,
@@ -45,28 +93,36 @@ function page(
   const cont = params.get("continue");
   const token = cont ? decodeContinue(cont) : undefined;
   if (token && token.rv < store.evictedUpTo) throw continueExpired();
-  const start = token?.start ?? "";
-  const items: Stored[] = [];
-  let last: string | undefined;
-  let remaining = 0;
-  for (const s of store.list(storeKey(t), t.namespaced ? ns : undefined)) {
-    const key = `${s.obj.metadata.namespace ?? ""}/${s.obj.metadata.name}`;
-    if ((start && key <= start) || !match(s.obj)) continue;
-    if (limit > 0 && items.length >= limit) remaining++;
-    else {
-      items.push(s);
-      last = key;
-    }
+  const kept = snapshots(store);
+  let snapId = token?.snap;
+  let snap = snapId ? kept.get(snapId) : undefined;
+  if (token && !snap) throw continueExpired();
+  if (!snap) {
+    const items = store.list(storeKey(t), t.namespaced ? ns : undefined)
+      .filter((s) => match(s.obj));
+    snap = { rv: store.resourceVersion, items, usedAt: 0 };
   }
-  const rv = store.resourceVersion;
-  const meta: Record<string, unknown> = { resourceVersion: String(rv) };
-  if (remaining > 0 && last) {
-    meta.continue = encodeContinue({ rv, start: last });
+  snap.usedAt = performance.now();
+  const start = token?.start ?? "";
+  const key = (s: Stored) =>
+    `${s.obj.metadata.namespace ?? ""}/${s.obj.metadata.name}`;
+  const from = start ? firstAfter(snap.items, start, key) : 0;
+  const to = limit > 0 ? Math.min(from + limit, snap.items.length) : Infinity;
+  const items = snap.items.slice(from, to);
+  const remaining = snap.items.length - from - items.length;
+  const meta: Record<string, unknown> = { resourceVersion: String(snap.rv) };
+  if (remaining > 0) {
+    if (!snapId) kept.set(snapId = crypto.randomUUID(), snap);
+    meta.continue = encodeContinue({
+      rv: snap.rv,
+      start: key(items[items.length - 1]),
+      snap: snapId,
+    });
     // Upstream counts the rest only when no selector filters it (the count would be a guess).
     if (!params.get("labelSelector") && !params.get("fieldSelector")) {
       meta.remainingItemCount = remaining;
     }
-  }
+  } else if (snapId) kept.delete(snapId);
   return { items, meta };
 }
 

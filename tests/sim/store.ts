@@ -114,12 +114,17 @@ export class Store {
     return [...(this.#dependents.get(uid) ?? [])];
   }
 
-  /** Objects of a type, in one namespace or all, sorted by namespace/name. */
+  /**
+   * Objects of a type, in one namespace or all, in the order of their
+   * "namespace/name" keys (etcd's order upstream: "team-a/x" before "team/x").
+   */
   list(key: string, ns?: string): Stored[] {
     const byNs = this.#types.get(key);
     if (!byNs) return [];
     const out: Stored[] = [];
-    const spaces = ns === undefined ? [...byNs.keys()].sort() : [ns];
+    const spaces = ns === undefined
+      ? [...byNs.keys()].map((n) => `${n}/`).sort().map((k) => k.slice(0, -1))
+      : [ns];
     for (const n of spaces) {
       const m = byNs.get(n);
       if (!m) continue;
