@@ -3,7 +3,7 @@
  * source objects and DR copies of 5,000 and 20,000 replicated objects, and
  * over a soak of steady churn (changes, creates, deletes) at the end.
  */
-import type { Controller, ProcessMemory } from "../controller.ts";
+import { type Controller, cpuMs, type ProcessMemory } from "../controller.ts";
 import { BenchEnv } from "../env.ts";
 import {
   fillSource,
@@ -91,35 +91,77 @@ async function churnTick(env: BenchEnv, i: number, namespaces: number) {
 
 interface SoakSamples {
   rss: number[];
-  /** Live heap after a full collection (only with BENCH_HEAP_SNAPSHOT). */
+  /** Live heap after a full collection (only with the inspector on). */
   heap: number[];
+  /** Time each sample waited for the controller to go idle, ms. */
+  waits: number[];
 }
 
-/** Churn for `ms`; returns samples taken at even intervals. */
+/** Controller CPU below this share of one core counts as idle. */
+const IDLE_CPU_SHARE = 0.03;
+const IDLE_WINDOW_MS = 1_000;
+/** Idle windows in a row before a sample is taken. */
+const IDLE_WINDOWS = 3;
+const IDLE_TIMEOUT_MS = 120_000;
+
+/**
+ * Waits until the controller has finished the passes the churn started:
+ * samples taken mid-pass measure the pass's garbage and working set, not
+ * what the process keeps, so successive samples swung by 60 MB.
+ */
+async function waitIdle(c: Controller): Promise<number> {
+  const t0 = performance.now();
+  let quiet = 0;
+  let last = await cpuMs(c.child.pid);
+  while (quiet < IDLE_WINDOWS) {
+    if (performance.now() - t0 > IDLE_TIMEOUT_MS) {
+      throw new Error(`controller not idle after ${IDLE_TIMEOUT_MS} ms`);
+    }
+    await sleep(IDLE_WINDOW_MS);
+    const now = await cpuMs(c.child.pid);
+    const idle = now - last <= IDLE_CPU_SHARE * IDLE_WINDOW_MS &&
+      await c.metricSum("drsyncer_workqueue_depth") === 0;
+    quiet = idle ? quiet + 1 : 0;
+    last = now;
+  }
+  return performance.now() - t0;
+}
+
+/**
+ * Churn for `ms` of churn time; at even intervals the churn pauses, the
+ * controller is let go idle, and RSS and the live heap are sampled.
+ */
 async function soak(
   env: BenchEnv,
   c: Controller,
   ms: number,
   namespaces: number,
 ): Promise<SoakSamples> {
-  const rss: number[] = [];
-  const heap: number[] = [];
+  const taken: SoakSamples = { rss: [], heap: [], waits: [] };
   const every = ms / SOAK_SAMPLES;
-  const t0 = performance.now();
+  let t0 = performance.now();
   let nextSample = t0 + every;
   for (let i = 0; performance.now() - t0 < ms; i++) {
     await churnTick(env, i, namespaces);
     if (performance.now() >= nextSample) {
-      rss.push((await c.memory()).rss);
+      const paused = performance.now();
+      taken.waits.push(await waitIdle(c));
+      taken.rss.push((await c.memory()).rss);
       const live = await c.heapAfterCollection();
-      if (live !== undefined) heap.push(live);
-      nextSample += every;
+      if (live !== undefined) taken.heap.push(live);
+      // With the end's snapshot, a diff of what the churn keeps (the
+      // first interval's warm-up, compiled code and caches, is in both).
+      if (taken.rss.length === 1) await c.heapSnapshot("soak-first");
+      // The pause is not churn time: the churn resumes at its own rate
+      // instead of catching up in a burst.
+      t0 += performance.now() - paused;
+      nextSample = performance.now() + every;
     }
     const due = t0 + ((i + 1) * 1000) / SOAK_CHANGES_PER_SECOND;
     await sleep(Math.max(0, due - performance.now()));
   }
   await c.heapSnapshot("soak-end");
-  return { rss, heap };
+  return taken;
 }
 
 function mean(xs: number[]): number {
@@ -289,9 +331,15 @@ export async function memory(o: ScenarioOptions): Promise<Figure[]> {
     await syncNow(env, "mem", large, SYNC_TIMEOUT_MS);
     samples.push(await sample(c, large));
     o.log(`memory: ${JSON.stringify(samples)}; soak ${o.soakMs} ms`);
-    const { rss, heap } = await soak(env, c, o.soakMs, large / PER_NS);
+    const { rss, heap, waits } = await soak(
+      env,
+      c,
+      o.soakMs,
+      large / PER_NS,
+    );
     const mb = (xs: number[]) => xs.map((x) => (x / MB).toFixed(1)).join(" ");
     o.log(`soak RSS MB: ${mb(rss)}`);
+    o.log(`soak idle waits s: ${waits.map((w) => (w / 1000).toFixed(1))}`);
     if (heap.length) o.log(`soak live heap MB: ${mb(heap)}`);
     return [
       ...figures(samples, rss, o.soakMs),

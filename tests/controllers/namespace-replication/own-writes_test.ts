@@ -48,3 +48,44 @@ Deno.test("own writes: an event while our write is in flight is its echo", () =>
     false,
   );
 });
+
+Deno.test("own writes: a write whose echo came while in flight is not remembered", () => {
+  // Regression: the answer was remembered after its echo had been consumed,
+  // so every such write stayed in memory (the 30-minute soak's growth).
+  const own = new OwnWrites();
+  const done = own.sending(cm("a", ""));
+  assertEquals(own.isEcho({ type: "add", object: cm("a", "20") }), true);
+  own.wrote(cm("a", "20"));
+  done();
+  assertEquals(own.remembered, 0);
+  // A later foreign change is not taken for an echo.
+  assertEquals(
+    own.isEcho({ type: "update", object: cm("a", "21"), old: cm("a", "20") }),
+    false,
+  );
+});
+
+Deno.test("own writes: an answer that differs from the in-flight echo is still awaited", () => {
+  const own = new OwnWrites();
+  const done = own.sending(cm("a", ""));
+  assertEquals(own.isEcho({ type: "add", object: cm("a", "20") }), true);
+  own.wrote(cm("a", "22"));
+  done();
+  assertEquals(own.remembered, 1);
+  assertEquals(
+    own.isEcho({
+      type: "update",
+      object: cm("a", "22"),
+      old: cm("a", "20"),
+    }),
+    true,
+  );
+  assertEquals(own.remembered, 0);
+});
+
+Deno.test("own writes: a deleted object's remembered write is forgotten", () => {
+  const own = new OwnWrites();
+  own.wrote(cm("a", "30"));
+  assertEquals(own.isEcho({ type: "delete", object: cm("a", "31") }), false);
+  assertEquals(own.remembered, 0);
+});
