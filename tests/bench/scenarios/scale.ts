@@ -160,6 +160,10 @@ export async function scale(o: ScenarioOptions): Promise<Figure[]> {
     const settled = await Promise.all(replicas.map(async (c) => ({
       mem: await c.memory(),
       heap: await c.heapUsed(),
+      // Where RSS sits beyond the live heap: V8's committed heap and memory
+      // outside it (array buffers, native allocations).
+      heapTotal: await c.metric("nodejs_heap_size_total_bytes"),
+      external: await c.metric("nodejs_external_memory_bytes"),
       cached: await c.metricSum("drsyncer_cached_objects"),
     })));
     o.log(`scale: settled ${JSON.stringify(settled)}`);
