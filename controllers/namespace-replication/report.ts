@@ -180,6 +180,58 @@ export function recordMetrics(
   );
 }
 
+const REASONS_SHOWN = 3;
+
+function shortList(items: string[]): string {
+  const more = items.length > REASONS_SHOWN
+    ? ` and ${items.length - REASONS_SHOWN} more`
+    : "";
+  return items.slice(0, REASONS_SHOWN).join(", ") + more;
+}
+
+/**
+ * Why a pass that ran did not leave everything copied, for its log line: a
+ * "partial" result every pass with no reason beside it sends the operator
+ * to the status to find out.
+ */
+export function unsyncedReasons(
+  r: Pick<PassReport, "results" | "notes" | "loadingCaches">,
+): string[] {
+  const why: string[] = [];
+  if (r.notes.length) {
+    why.push(
+      `mappings: ${shortList(r.notes.map((n) => `${n.reason} ${n.name}`))}`,
+    );
+  }
+  if (r.loadingCaches?.length) {
+    why.push(`caches loading: ${shortList(r.loadingCaches)}`);
+  }
+  const odd = r.results.filter((x) => x.state !== "Synced");
+  if (odd.length) {
+    why.push(
+      `namespaces not synced: ${
+        shortList(odd.map((x) => `${x.pair.source} (${x.state})`))
+      }`,
+    );
+  }
+  const held = r.results.filter((x) => x.prune?.blocked);
+  if (held.length) {
+    why.push(
+      `prune held: ${shortList(held.map((x) => x.pair.source))}`,
+    );
+  }
+  const failed = r.results.flatMap((x) => [
+    ...x.outcomes,
+    ...(x.namespaceOutcome ? [x.namespaceOutcome] : []),
+  ]).filter((o) => o.status === "failed");
+  if (failed.length) {
+    why.push(
+      `failed: ${shortList(failed.map((o) => `${o.kind}/${o.name}`))}`,
+    );
+  }
+  return why;
+}
+
 /** One line per pass: the result, its size, and why when it failed. */
 function logPass(
   ctx: ControllerContext,
@@ -202,6 +254,7 @@ function logPass(
     ...(r.blocker
       ? { reason: r.blocker.reason, error: r.blocker.message }
       : {}),
+    ...(result === "partial" ? { why: unsyncedReasons(r).join("; ") } : {}),
   };
   if (result === "success") ctx.log.info("sync finished", props);
   else ctx.log.warn("sync finished", props);
