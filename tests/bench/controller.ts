@@ -5,10 +5,11 @@
  */
 import { heapAfterCollection, takeHeapSnapshot } from "./heap-snapshot.ts";
 import { sleep } from "./stats.ts";
+import { shippedV8Flags } from "../shipped-v8-flags.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-/** Same flag as `deno task compile`. */
-const V8_FLAGS = "--v8-flags=--max-old-space-size=320";
+/** Same heap limits as the compiled binary. */
+const V8_FLAGS = shippedV8Flags();
 /** BENCH_V8_FLAGS=--x,--y: more V8 flags for the controller (experiments). */
 const MORE_V8_FLAGS = Deno.env.get("BENCH_V8_FLAGS");
 const READY_POLL_MS = 5;
@@ -123,7 +124,10 @@ export class Controller {
   }
 
   async #drain(s: ReadableStream<Uint8Array>): Promise<void> {
+    // BENCH_CONTROLLER_LOG=FILE: every line the controllers print, appended.
+    const logFile = Deno.env.get("BENCH_CONTROLLER_LOG");
     for await (const chunk of s.pipeThrough(new TextDecoderStream())) {
+      if (logFile) await Deno.writeTextFile(logFile, chunk, { append: true });
       this.#lines.push(...chunk.split("\n").filter(Boolean));
       this.#lines.splice(0, Math.max(0, this.#lines.length - KEPT_LINES));
     }

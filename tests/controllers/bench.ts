@@ -13,6 +13,7 @@ import { ApiCluster, discover } from "../../lib/engine/api-ports.ts";
 import { NAMESPACES } from "../../lib/engine/ports.ts";
 import type { KubeObject } from "../../lib/sync/types.ts";
 import { configMap, deployment } from "../lib/engine/fixtures.ts";
+import { shippedV8Flags } from "../shipped-v8-flags.ts";
 
 const OBJECTS = Number(Deno.args[0] ?? 1000);
 const CHANGES = Number(Deno.args[1] ?? 30);
@@ -128,7 +129,7 @@ const controller = new Deno.Command(Deno.execPath(), {
   args: [
     "run",
     "-A",
-    "--v8-flags=--max-old-space-size=320",
+    shippedV8Flags(),
     "main.ts",
     "run",
     "--kubeconfig",
