@@ -26,8 +26,10 @@ const SETTLE_MS = 3_000;
 const QUIET_MS = 30_000;
 const SYNC_TIMEOUT_MS = 900_000;
 const MB = 1024 * 1024;
-/** Soak churn: ConfigMap changes per second, one create + delete per tick. */
+/** Soak churn: ConfigMap changes per second, one create + delete per second. */
 const SOAK_CHANGES_PER_SECOND = 20;
+/** Seconds a ConfigMap the churn creates lives before it is deleted. */
+const SOAK_OBJECT_LIFE_S = 10;
 const SOAK_SAMPLES = 20;
 /** RSS change over the soak still counted as "no growth" (allocator noise). */
 const GROWTH_TOLERANCE = 0.05;
@@ -63,30 +65,80 @@ async function sample(c: Controller, objects: number): Promise<Sample> {
   return taken;
 }
 
-async function churnTick(env: BenchEnv, i: number, namespaces: number) {
-  const ns = `mem-${i % namespaces}`;
+/** What one churn tick writes: a patch, and once a second a create + delete. */
+export interface ChurnTick {
+  patch: { namespace: string; name: string };
+  create?: { namespace: string; name: string };
+  delete?: { namespace: string; name: string };
+}
+
+/**
+ * Tick `i` of the churn. The create + delete walks the namespaces one per
+ * second, so each loses one ConfigMap every `namespaces` seconds: with 200
+ * namespaces 18 an hour, under the prune guard's default budget of 50 per
+ * namespace and hour. (Keyed by the tick, it hit every 20th namespace only,
+ * 360 an hour each; after ~8 minutes the budget held the prunes back, the
+ * replication went Degraded and the soak measured the copies kept.)
+ */
+export function churnTick(i: number, namespaces: number): ChurnTick {
+  const tick: ChurnTick = {
+    patch: { namespace: `mem-${i % namespaces}`, name: `configmap-${i % 30}` },
+  };
+  if (i % SOAK_CHANGES_PER_SECOND !== 0) return tick;
+  const second = i / SOAK_CHANGES_PER_SECOND;
+  tick.create = {
+    namespace: `mem-${second % namespaces}`,
+    name: `soak-${i}`,
+  };
+  const old = second - SOAK_OBJECT_LIFE_S;
+  if (old >= 0) {
+    tick.delete = {
+      namespace: `mem-${old % namespaces}`,
+      name: `soak-${old * SOAK_CHANGES_PER_SECOND}`,
+    };
+  }
+  return tick;
+}
+
+async function churn(env: BenchEnv, i: number, namespaces: number) {
+  const t = churnTick(i, namespaces);
   await env.source.requestJson(
-    `/api/v1/namespaces/${ns}/configmaps/configmap-${i % 30}`,
+    `/api/v1/namespaces/${t.patch.namespace}/configmaps/${t.patch.name}`,
     {
       method: "PATCH",
       body: { data: { [STAMP_KEY]: `soak-${i}` } },
       contentType: "application/merge-patch+json",
     },
   );
-  if (i % SOAK_CHANGES_PER_SECOND !== 0) return;
-  const path = `/api/v1/namespaces/${ns}/configmaps`;
-  await env.source.requestJson(path, {
-    method: "POST",
-    body: { metadata: { name: `soak-${i}` }, data: { n: String(i) } },
-  });
-  const old = i - 10 * SOAK_CHANGES_PER_SECOND;
-  if (old < 0) return;
-  await env.source.requestJson(
-    `/api/v1/namespaces/mem-${old % namespaces}/configmaps/soak-${old}`,
-    {
-      method: "DELETE",
-    },
-  ).catch(() => {});
+  if (t.create) {
+    await env.source.requestJson(
+      `/api/v1/namespaces/${t.create.namespace}/configmaps`,
+      {
+        method: "POST",
+        body: { metadata: { name: t.create.name }, data: { n: String(i) } },
+      },
+    );
+  }
+  if (t.delete) {
+    await env.source.requestJson(
+      `/api/v1/namespaces/${t.delete.namespace}/configmaps/${t.delete.name}`,
+      { method: "DELETE" },
+    ).catch(() => {});
+  }
+}
+
+/**
+ * Whether the replication is clean at a soak sample: a Degraded one (held
+ * prunes, failures) keeps copies and retries, so the soak would measure that
+ * instead of steady churn.
+ */
+async function replicationClean(env: BenchEnv): Promise<boolean> {
+  const o = await env.getOwn("NamespaceReplication", "mem");
+  const status = (o.status ?? {}) as {
+    phase?: string;
+    blockedPrunes?: unknown[];
+  };
+  return status.phase === "Synced" && !(status.blockedPrunes ?? []).length;
 }
 
 interface SoakSamples {
@@ -95,6 +147,8 @@ interface SoakSamples {
   heap: number[];
   /** Time each sample waited for the controller to go idle, ms. */
   waits: number[];
+  /** Samples at which the replication was not Synced or held prunes. */
+  unclean: number;
 }
 
 /** Controller CPU below this share of one core counts as idle. */
@@ -137,15 +191,16 @@ async function soak(
   ms: number,
   namespaces: number,
 ): Promise<SoakSamples> {
-  const taken: SoakSamples = { rss: [], heap: [], waits: [] };
+  const taken: SoakSamples = { rss: [], heap: [], waits: [], unclean: 0 };
   const every = ms / SOAK_SAMPLES;
   let t0 = performance.now();
   let nextSample = t0 + every;
   for (let i = 0; performance.now() - t0 < ms; i++) {
-    await churnTick(env, i, namespaces);
+    await churn(env, i, namespaces);
     if (performance.now() >= nextSample) {
       const paused = performance.now();
       taken.waits.push(await waitIdle(c));
+      if (!await replicationClean(env)) taken.unclean++;
       taken.rss.push((await c.memory()).rss);
       const live = await c.heapAfterCollection();
       if (live !== undefined) taken.heap.push(live);
@@ -331,7 +386,7 @@ export async function memory(o: ScenarioOptions): Promise<Figure[]> {
     await syncNow(env, "mem", large, SYNC_TIMEOUT_MS);
     samples.push(await sample(c, large));
     o.log(`memory: ${JSON.stringify(samples)}; soak ${o.soakMs} ms`);
-    const { rss, heap, waits } = await soak(
+    const { rss, heap, waits, unclean } = await soak(
       env,
       c,
       o.soakMs,
@@ -344,6 +399,14 @@ export async function memory(o: ScenarioOptions): Promise<Figure[]> {
     return [
       ...figures(samples, rss, o.soakMs),
       ...(heap.length ? liveHeapFigures(heap) : []),
+      {
+        scenario: "memory",
+        name: "soak samples with the replication not Synced",
+        value: unclean,
+        unit: "",
+        target: "0",
+        met: unclean === 0,
+      },
     ];
   } finally {
     await env.stop();
