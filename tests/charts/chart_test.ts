@@ -98,6 +98,15 @@ function normalised(objects: Obj[]): Record<string, Obj> {
 const chartTest = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `chart: ${name}`, ignore: !withGo, fn });
 
+chartTest("concurrent callers share one helm build", async () => {
+  // Two test modules asked at once on a clean machine, built into one
+  // temporary file, and one found it renamed under it.
+  const first = helmBinary();
+  const second = helmBinary();
+  assert(first === second, "a second build started beside the first");
+  assertEquals(await first, await second);
+});
+
 chartTest("helm lint passes", async () => {
   const r = await run(await helmBinary(), ["lint", "--strict", CHART]);
   assert(r.ok, `${r.stdout}\n${r.stderr}`);

@@ -218,7 +218,7 @@ export async function ensureBinary(
       env,
     );
     log(`kube build: ${pin.name} ${pin.version}: go build (minutes when cold)`);
-    const tmp = `${path}.tmp-${Deno.pid}`;
+    const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID()}`;
     const ldflags = ["-s", "-w", ...pin.ldflags.map((flag) => `-X=${flag}`)]
       .join(" ");
     await run(

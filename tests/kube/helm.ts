@@ -71,8 +71,22 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
   }
 }
 
-/** Path of the pinned helm binary, building it first when needed. */
-export async function helmBinary(): Promise<string> {
+let building: Promise<string> | undefined;
+
+/**
+ * Path of the pinned helm binary, building it first when needed. Callers in
+ * one process share one build: on a clean machine two test modules asked at
+ * once, built into the same temporary file, and one found it already renamed.
+ */
+export function helmBinary(): Promise<string> {
+  building ??= ensureHelm().catch((e) => {
+    building = undefined;
+    throw e;
+  });
+  return building;
+}
+
+async function ensureHelm(): Promise<string> {
   const dir = `${cacheRoot()}/helm-${HELM_VERSION}`;
   const binary = `${dir}/helm`;
   const stampFile = `${dir}/.stamp`;
@@ -86,7 +100,8 @@ export async function helmBinary(): Promise<string> {
     }
   }
   await Deno.mkdir(dir, { recursive: true });
-  const partial = `${binary}.build-${Deno.pid}`;
+  // Unique per build: other processes may be building beside this one.
+  const partial = `${binary}.build-${Deno.pid}-${crypto.randomUUID()}`;
   const out = await new Deno.Command("go", {
     args: [
       "build",
